@@ -1,0 +1,169 @@
+/**
+ * Error classes. Every error this library throws or rejects with is an {@link InvocationMetricsError}
+ * with a stable `code` (Node's convention: match on `code`, not on the message) and structured context.
+ *
+ * @module
+ */
+
+/** Describes a value for an error message: `` `-1` (number) ``, `` `"x"` (string) ``. */
+export function describeValue(value: unknown): string {
+  let shown: string;
+  if (typeof value === 'string') shown = JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  else if (typeof value === 'bigint') shown = `${value}n`;
+  else if (typeof value === 'function') shown = '[function]';
+  else if (value !== null && typeof value === 'object') {
+    try {
+      shown = JSON.stringify(value) ?? String(value);
+    } catch {
+      shown = Object.prototype.toString.call(value);
+    }
+    if (shown.length > 80) shown = `${shown.slice(0, 77)}...`;
+  } else shown = String(value);
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return `\`${shown}\` (${type})`;
+}
+
+/** Base class of every error of this library. */
+export class InvocationMetricsError extends Error {
+  /** Stable machine-readable code, for example `ERR_INVALID_METRIC`. */
+  readonly code: string;
+
+  /**
+   * @param code - Stable code.
+   * @param message - Human-readable message.
+   * @param options - Standard error options (`cause`).
+   */
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A record given to `record()` (or found in a log) does not satisfy the `InvocationMetric` contract. */
+export class InvalidMetricError extends InvocationMetricsError {
+  /** The offending field (`(record)` when the value is not an object at all). */
+  readonly field: string;
+  /** The value that was found for that field. */
+  readonly value: unknown;
+
+  /**
+   * @param field - The offending field.
+   * @param expected - What was expected, e.g. `an integer >= 0`.
+   * @param value - The value that came.
+   */
+  constructor(field: string, expected: string, value: unknown) {
+    super(
+      'ERR_INVALID_METRIC',
+      field === '(record)'
+        ? `Expected the record to be ${expected}, got ${describeValue(value)}`
+        : `Expected \`${field}\` to be ${expected}, got ${value === undefined ? 'nothing' : describeValue(value)}`,
+    );
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** An option passed to a constructor or function is out of its documented domain. */
+export class InvalidOptionError extends InvocationMetricsError {
+  /** The option's name, e.g. `bucketMs`. */
+  readonly option: string;
+  /** The value that was given. */
+  readonly value: unknown;
+
+  /**
+   * @param option - The option's name.
+   * @param expected - What was expected, e.g. `a finite number > 0`.
+   * @param value - The value that came.
+   */
+  constructor(option: string, expected: string, value: unknown) {
+    super('ERR_INVALID_OPTION', `Expected \`${option}\` to be ${expected}, got ${describeValue(value)}`);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+/** Another writer (in this or another process) holds the log's lock file. */
+export class LogLockedError extends InvocationMetricsError {
+  /** The log file. */
+  readonly path: string;
+  /** The lock file. */
+  readonly lockPath: string;
+  /** Pid of the holder as written in the lock file, when readable. */
+  readonly ownerPid: number | undefined;
+  /** Host of the holder as written in the lock file, when readable. */
+  readonly ownerHost: string | undefined;
+
+  /**
+   * @param path - The log file.
+   * @param lockPath - The lock file.
+   * @param ownerPid - The holder's pid.
+   * @param ownerHost - The holder's host name.
+   * @param detail - Extra sentence appended to the message.
+   */
+  constructor(path: string, lockPath: string, ownerPid: number | undefined, ownerHost: string | undefined, detail = '') {
+    super(
+      'ERR_LOG_LOCKED',
+      `The log ${path} is locked by another writer (pid ${ownerPid ?? '?'} on ${ownerHost ?? '?'}, lock file ${lockPath}); ` +
+        `one writer per file: use a different \`fileName\` per process.${detail ? ` ${detail}` : ''}`,
+    );
+    this.path = path;
+    this.lockPath = lockPath;
+    this.ownerPid = ownerPid;
+    this.ownerHost = ownerHost;
+  }
+}
+
+/** Writing the log failed; the records are kept in memory and in the queue, and writing is retried. */
+export class LogWriteError extends InvocationMetricsError {
+  /** The log file. */
+  readonly path: string;
+  /** Number of records that are not yet on disk. */
+  readonly pendingRecords: number;
+
+  /**
+   * @param path - The log file.
+   * @param pendingRecords - Records not yet on disk.
+   * @param cause - The underlying I/O error.
+   */
+  constructor(path: string, pendingRecords: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'ERR_LOG_WRITE',
+      `Cannot write the log ${path}: ${reason}; ${pendingRecords} record(s) wait in memory and writing is retried`,
+      { cause },
+    );
+    this.path = path;
+    this.pendingRecords = pendingRecords;
+  }
+}
+
+/** The collector was closed; it accepts no more records. */
+export class CollectorClosedError extends InvocationMetricsError {
+  /** @param path - The log file of the closed collector. */
+  constructor(path: string) {
+    super('ERR_COLLECTOR_CLOSED', `The collector of ${path} is closed; it accepts no more records`);
+  }
+}
+
+/** A line of a log file is malformed or invalid (used by strict readers; normal loading only warns). */
+export class MalformedLineError extends InvocationMetricsError {
+  /** The file. */
+  readonly file: string;
+  /** 1-based line number. */
+  readonly line: number;
+  /** Why the line was rejected. */
+  readonly reason: string;
+
+  /**
+   * @param file - The file.
+   * @param line - 1-based line number.
+   * @param reason - Why the line was rejected.
+   */
+  constructor(file: string, line: number, reason: string) {
+    super('ERR_MALFORMED_LINE', `${file}:${line}: ${reason}`);
+    this.file = file;
+    this.line = line;
+    this.reason = reason;
+  }
+}

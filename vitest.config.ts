@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Crash, multi-process and Prometheus tests spawn real processes; give them room.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Two cores: run files in parallel but bounded, so that crash tests keep realistic timing.
+    maxWorkers: 2,
+  },
+});
