@@ -1,0 +1,380 @@
+/**
+ * The collector: composes the record validator, the JSONL log (source of truth), the in-memory list,
+ * the OpenTelemetry mirror and the `metric-recorded` event.
+ *
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Meter } from '@opentelemetry/api';
+import { computeAggregate } from './aggregate/index.js';
+import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
+import { CollectorClosedError, InvalidMetricError, InvalidOptionError } from './errors.js';
+import { LogWriter } from './log/writer.js';
+import { loadLog } from './log/reader.js';
+import { log, type Logger } from './logger.js';
+import { createMirror, type Mirror } from './otel/mirror.js';
+import type { Telemetry } from './otel/telemetry.js';
+import { findMetricProblem, type InvocationMetric } from './record.js';
+import { serializeMetric } from './serialize.js';
+
+/** Name of the event emitted for every recorded metric. */
+export const METRIC_RECORDED = 'metric-recorded';
+
+/** Any event bus with an `emit(name, payload)` method (Node's EventEmitter, a FleetEventBus, ...). */
+export interface EventBusLike {
+  /** Emits `name` with `payload`. */
+  emit(name: string, payload: unknown): unknown;
+}
+
+/**
+ * The part of a checkpoint that concerns this library: store `collector.getCount()` (after `flush()`)
+ * as `metricsCount`, and pass it to `loadFromDisk(metricsCount)` on resume.
+ */
+export interface CheckpointState {
+  /** Number of records the collector held (and had on disk) when the checkpoint was taken. */
+  metricsCount?: number;
+}
+
+/** Options of {@link InvocationMetricsCollector}. */
+export interface CollectorOptions {
+  /**
+   * An OpenTelemetry `Meter` to mirror every record into (counters and histograms). No mirror when absent
+   * (and no `telemetry`).
+   * @default undefined
+   */
+  meter?: Meter;
+  /**
+   * A telemetry bundle from `createTelemetry()`: the mirror then pre-aggregates in its own structures and
+   * hands them to the provider's readers at collection time (the fast path). Takes precedence over `meter`.
+   * @default undefined
+   */
+  telemetry?: Telemetry;
+  /**
+   * File name of the log inside `metricsDir`: a plain name, no path separators, not `.` or `..`. Give each
+   * process its own name: one writer per file.
+   * @default 'invocations.jsonl'
+   */
+  fileName?: string;
+  /**
+   * Fsync each written batch before resolving its `record()` promises (survives power loss, not only a
+   * process crash), at the cost of one fsync per batch.
+   * @default false
+   */
+  fsync?: boolean;
+  /**
+   * Default `bucketMs` of {@link InvocationMetricsCollector.computeAggregate}.
+   * @default 60000
+   */
+  bucketMs?: number;
+  /**
+   * Also emit `metric-recorded` on this bus, with the record as payload.
+   * @default undefined
+   */
+  eventBus?: EventBusLike;
+  /**
+   * Distinct values each metric attribute keeps in the mirror; later values fold into `_OTHER`.
+   * @default 100
+   */
+  maxAttributeValues?: number;
+  /**
+   * Mirror records loaded by `loadFromDisk()` into the OTel instruments too. Off by default: counters
+   * count what this process observed, and Prometheus handles the restart.
+   * @default false
+   */
+  replayLoadedRecords?: boolean;
+}
+
+/** The fields known when an invocation starts, for {@link InvocationMetricsCollector.begin}. */
+export type BeginFields = Pick<InvocationMetric, 'agent' | 'phase'> &
+  Partial<Pick<InvocationMetric, 'invocationId' | 'taskId' | 'attempt' | 'model' | 'tier'>> &
+  Record<string, unknown>;
+
+/** The fields known when an invocation ends, for {@link InvocationHandle.end}. */
+export type EndFields = Pick<InvocationMetric, 'success' | 'tokens' | 'cost' | 'exitCode'> &
+  Partial<Omit<InvocationMetric, 'durationMs' | 'timestamp' | 'success' | 'tokens' | 'cost' | 'exitCode'>> &
+  Record<string, unknown>;
+
+/** A live invocation started by {@link InvocationMetricsCollector.begin}. */
+export interface InvocationHandle {
+  /** The id the record will carry (given in `begin`, or a random UUID). */
+  readonly invocationId: string;
+  /** Start time, epoch ms. */
+  readonly startedAt: number;
+  /**
+   * Ends the invocation: measures `durationMs`, fills `timestamp` (the start, ISO 8601 UTC), records it
+   * and lowers the in-flight count. Calling it twice rejects.
+   *
+   * @param result - The outcome fields; `attempt` defaults to 1 and `outputParsed` to `success`.
+   * @returns The promise of `record()`.
+   */
+  end(result: EndFields): Promise<void>;
+}
+
+/** What {@link InvocationMetricsCollector.loadFromDisk} did. */
+export interface LoadResult {
+  /** Records appended to memory. */
+  loaded: number;
+  /** Malformed or invalid lines skipped (each was warned about). */
+  skipped: number;
+}
+
+const FILE_NAME_RE = /[/\\\0]/;
+
+function checkFileName(fileName: unknown): string {
+  if (typeof fileName !== 'string' || fileName.length === 0 || FILE_NAME_RE.test(fileName) || fileName === '.' || fileName === '..')
+    throw new InvalidOptionError('fileName', 'a plain file name without path separators, not `.` or `..`', fileName);
+  return fileName;
+}
+
+function checkBucketMs(bucketMs: unknown): number {
+  if (typeof bucketMs !== 'number' || !Number.isSafeInteger(bucketMs) || bucketMs <= 0)
+    throw new InvalidOptionError('bucketMs', 'a positive integer (milliseconds)', bucketMs);
+  return bucketMs;
+}
+
+/**
+ * Records invocations: validates each, appends it to the JSONL log through one ordered queue, keeps it
+ * in memory, mirrors it into OpenTelemetry instruments and emits `metric-recorded`.
+ *
+ * The constructor opens the log synchronously: it creates `metricsDir`, takes the lock file
+ * (`<log>.lock`; a live holder makes it throw {@link LogLockedError}, a dead one's lock is reclaimed)
+ * and repairs a torn last line left by a crash.
+ *
+ * @example
+ * ```ts
+ * const collector = new InvocationMetricsCollector('./metrics', console);
+ * await collector.record({ invocationId: 'i1', agent: 'coder', phase: 1, durationMs: 1200, tokens: 900,
+ *   cost: 0.004, exitCode: 0, success: true, attempt: 1, outputParsed: true,
+ *   timestamp: new Date().toISOString() });
+ * console.log(collector.computeAggregate().totalCost);
+ * await collector.close();
+ * ```
+ */
+export class InvocationMetricsCollector extends EventEmitter {
+  /** Absolute or relative path of the log file. */
+  readonly path: string;
+  readonly #logger: Logger;
+  readonly #writer: LogWriter;
+  readonly #records: InvocationMetric[] = [];
+  readonly #mirror: Mirror | undefined;
+  readonly #eventBus: EventBusLike | undefined;
+  readonly #bucketMs: number;
+  readonly #replay: boolean;
+  #closed = false;
+
+  /**
+   * @param metricsDir - Directory of the log; created when missing.
+   * @param logger - Receives warnings (skipped lines, write failures, listener errors); pino or console.
+   * @param options - See {@link CollectorOptions}.
+   * @throws {@link InvalidOptionError} for a bad option; {@link LogLockedError} when another writer holds the log.
+   */
+  constructor(metricsDir: string, logger: Logger, options: CollectorOptions = {}) {
+    super();
+    if (typeof metricsDir !== 'string' || metricsDir.length === 0)
+      throw new InvalidOptionError('metricsDir', 'a non-empty directory path', metricsDir);
+    if (logger === null || typeof logger !== 'object' || typeof logger.warn !== 'function')
+      throw new InvalidOptionError('logger', 'an object with a `warn` method (pino, console)', logger);
+    const fileName = checkFileName(options.fileName ?? 'invocations.jsonl');
+    this.#bucketMs = checkBucketMs(options.bucketMs ?? 60_000);
+    if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new InvalidOptionError('fsync', 'a boolean', options.fsync);
+    if (options.eventBus !== undefined && typeof options.eventBus?.emit !== 'function')
+      throw new InvalidOptionError('eventBus', 'an object with an `emit(name, payload)` method', options.eventBus);
+    this.#logger = logger;
+    this.#eventBus = options.eventBus;
+    this.#replay = options.replayLoadedRecords ?? false;
+    this.path = join(metricsDir, fileName);
+    if (options.meter !== undefined || options.telemetry !== undefined) {
+      this.#mirror = createMirror({
+        meter: options.meter,
+        telemetry: options.telemetry,
+        maxAttributeValues: options.maxAttributeValues,
+        logger,
+      });
+    }
+    this.#writer = LogWriter.open(this.path, { logger, fsync: options.fsync ?? false });
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Records one invocation. Synchronously (before this returns) the record is validated, kept in memory,
+   * mirrored and emitted; the returned promise resolves once its line is written to the log (and fsynced
+   * with `fsync`). While the disk fails, the promise stays pending and writing is retried.
+   *
+   * @param metric - The record. Unknown fields are kept (in memory and in the log) but never become attributes.
+   * @returns A promise that resolves once the line is written; rejects with {@link InvalidMetricError}
+   * (nothing written, kept, mirrored or emitted) or {@link CollectorClosedError}.
+   */
+  record(metric: InvocationMetric): Promise<void> {
+    if (this.#closed) return Promise.reject(new CollectorClosedError(this.path));
+    const problem = findMetricProblem(metric);
+    if (problem !== undefined) return Promise.reject(problem);
+    // A shallow copy: the caller may reuse or mutate its object; what we keep is what we write.
+    const stored = { ...metric };
+    const written = this.#writer.append(serializeMetric(stored));
+    this.#records.push(stored);
+    if (this.#mirror !== undefined) this.#mirror.record(stored);
+    this.#emit(stored);
+    return written;
+  }
+
+  /**
+   * Starts a live invocation: the in-flight instrument goes up now and down at `end()`.
+   *
+   * @param fields - What is known at the start; `invocationId` defaults to a random UUID.
+   * @returns A handle whose `end(result)` records the invocation.
+   * @throws {@link InvalidMetricError} for a bad `agent` or `phase`; {@link CollectorClosedError} after `close()`.
+   */
+  begin(fields: BeginFields): InvocationHandle {
+    if (this.#closed) throw new CollectorClosedError(this.path);
+    if (typeof fields?.agent !== 'string' || fields.agent.length === 0) throw new InvalidMetricError('agent', 'a non-empty string', fields?.agent);
+    if (typeof fields.phase !== 'number' || !Number.isInteger(fields.phase) || fields.phase < 0)
+      throw new InvalidMetricError('phase', 'an integer >= 0', fields.phase);
+    const startedAt = Date.now();
+    const t0 = performance.now();
+    const invocationId = typeof fields.invocationId === 'string' && fields.invocationId !== '' ? fields.invocationId : randomUUID();
+    const done = this.#mirror?.begin({ agent: fields.agent, phase: fields.phase, model: fields.model, tier: fields.tier });
+    let ended = false;
+    return {
+      invocationId,
+      startedAt,
+      end: (result: EndFields): Promise<void> => {
+        if (ended) return Promise.reject(new InvalidMetricError('(handle)', 'ended once', `${invocationId} already ended`));
+        ended = true;
+        done?.();
+        const metric = {
+          attempt: 1,
+          outputParsed: result?.success,
+          ...fields,
+          ...result,
+          invocationId,
+          durationMs: performance.now() - t0,
+          timestamp: new Date(startedAt).toISOString(),
+        } as InvocationMetric;
+        return this.record(metric);
+      },
+    };
+  }
+
+  /**
+   * All records held in memory, in record order (loaded ones where `loadFromDisk` put them).
+   *
+   * @returns A new array (the records themselves are shared: do not mutate them).
+   */
+  getAll(): InvocationMetric[] {
+    return this.#records.slice();
+  }
+
+  /**
+   * Number of records held in memory; after `flush()` resolves, also the number on disk written by this
+   * collector and loaded from it. Store it as `CheckpointState.metricsCount`.
+   *
+   * @returns The count.
+   */
+  getCount(): number {
+    return this.#records.length;
+  }
+
+  /**
+   * Reads the log and appends to memory every valid record after the first `skipCount` valid ones (those
+   * are already in memory, restored with a checkpoint). Records written after the last checkpoint are real
+   * invocations: they are loaded, not dropped. Pending writes are flushed first so the file is complete.
+   * Malformed or invalid lines are skipped with one warning each. Loaded records are not mirrored into the
+   * OTel counters unless `replayLoadedRecords` is set, and are not emitted.
+   *
+   * @param skipCount - Valid records to skip (`CheckpointState.metricsCount`).
+   * @default skipCount 0
+   * @returns How many records were loaded and how many lines were skipped.
+   */
+  async loadFromDisk(skipCount = 0): Promise<LoadResult> {
+    if (!Number.isSafeInteger(skipCount) || skipCount < 0) throw new InvalidOptionError('skipCount', 'an integer >= 0', skipCount);
+    await this.#writer.flush();
+    const { records, skipped } = await loadLog(this.path, {
+      onWarning: (w) => log(this.#logger, 'warn', `${w.file}:${w.line}: skipped: ${w.reason}`),
+    });
+    const fresh = records.slice(skipCount);
+    for (const r of fresh) {
+      this.#records.push(r);
+      if (this.#replay) this.#mirror?.record(r);
+    }
+    return { loaded: fresh.length, skipped };
+  }
+
+  /**
+   * Puts records saved with a checkpoint back into memory without writing them (they are in the log
+   * already), so that `loadFromDisk(checkpoint.metricsCount)` can then append only the newer ones. They
+   * are validated, not mirrored and not emitted.
+   *
+   * @param records - The records, in their original order.
+   * @throws {@link InvalidMetricError} for the first invalid record; nothing is restored then.
+   */
+  restore(records: readonly InvocationMetric[]): void {
+    if (this.#closed) throw new CollectorClosedError(this.path);
+    for (const r of records) {
+      const problem = findMetricProblem(r);
+      if (problem !== undefined) throw problem;
+    }
+    for (const r of records) this.#records.push({ ...r });
+  }
+
+  /**
+   * Computes the post-run summary of the records in memory (a pure function of them).
+   *
+   * @param options - `bucketMs` defaults to the collector's `bucketMs` option.
+   * @returns The aggregate.
+   */
+  computeAggregate(options: AggregateOptions = {}): MetricsAggregate {
+    return computeAggregate(this.#records, { bucketMs: this.#bucketMs, ...options });
+  }
+
+  /**
+   * Waits until every record recorded before the call is written.
+   *
+   * @returns Resolves when written; rejects with {@link LogWriteError} while the disk fails (the records
+   * stay queued and writing is retried: call `flush()` again later).
+   */
+  flush(): Promise<void> {
+    return this.#writer.flush();
+  }
+
+  /**
+   * Stops accepting records, flushes, closes the file and releases the lock. If the flush fails it rejects
+   * with {@link LogWriteError} and keeps the file and lock (writing is retried; call `close()` again).
+   * Idempotent.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#writer.close();
+  }
+
+  #emit(metric: InvocationMetric): void {
+    // Listeners run one by one, each guarded: a throwing (or rejecting) listener is logged and never
+    // breaks record() nor the listeners after it.
+    for (const listener of this.rawListeners(METRIC_RECORDED)) {
+      try {
+        const out: unknown = (listener as (m: InvocationMetric) => unknown).call(this, metric);
+        if (out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function')
+          (out as Promise<unknown>).then(undefined, (err: unknown) => this.#listenerFailed(err));
+      } catch (err) {
+        this.#listenerFailed(err);
+      }
+    }
+    if (this.#eventBus !== undefined) {
+      try {
+        this.#eventBus.emit(METRIC_RECORDED, metric);
+      } catch (err) {
+        this.#listenerFailed(err);
+      }
+    }
+  }
+
+  #listenerFailed(err: unknown): void {
+    log(this.#logger, 'warn', `a ${METRIC_RECORDED} listener threw: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { serializeMetric } from '../src/serialize.js';
+import { findMetricProblem, type InvocationMetric } from '../src/record.js';
+
+const base: InvocationMetric = {
+  invocationId: 'i-1',
+  agent: 'coder',
+  phase: 2,
+  durationMs: 1234.5,
+  tokens: 1000,
+  cost: 0.0123,
+  exitCode: 0,
+  success: true,
+  attempt: 1,
+  outputParsed: true,
+  timestamp: '2026-11-20T09:00:00.000Z',
+};
+
+describe('serializeMetric', () => {
+  it('writes known fields in the type order, then unknown fields', () => {
+    const line = serializeMetric({ ...base, extra: { a: [1, 'x'] }, taskId: 't' } as InvocationMetric);
+    expect(Object.keys(JSON.parse(line))).toEqual([
+      'invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'cost', 'exitCode', 'success',
+      'attempt', 'outputParsed', 'timestamp', 'extra',
+    ]);
+    expect(JSON.parse(line).extra).toEqual({ a: [1, 'x'] });
+  });
+
+  it('escapes hostile strings and keeps __proto__ as plain data', () => {
+    const hostile = JSON.parse(
+      '{"invocationId":"a\\"b\\n","agent":"</script>\\u2028\\ud800","phase":0,"durationMs":0,"tokens":0,"cost":0,"exitCode":-1,"success":false,"attempt":1,"outputParsed":false,"timestamp":"2026-11-20T09:00+02:00","__proto__":{"polluted":true}}',
+    ) as InvocationMetric;
+    const parsed = JSON.parse(serializeMetric(hostile)) as Record<string, unknown>;
+    expect(parsed).toEqual(JSON.parse(JSON.stringify(hostile)));
+    expect(Object.prototype.hasOwnProperty.call(parsed, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('drops undefined unknown fields and functions like JSON.stringify', () => {
+    const line = serializeMetric({ ...base, gone: undefined, fn: () => 1 } as unknown as InvocationMetric);
+    expect(JSON.parse(line)).toEqual(base);
+  });
+
+  it('equals JSON.stringify field for field on random valid records', () => {
+    const rec = fc.record(
+      {
+        invocationId: fc.string({ minLength: 1 }),
+        agent: fc.string({ minLength: 1, unit: 'binary' }),
+        phase: fc.nat(),
+        taskId: fc.string({ unit: 'binary' }),
+        durationMs: fc.double({ min: 0, max: 1e12, noNaN: true }),
+        tokens: fc.nat(),
+        inputTokens: fc.nat(),
+        outputTokens: fc.nat(),
+        cachedTokens: fc.nat(),
+        cost: fc.double({ min: 0, max: 1e6, noNaN: true }),
+        exitCode: fc.integer(),
+        success: fc.boolean(),
+        attempt: fc.integer({ min: 1, max: 10 }),
+        outputParsed: fc.boolean(),
+        model: fc.string(),
+        tier: fc.string(),
+        timestamp: fc.constant('2026-11-20T09:00:00.5+02:00'),
+        errorClass: fc.string(),
+        note: fc.jsonValue(),
+      },
+      { requiredKeys: ['invocationId', 'agent', 'phase', 'durationMs', 'tokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'timestamp'] },
+    );
+    fc.assert(
+      fc.property(rec, (r) => {
+        const m = r as unknown as InvocationMetric;
+        expect(findMetricProblem(m)).toBeUndefined();
+        expect(JSON.parse(serializeMetric(m))).toEqual(JSON.parse(JSON.stringify(m)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
