@@ -8,6 +8,16 @@
  * enumerates integer-like keys (an agent named `"7"`) first and in numeric order, whatever the insertion
  * order; `JSON.stringify` follows that enumeration.
  *
+ * Which keys a map holds: maps of records (`invocationsBy*`, `tokensBy*`, `costBy*`, `successesByAgent`,
+ * `avgDurationByAgent`, `durationByAgent`) hold every agent, phase or model that has at least one record,
+ * zero values included. Maps of events (`retriesBy*`, `failuresByErrorClass`, `escalationsByTier`) hold
+ * only keys with at least one event; `infraRetriesByAgent` and `codeRetriesByAgent` hold exactly the keys
+ * of `retriesByAgent`, zero values included, so that they add up to it.
+ *
+ * Sums of floating-point fields (`cost`, `durationMs`) are accumulated in input order (records of a merged
+ * shard come after those already added), so an aggregate computed from merged shards is bit-identical to
+ * one computed over the concatenated input.
+ *
  * @module
  */
 import type { InvocationMetric } from '../record.js';
@@ -57,9 +67,9 @@ export interface MetricsAggregate {
   invocationsByPhase: CountMap;
   /** Retries: records with `attempt > 1`. */
   totalRetries: number;
-  /** Retries per agent. */
+  /** Retries per agent; only agents with at least one retry. */
   retriesByAgent: CountMap;
-  /** Retries per phase. */
+  /** Retries per phase; only phases with at least one retry. */
   retriesByPhase: CountMap;
   /**
    * Retries whose previous attempt exists and has a non-empty `errorClass`. The previous attempt of a
@@ -88,7 +98,7 @@ export interface MetricsAggregate {
   costByAgent: CountMap;
   /** Sum of `durationMs` (busy time, not wall time). */
   totalDurationMs: number;
-  /** Mean `durationMs` per agent. */
+  /** Mean `durationMs` per agent: the agent's sum of `durationMs` (in input order) / its record count. */
   avgDurationByAgent: CountMap;
   /** Successes / totalInvocations; 0 when there are no records. */
   successRate: number;
@@ -109,13 +119,13 @@ export interface MetricsAggregate {
   bucketMs: number;
   /** Extra: records with `success === true`. */
   totalSuccesses: number;
-  /** Extra: records with `success === true`, per agent. */
+  /** Extra: records with `success === true`, per agent; every agent with records (0 included). */
   successesByAgent: CountMap;
-  /** Extra: infra retries per agent (the retry's agent). */
+  /** Extra: infra retries per agent (the retry's agent); the keys of `retriesByAgent`, 0 included. */
   infraRetriesByAgent: CountMap;
-  /** Extra: code retries per agent (`retriesByAgent - infraRetriesByAgent`). */
+  /** Extra: code retries per agent (`retriesByAgent - infraRetriesByAgent`); the keys of `retriesByAgent`. */
   codeRetriesByAgent: CountMap;
-  /** Extra: duration statistics per agent. */
+  /** Extra: duration statistics per agent (a null-prototype map, keys as `invocationsByAgent`). */
   durationByAgent: Record<string, DurationStats>;
   /** Extra: duration statistics over all records; `null` when there are none. */
   duration: DurationStats | null;
@@ -123,11 +133,14 @@ export interface MetricsAggregate {
   costByPhase: CountMap;
   /** Extra: sum of `tokens` per phase. */
   tokensByPhase: CountMap;
-  /** Extra: records per model; a record without `model` counts under `(none)`. */
+  /**
+   * Extra: records per model. A record without `model` counts under `(none)`; a present `model`, even
+   * `""`, counts under itself (so a model literally named `(none)` shares that key with records without one).
+   */
   invocationsByModel: CountMap;
-  /** Extra: sum of `cost` per model; a record without `model` counts under `(none)`. */
+  /** Extra: sum of `cost` per model, keyed as `invocationsByModel`. */
   costByModel: CountMap;
-  /** Extra: sum of `tokens` per model; a record without `model` counts under `(none)`. */
+  /** Extra: sum of `tokens` per model, keyed as `invocationsByModel`. */
   tokensByModel: CountMap;
   /** Extra: sum of `inputTokens` (missing = 0). */
   totalInputTokens: number;
@@ -135,33 +148,127 @@ export interface MetricsAggregate {
   totalOutputTokens: number;
   /**
    * Extra: cache-hit share of input tokens: sum of `cachedTokens` over records that have `inputTokens`,
-   * divided by the sum of their `inputTokens`; 0 when that sum is 0.
+   * divided by the sum of their `inputTokens`; 0 when that sum is 0. Not clamped: records whose
+   * `cachedTokens` exceed their `inputTokens` can push it above 1.
    */
   cacheHitShare: number;
-  /** Extra: records with `success === false`, per `errorClass`; a failure without a non-empty errorClass counts under `(none)`. */
+  /**
+   * Extra: records with `success === false`, per `errorClass`; a failure without a non-empty errorClass
+   * counts under `(none)` (shared with an error class literally named `(none)`). Only classes with failures.
+   */
   failuresByErrorClass: CountMap;
   /** Extra: records with `outputParsed === false`. */
   outputParseFailures: number;
   /**
-   * Extra: escalations per transition, keyed `"<from> -> <to>"` with the compared routing levels (tiers,
-   * or models where the tier was not comparable).
+   * Extra: escalations per transition, keyed `"<from> -> <to>"` where `<from>` is the previous attempt's
+   * routing level and `<to>` the retry's: the tiers, or the models where the tiers were not comparable (tier
+   * and model transitions share this one key space). Values add up to `escalationCount`.
    */
   escalationsByTier: CountMap;
   /** Extra: earliest start, ISO 8601 UTC; `null` when there are no records. */
   firstStart: string | null;
-  /** Extra: latest end (start + durationMs), ISO 8601 UTC; `null` when there are no records. */
+  /**
+   * Extra: latest end (start + durationMs), ISO 8601 UTC; `null` when there are no records. A fractional
+   * end is written as the millisecond that holds it (rounded down).
+   */
   lastEnd: string | null;
-  /** Extra: wall-clock span of the run, `lastEnd - firstStart` in ms; 0 when there are no records. */
+  /**
+   * Extra: wall-clock span of the run in ms: latest end - earliest start, with the exact (possibly
+   * fractional) end; 0 when there are no records.
+   */
   wallClockSpanMs: number;
 }
 
 /** Options of `computeAggregate()` and `createAggregator()`. */
 export interface AggregateOptions {
   /**
-   * Width of the `parallelismOverTime` buckets in milliseconds; a positive safe integer.
+   * Width of the `parallelismOverTime` buckets in milliseconds; a positive safe integer. Bucket starts
+   * must be valid dates (within 8.64e15 ms of the epoch), else `result()` throws a `RangeError`.
    * @default 60000
    */
   bucketMs?: number;
+}
+
+/**
+ * Per-record columns of an {@link AggregatorState}, all of length `count`, row i being the i-th record in
+ * input order. Id columns index the state's tables; `-1` means the optional field is absent.
+ */
+export interface AggregatorColumns {
+  /** `Date.parse(timestamp)`, epoch ms. */
+  start: Float64Array;
+  /** `durationMs`. */
+  durationMs: Float64Array;
+  /** `cost` (kept per record so that cost sums follow input order across merges). */
+  cost: Float64Array;
+  /** `attempt`. */
+  attempt: Float64Array;
+  /** Index into `agents`. */
+  agent: Int32Array;
+  /** Index into `phases`. */
+  phase: Int32Array;
+  /** Index into `taskIds`, or -1. */
+  taskId: Int32Array;
+  /** Index into `models`, or -1. */
+  model: Int32Array;
+  /** Index into `tiers`, or -1. */
+  tier: Int32Array;
+  /** Index into `errorClasses`, or -1. */
+  errorClass: Int32Array;
+  /** Bit 0: `success`; bit 1: `outputParsed`. */
+  flags: Uint8Array;
+}
+
+/**
+ * Integer token sums, folded at `add()` time: integer sums (below 2^53) do not depend on order, so shards
+ * simply add up.
+ */
+export interface AggregatorTokenSums {
+  /** Sum of `tokens`. */
+  total: number;
+  /** Sum of `inputTokens` (missing = 0). */
+  input: number;
+  /** Sum of `outputTokens` (missing = 0). */
+  output: number;
+  /** Sum of `cachedTokens` (missing = 0). */
+  cached: number;
+  /** Sum of `cachedTokens` over records that have `inputTokens` (numerator of `cacheHitShare`). */
+  cachedWithInput: number;
+  /** Sum of `tokens` per agent id. */
+  byAgent: Float64Array;
+  /** Sum of `tokens` per phase id. */
+  byPhase: Float64Array;
+  /** Sum of `tokens` per model id + 1; index 0 holds records without a model. */
+  byModel: Float64Array;
+}
+
+/**
+ * The plain-data form of an aggregator, from {@link Aggregator.serialize}: typed arrays, string arrays and
+ * numbers only, so it survives `structuredClone` and `postMessage`. A worker thread folds its shard into an
+ * aggregator and posts `serialize()` (its buffers are fresh copies, so they can be transferred:
+ * `postMessage(state, stateTransferList(state))`); the main thread appends it with
+ * {@link Aggregator.mergeState}. The state does not depend on `bucketMs`.
+ */
+export interface AggregatorState {
+  /** Format tag; `mergeState()` rejects any other. */
+  format: 'invocation-metrics/aggregator-state@1';
+  /** Number of records. */
+  count: number;
+  /** Distinct agent names, by id. */
+  agents: string[];
+  /** Distinct phases, by id. */
+  phases: Float64Array;
+  /** Distinct task ids, by id. */
+  taskIds: string[];
+  /** Distinct models, by id. */
+  models: string[];
+  /** Distinct tiers, by id. */
+  tiers: string[];
+  /** Distinct error classes, by id. */
+  errorClasses: string[];
+  /** Per-record columns. */
+  columns: AggregatorColumns;
+  /** Token sums. */
+  tokens: AggregatorTokenSums;
 }
 
 /**
@@ -172,8 +279,19 @@ export interface AggregateOptions {
 export interface Aggregator {
   /** Adds one valid record. */
   add(record: InvocationMetric): void;
-  /** Appends all records of another aggregator (with the same `bucketMs`) after this one's. */
+  /**
+   * Appends all records of another aggregator after this one's. Its `bucketMs` does not matter: this
+   * aggregator's applies to the result. `other` is left unchanged (merging an aggregator into itself
+   * doubles it).
+   */
   merge(other: Aggregator): void;
+  /**
+   * Appends the records of a serialized aggregator after this one's; same effect as `merge()`.
+   * @throws `InvalidOptionError` when `state` is not a well-formed {@link AggregatorState}.
+   */
+  mergeState(state: AggregatorState): void;
+  /** Returns this aggregator's records as plain data (fresh copies); see {@link AggregatorState}. */
+  serialize(): AggregatorState;
   /** Computes the aggregate of everything added so far; the aggregator stays usable. */
   result(): MetricsAggregate;
   /** Number of records added (including merged ones). */

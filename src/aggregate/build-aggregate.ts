@@ -1,0 +1,107 @@
+/**
+ * `result()`: turns an aggregator's state into a {@link MetricsAggregate}. Reads the state, never
+ * changes it, so `result()` can be called again after more records.
+ *
+ * @module
+ */
+import { durationStats, sortWithinGroups } from './percentiles.js';
+import { computeParallelism } from './parallelism.js';
+import { findPreviousAttempts } from './previous-attempt.js';
+import { countRetryOutcomes } from './retry-outcomes.js';
+import { sortedNameMap, sortedPhaseMap } from './sorted-map.js';
+import { tally } from './tallies.js';
+import type { AggregatorState, CountMap, DurationStats, MetricsAggregate } from './types.js';
+
+/** The key of records without a model, and of failures without an error class. */
+export const NONE_KEY = '(none)';
+
+/**
+ * Computes the aggregate.
+ *
+ * @param state - The records (views are fine: nothing is written).
+ * @param bucketMs - Bucket width of the parallelism series.
+ * @returns The aggregate.
+ */
+export function buildAggregate(state: AggregatorState, bucketMs: number): MetricsAggregate {
+  const { count, columns, agents, phases, models, tokens } = state;
+  const t = tally(columns, count, { agents: agents.length, phases: phases.length, models: models.length, errorClasses: state.errorClasses });
+  const previous = findPreviousAttempts(columns, count, { agents: agents.length, phases: phases.length, taskIds: state.taskIds.length });
+  const retries = countRetryOutcomes(columns, previous, { agents: agents.length, models, tiers: state.tiers, errorClasses: state.errorClasses });
+  const parallelism = computeParallelism(columns.start, columns.durationMs, count, bucketMs);
+
+  // Tables may hold values no record uses (a hand-made state): only ids with records become keys.
+  const agentIds = [...agents.keys()].filter((a) => t.agentCount[a]! > 0);
+  const phaseIds = [...phases.keys()].filter((p) => t.phaseCount[p]! > 0);
+  const retryAgentIds = agentIds.filter((a) => t.agentRetries[a]! > 0);
+  const byAgent = (ids: number[], value: (a: number) => number): CountMap => sortedNameMap(ids.map((a) => [agents[a]!, value(a)]));
+  const byPhase = (ids: number[], value: (p: number) => number): CountMap => sortedPhaseMap(ids.map((p) => [phases[p]!, value(p)]));
+  const modelName = (slot: number): string => (slot === 0 ? NONE_KEY : models[slot - 1]!);
+  const byModel = (values: ArrayLike<number>): CountMap =>
+    sortedNameMap(keyed(t.modelCount.length, modelName, values, (slot) => t.modelCount[slot]! > 0));
+  const errorName = (slot: number): string => (slot === 0 ? NONE_KEY : state.errorClasses[slot - 1]!);
+
+  const grouped = sortWithinGroups(columns.durationMs, columns.agent, t.agentCount);
+  const durationByAgent = sortedNameMap<DurationStats>(
+    agentIds.map((a) => [agents[a]!, durationStats(grouped.sorted.subarray(grouped.offsets[a]!, grouped.offsets[a + 1]!), t.agentDuration[a]!)]),
+  );
+  const firstStart = count === 0 ? null : new Date(t.firstStart).toISOString();
+
+  return {
+    totalInvocations: count,
+    invocationsByAgent: byAgent(agentIds, (a) => t.agentCount[a]!),
+    invocationsByPhase: byPhase(phaseIds, (p) => t.phaseCount[p]!),
+    totalRetries: t.retries,
+    retriesByAgent: byAgent(retryAgentIds, (a) => t.agentRetries[a]!),
+    retriesByPhase: byPhase(
+      phaseIds.filter((p) => t.phaseRetries[p]! > 0),
+      (p) => t.phaseRetries[p]!,
+    ),
+    infraRetries: retries.infra,
+    codeRetries: t.retries - retries.infra,
+    escalationCount: retries.escalations,
+    totalTokens: tokens.total,
+    totalCost: t.totalCost,
+    totalCachedTokens: tokens.cached,
+    tokensByAgent: byAgent(agentIds, (a) => tokens.byAgent[a]!),
+    costByAgent: byAgent(agentIds, (a) => t.agentCost[a]!),
+    totalDurationMs: t.totalDuration,
+    avgDurationByAgent: byAgent(agentIds, (a) => t.agentDuration[a]! / t.agentCount[a]!),
+    successRate: count === 0 ? 0 : t.successes / count,
+    peakParallelInvocations: parallelism.peak,
+    parallelismOverTime: parallelism.buckets,
+    bucketMs,
+    totalSuccesses: t.successes,
+    successesByAgent: byAgent(agentIds, (a) => t.agentSuccesses[a]!),
+    infraRetriesByAgent: byAgent(retryAgentIds, (a) => retries.infraByAgent[a]!),
+    codeRetriesByAgent: byAgent(retryAgentIds, (a) => t.agentRetries[a]! - retries.infraByAgent[a]!),
+    durationByAgent,
+    duration: count === 0 ? null : durationStats(columns.durationMs.slice(0, count).sort(), t.totalDuration),
+    costByPhase: byPhase(phaseIds, (p) => t.phaseCost[p]!),
+    tokensByPhase: byPhase(phaseIds, (p) => tokens.byPhase[p]!),
+    invocationsByModel: byModel(t.modelCount),
+    costByModel: byModel(t.modelCost),
+    tokensByModel: byModel(tokens.byModel),
+    totalInputTokens: tokens.input,
+    totalOutputTokens: tokens.output,
+    cacheHitShare: tokens.input === 0 ? 0 : tokens.cachedWithInput / tokens.input,
+    failuresByErrorClass: sortedNameMap(keyed(t.failuresByError.length, errorName, t.failuresByError, (slot) => t.failuresByError[slot]! > 0)),
+    outputParseFailures: t.outputParseFailures,
+    escalationsByTier: sortedNameMap(retries.transitions),
+    firstStart,
+    // Floor, not the truncation `Date` applies, so that a fractional end before 1970 is not rounded up.
+    lastEnd: count === 0 ? null : new Date(Math.floor(t.lastEnd)).toISOString(),
+    wallClockSpanMs: count === 0 ? 0 : t.lastEnd - t.firstStart,
+  };
+}
+
+/**
+ * Sums values under their output key: two slots can share a key (a model literally named `(none)` and
+ * the records without a model).
+ */
+function keyed(slots: number, name: (slot: number) => string, values: ArrayLike<number>, include: (slot: number) => boolean): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (let slot = 0; slot < slots; slot++) {
+    if (include(slot)) sums.set(name(slot), (sums.get(name(slot)) ?? 0) + values[slot]!);
+  }
+  return sums;
+}

@@ -1,0 +1,69 @@
+/**
+ * Duration statistics with nearest-rank percentiles: always an observed value, exact, and independent of
+ * how the records were sharded (the sorted multiset is the same).
+ *
+ * @module
+ */
+import type { DurationStats } from './types.js';
+
+/**
+ * The nearest-rank p-th percentile: the value at 1-based rank `ceil(p / 100 * n)` (at least 1).
+ *
+ * @param sorted - Values in ascending order; not empty.
+ * @param p - Percentile, an integer in (0, 100].
+ * @returns The value at that rank.
+ */
+export function nearestRank(sorted: ArrayLike<number>, p: number): number {
+  // `p * n` is an exact integer, so the division lands exactly on integers and ceil cannot be off by one
+  // (`0.95 * 20` in floating point is not 19).
+  const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
+  return sorted[rank - 1]!;
+}
+
+/**
+ * Statistics of one group.
+ *
+ * @param sorted - The group's durations in ascending order; not empty.
+ * @param sum - Their sum in input order (so that `mean` equals `avgDurationByAgent` bit for bit).
+ * @returns The statistics.
+ */
+export function durationStats(sorted: Float64Array, sum: number): DurationStats {
+  const count = sorted.length;
+  return {
+    count,
+    min: sorted[0]!,
+    p50: nearestRank(sorted, 50),
+    p90: nearestRank(sorted, 90),
+    p95: nearestRank(sorted, 95),
+    p99: nearestRank(sorted, 99),
+    max: sorted[count - 1]!,
+    mean: sum / count,
+  };
+}
+
+/**
+ * Sorts values within groups: a counting sort by group id, then a native numeric sort of each group's
+ * segment (typed-array `sort()` without a comparator runs in C++).
+ *
+ * @param values - Values by record.
+ * @param groups - Group id by record, in [0, counts.length).
+ * @param counts - Number of records per group.
+ * @returns `sorted`, with group g at [offsets[g], offsets[g + 1]) in ascending order.
+ */
+export function sortWithinGroups(
+  values: Float64Array,
+  groups: Int32Array,
+  counts: ArrayLike<number>,
+): { sorted: Float64Array; offsets: Int32Array } {
+  const offsets = new Int32Array(counts.length + 1);
+  for (let g = 0; g < counts.length; g++) offsets[g + 1] = offsets[g]! + counts[g]!;
+  const next = offsets.slice(0, counts.length);
+  const sorted = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const g = groups[i]!;
+    sorted[next[g]!] = values[i]!;
+    next[g]! += 1;
+  }
+  for (let g = 0; g < counts.length; g++) sorted.subarray(offsets[g]!, offsets[g + 1]!).sort();
+  return { sorted, offsets };
+}

@@ -1,0 +1,124 @@
+/**
+ * The per-record state of an aggregator: one growable typed array per field (a column store), so a
+ * million records take about 57 bytes each instead of a few hundred for record objects, and the result
+ * pass reads contiguous memory.
+ *
+ * @module
+ */
+import type { AggregatorColumns } from './types.js';
+
+/** Bit of `flags`: `success`. */
+export const SUCCESS = 1;
+/** Bit of `flags`: `outputParsed`. */
+export const OUTPUT_PARSED = 2;
+
+/** Names of the `Float64Array` columns. */
+export const FLOAT_COLUMNS = ['start', 'durationMs', 'cost', 'attempt'] as const;
+/** Names of the `Int32Array` id columns (-1 = absent for the optional fields). */
+export const ID_COLUMNS = ['agent', 'phase', 'taskId', 'model', 'tier', 'errorClass'] as const;
+/** Names of every column. */
+export const COLUMN_NAMES = [...FLOAT_COLUMNS, ...ID_COLUMNS, 'flags'] as const;
+
+const INITIAL_CAPACITY = 1024;
+
+/** Id translation tables for appending another aggregator's columns: `map[theirId] = ourId`. */
+export type IdMaps = Record<(typeof ID_COLUMNS)[number], Int32Array>;
+
+type Cut<A> = (column: A) => A;
+
+/** Growable columns; rows [0, length) are records in input order. */
+export class RecordColumns implements AggregatorColumns {
+  /** Number of rows in use. */
+  length = 0;
+  start: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  durationMs: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  cost: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  attempt: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  agent: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  phase: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  taskId: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  model: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  tier: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  errorClass: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  flags: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
+
+  /**
+   * Makes room for `extra` more rows. Capacity doubles, so appending n rows costs O(n) copies in all.
+   *
+   * @param extra - Rows about to be written at [length, length + extra).
+   */
+  reserve(extra: number): void {
+    const needed = this.length + extra;
+    let capacity = this.start.length;
+    if (needed <= capacity) return;
+    while (capacity < needed) capacity *= 2;
+    for (const name of FLOAT_COLUMNS) this[name] = grow(this[name], new Float64Array(capacity), this.length);
+    for (const name of ID_COLUMNS) this[name] = grow(this[name], new Int32Array(capacity), this.length);
+    this.flags = grow(this.flags, new Uint8Array(capacity), this.length);
+  }
+
+  /**
+   * The rows in use, as views (no copy): valid until the next `reserve()` that grows.
+   *
+   * @returns Columns of length `length`.
+   */
+  view(): AggregatorColumns {
+    const n = this.length;
+    return this.#map((a) => a.subarray(0, n), (a) => a.subarray(0, n), (a) => a.subarray(0, n));
+  }
+
+  /**
+   * The rows in use, copied (fresh buffers that may be transferred to another thread).
+   *
+   * @returns Columns of length `length`.
+   */
+  copy(): AggregatorColumns {
+    const n = this.length;
+    return this.#map((a) => a.slice(0, n), (a) => a.slice(0, n), (a) => a.slice(0, n));
+  }
+
+  /**
+   * Appends `count` rows of other columns, translating their ids (-1 stays -1).
+   *
+   * @param other - Columns of at least `count` rows.
+   * @param count - Rows to append.
+   * @param maps - Id translation per id column.
+   */
+  append(other: AggregatorColumns, count: number, maps: IdMaps): void {
+    this.reserve(count);
+    const at = this.length;
+    for (const name of FLOAT_COLUMNS) this[name].set(other[name].subarray(0, count), at);
+    this.flags.set(other.flags.subarray(0, count), at);
+    for (const name of ID_COLUMNS) {
+      const source = other[name];
+      const target = this[name];
+      const map = maps[name];
+      for (let i = 0; i < count; i++) {
+        const id = source[i]!;
+        target[at + i] = id < 0 ? -1 : map[id]!;
+      }
+    }
+    this.length = at + count;
+  }
+
+  #map(float: Cut<Float64Array>, id: Cut<Int32Array>, bytes: Cut<Uint8Array>): AggregatorColumns {
+    return {
+      start: float(this.start),
+      durationMs: float(this.durationMs),
+      cost: float(this.cost),
+      attempt: float(this.attempt),
+      agent: id(this.agent),
+      phase: id(this.phase),
+      taskId: id(this.taskId),
+      model: id(this.model),
+      tier: id(this.tier),
+      errorClass: id(this.errorClass),
+      flags: bytes(this.flags),
+    };
+  }
+}
+
+function grow<A extends Float64Array | Int32Array | Uint8Array>(from: A, to: A, length: number): A {
+  to.set(from.subarray(0, length));
+  return to;
+}

@@ -1,0 +1,114 @@
+/**
+ * Token sums, folded as records arrive. Unlike costs and durations (floating point, summed at result time
+ * in input order), token counts are integers: their sums are exact in any order below 2^53, so a shard's
+ * sums can simply be added, and no per-record column is needed.
+ *
+ * @module
+ */
+import type { AggregatorTokenSums } from './types.js';
+
+/** Growable per-id sums of `tokens` and the scalar token totals. */
+export class TokenSums {
+  total = 0;
+  input = 0;
+  output = 0;
+  cached = 0;
+  cachedWithInput = 0;
+  #byAgent: Float64Array = new Float64Array(16);
+  #byPhase: Float64Array = new Float64Array(16);
+  /** Index 0: records without a model; model id + 1 otherwise. */
+  #byModel: Float64Array = new Float64Array(16);
+
+  /**
+   * Adds one record's tokens.
+   *
+   * @param agent - Agent id.
+   * @param phase - Phase id.
+   * @param model - Model id, or -1.
+   * @param tokens - `tokens`.
+   * @param input - `inputTokens`, possibly absent.
+   * @param output - `outputTokens`, possibly absent.
+   * @param cached - `cachedTokens`, possibly absent.
+   */
+  add(agent: number, phase: number, model: number, tokens: number, input?: number, output?: number, cached?: number): void {
+    this.total += tokens;
+    if (agent >= this.#byAgent.length) this.#byAgent = enlarge(this.#byAgent, agent);
+    this.#byAgent[agent]! += tokens;
+    if (phase >= this.#byPhase.length) this.#byPhase = enlarge(this.#byPhase, phase);
+    this.#byPhase[phase]! += tokens;
+    if (model + 1 >= this.#byModel.length) this.#byModel = enlarge(this.#byModel, model + 1);
+    this.#byModel[model + 1]! += tokens;
+    if (output !== undefined) this.output += output;
+    if (cached !== undefined) this.cached += cached;
+    if (input !== undefined) {
+      this.input += input;
+      if (cached !== undefined) this.cachedWithInput += cached;
+    }
+  }
+
+  /**
+   * Adds another aggregator's sums, translating its ids.
+   *
+   * @param other - The other sums.
+   * @param agentMap - `agentMap[theirId] = ourId`.
+   * @param phaseMap - Likewise for phases.
+   * @param modelMap - Likewise for models (ids, not the shifted indices of `byModel`).
+   */
+  merge(other: AggregatorTokenSums, agentMap: Int32Array, phaseMap: Int32Array, modelMap: Int32Array): void {
+    this.total += other.total;
+    this.input += other.input;
+    this.output += other.output;
+    this.cached += other.cached;
+    this.cachedWithInput += other.cachedWithInput;
+    other.byAgent.forEach((sum, id) => {
+      const to = agentMap[id]!;
+      if (to >= this.#byAgent.length) this.#byAgent = enlarge(this.#byAgent, to);
+      this.#byAgent[to]! += sum;
+    });
+    other.byPhase.forEach((sum, id) => {
+      const to = phaseMap[id]!;
+      if (to >= this.#byPhase.length) this.#byPhase = enlarge(this.#byPhase, to);
+      this.#byPhase[to]! += sum;
+    });
+    other.byModel.forEach((sum, index) => {
+      const to = index === 0 ? 0 : modelMap[index - 1]! + 1;
+      if (to >= this.#byModel.length) this.#byModel = enlarge(this.#byModel, to);
+      this.#byModel[to]! += sum;
+    });
+  }
+
+  /**
+   * The sums as plain data, with per-id arrays cut to the table sizes.
+   *
+   * @param agents - Number of agent ids.
+   * @param phases - Number of phase ids.
+   * @param models - Number of model ids.
+   * @param copy - Fresh buffers (`true`) or views.
+   * @returns The sums.
+   */
+  toState(agents: number, phases: number, models: number, copy: boolean): AggregatorTokenSums {
+    const cut = (a: Float64Array, n: number): Float64Array => {
+      // Ids seen by the tables but beyond what a sum array grew to (none yet) still need a zero.
+      const padded = a.length >= n ? a : enlarge(a, n - 1);
+      return copy ? padded.slice(0, n) : padded.subarray(0, n);
+    };
+    return {
+      total: this.total,
+      input: this.input,
+      output: this.output,
+      cached: this.cached,
+      cachedWithInput: this.cachedWithInput,
+      byAgent: cut(this.#byAgent, agents),
+      byPhase: cut(this.#byPhase, phases),
+      byModel: cut(this.#byModel, models + 1),
+    };
+  }
+}
+
+function enlarge(a: Float64Array, index: number): Float64Array {
+  let length = Math.max(1, a.length);
+  while (length <= index) length *= 2;
+  const b = new Float64Array(length);
+  b.set(a);
+  return b;
+}
