@@ -55,7 +55,8 @@ export function acquireLock(logPath: string, logger: Logger): LockHandle {
   for (let attempt = 1; ; attempt++) {
     if (tryCreate(lockPath, content)) return handle(lockPath, content);
     const held = readHeld(lockPath);
-    if (held === undefined) continue; // released between our attempt and our read: try again
+    if (held === undefined && attempt < MAX_ATTEMPTS) continue; // released between our attempt and our read
+    if (held === undefined) throw new LogLockedError(logPath, lockPath, undefined, undefined, 'The lock kept changing hands; retry.');
     const verdict = judge(held.text, held.mtimeMs);
     if (!verdict.stale) throw new LogLockedError(logPath, lockPath, verdict.owner?.pid, verdict.owner?.host, verdict.detail);
     if (attempt >= MAX_ATTEMPTS) {
@@ -128,8 +129,11 @@ function judge(text: string, mtimeMs: number): Verdict {
     };
   }
   if (isAlive(owner.pid)) {
-    const self = owner.pid === process.pid ? ' (this process: another writer of this process has it open)' : '';
-    return { stale: false, owner, detail: `The holder is alive${self}.` };
+    const detail =
+      owner.pid === process.pid
+        ? 'The holder is this process: another writer of this process has the log open.'
+        : `The holder is alive; if pid ${owner.pid} is not a writer of this log, a crashed writer's pid was reused: remove the lock file by hand.`;
+    return { stale: false, owner, detail };
   }
   return { stale: true, owner, detail: 'its process is gone' };
 }
