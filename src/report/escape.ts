@@ -38,7 +38,8 @@ export function jsonForScript(value: unknown): string {
 /**
  * Escapes text for one cell of a GitHub-flavoured Markdown table, so that it shows literally: the pipe
  * (which would split the cell), backslash, backtick and emphasis/link punctuation are backslash-escaped
- * (GFM allows a backslash before any ASCII punctuation), `<`, `>` and `&` become entities (no raw HTML),
+ * (GFM allows a backslash before any ASCII punctuation), `<` and `&` become entities (no raw HTML, and
+ * an entity-like name such as `&lt;` stays literal; `>` alone cannot open a tag and is kept readable),
  * and line breaks (which would end the table row) become spaces.
  *
  * @param text - Untrusted text.
@@ -48,7 +49,7 @@ export function escapeMarkdownCell(text: string): string {
   return text
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    .replace(/[&<>]/g, (c) => HTML_ENTITIES[c]!);
+    .replace(/[&<]/g, (c) => HTML_ENTITIES[c]!);
 }
 
 /**

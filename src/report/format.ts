@@ -30,6 +30,19 @@ export function formatCost(usd: number): string {
 }
 
 /**
+ * Formats a cost for a headline figure, with as many decimals as its size deserves: `$7,350`, `$12.35`,
+ * `$0.0123`.
+ *
+ * @param usd - Cost in USD.
+ * @returns The formatted cost.
+ */
+export function formatCostShort(usd: number): string {
+  if (Math.abs(usd) >= 1000) return `${usd < 0 ? '-' : ''}$${formatInt(Math.abs(usd))}`;
+  if (Math.abs(usd) >= 1) return `${usd < 0 ? '-' : ''}$${Math.abs(usd).toFixed(2)}`;
+  return formatCost(usd);
+}
+
+/**
  * Formats a ratio in [0, 1] as a percentage with one decimal: `0.8333` -> `83.3%`.
  *
  * @param ratio - The ratio.
@@ -46,8 +59,9 @@ export function formatPercent(ratio: number): string {
  * @returns The formatted duration.
  */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  // Thresholds sit half a unit below the boundary so that rounding never prints `1000 ms` or `60.0 s`.
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
   const totalSeconds = Math.round(ms / 1000);
   if (totalSeconds < 3600) return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, '0')}s`;
   const totalMinutes = Math.round(ms / 60_000);
@@ -66,4 +80,40 @@ export function formatCompact(n: number): string {
   if (abs >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
   if (abs >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
   return formatInt(n);
+}
+
+/**
+ * Formats a bucket width exactly, in the largest unit that divides it: `30000` -> `30 s`, `120000` ->
+ * `2 min`, `1500` -> `1500 ms`.
+ *
+ * @param ms - Width in milliseconds.
+ * @returns The formatted width.
+ */
+export function formatWidth(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
+/**
+ * Formats a round cost for an axis tick, without trailing zeros: `0.1` -> `$0.1`, `2` -> `$2`.
+ *
+ * @param usd - Cost in USD.
+ * @returns The formatted tick.
+ */
+export function formatCostTick(usd: number): string {
+  return `$${Number(usd.toPrecision(6))}`;
+}
+
+/**
+ * Chooses the singular or plural form of a counted noun: `plural(1, 'retry', 'retries')` -> `1 retry`.
+ *
+ * @param n - The count.
+ * @param one - Singular form.
+ * @param many - Plural form.
+ * @returns The count, formatted, with its noun.
+ */
+export function plural(n: number, one: string, many: string): string {
+  return `${formatInt(n)} ${n === 1 ? one : many}`;
 }

@@ -1,0 +1,74 @@
+/**
+ * Plain-text tables for the terminal (the `summarize` command's default output).
+ *
+ * @module
+ */
+import type { MetricsAggregate } from '../aggregate/types.js';
+import { escapeTerminal } from './escape.js';
+import { agentTable, failureTables, modelTable, phaseTable, summaryTable, type ReportTable } from './tables.js';
+
+/** Options of {@link renderTextSummary}. */
+export interface TextSummaryOptions {
+  /**
+   * Use ANSI styles (bold titles and headers, dim rules). The CLI enables it on a TTY unless `NO_COLOR`
+   * is set.
+   * @default false
+   */
+  color?: boolean;
+}
+
+const BOLD = (s: string): string => `\x1b[1m${s}\x1b[22m`;
+const DIM = (s: string): string => `\x1b[2m${s}\x1b[22m`;
+// Code points, not UTF-16 units, so that an emoji in an agent name does not skew the columns.
+const width = (s: string): number => [...s].length;
+
+/**
+ * Renders one table as aligned text: a title, a header, a rule and the rows, columns two spaces apart.
+ *
+ * @param table - The table.
+ * @param color - Use ANSI styles.
+ * @returns Lines of text, each ending in `\n`.
+ */
+export function renderTextTable(table: ReportTable, color = false): string {
+  const rows = table.rows.map((r) => r.map(escapeTerminal));
+  const widths = table.columns.map((c, i) => Math.max(width(c.header), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => {
+        const pad = ' '.repeat((widths[i] ?? 0) - width(cell));
+        return table.columns[i]?.align === 'right' ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  const header = line(table.columns.map((c) => c.header));
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const out = [color ? BOLD(table.title) : table.title, color ? BOLD(header) : header, color ? DIM(rule) : rule];
+  if (rows.length === 0) out.push('(none)');
+  else out.push(...rows.map(line));
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * Renders the terminal summary: the headline, per-agent and per-phase tables, per model, and, when there
+ * are any, failures by error class and escalations by transition. Untrusted text has its control
+ * characters escaped (no ANSI injection from an agent name).
+ *
+ * @param aggregate - The aggregate.
+ * @param options - Rendering options.
+ * @returns The text, tables separated by blank lines.
+ */
+export function renderTextSummary(aggregate: MetricsAggregate, options: TextSummaryOptions = {}): string {
+  const color = options.color ?? false;
+  const tables = [summaryTable(aggregate), agentTable(aggregate), phaseTable(aggregate), modelTable(aggregate)];
+  for (const t of failureTables(aggregate)) if (t.rows.length > 0) tables.push(t);
+  // The summary is a key/value list: its header row says nothing, so it is drawn without one.
+  const [head, ...rest] = tables;
+  const summary = head === undefined ? '' : renderKeyValue(head, color);
+  return [summary, ...rest.map((t) => renderTextTable(t, color))].join('\n');
+}
+
+function renderKeyValue(table: ReportTable, color: boolean): string {
+  const keyWidth = Math.max(...table.rows.map((r) => width(r[0] ?? '')));
+  const lines = table.rows.map(([k = '', v = '']) => `${k.padEnd(keyWidth)}  ${escapeTerminal(v)}`);
+  return `${[color ? BOLD(table.title) : table.title, ...lines].join('\n')}\n`;
+}
