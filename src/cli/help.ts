@@ -1,0 +1,73 @@
+/**
+ * Help texts. Kept together so that the documented flags can be read in one place.
+ *
+ * @module
+ */
+
+/** Global help: `invocation-metrics --help`. */
+export const GLOBAL_HELP = `Usage: invocation-metrics <command> [options]
+
+Offline analysis of invocation-metrics JSONL logs.
+
+Commands:
+  summarize <file|dir>...        Print the aggregate of one or many logs (tables, or JSON with --json)
+  report <file|dir>... --out F   Write an HTML (.html) or Markdown (.md) report
+  demo                           Run a simulated multi-agent fleet and show its metrics
+
+Options:
+  -h, --help                     Show help (also: invocation-metrics <command> --help)
+  -v, --version                  Show the version
+
+Exit codes: 0 ok, 1 bad input (missing or unreadable file, --strict violation), 2 usage error.
+`;
+
+const READ_OPTIONS = `Inputs:
+  A file is read as a JSONL log whatever its name; a directory stands for its *.jsonl files
+  (sorted by name, not recursive). Files are aggregated separately and merged in argument order;
+  the result equals the aggregate of their concatenation.
+
+Options:
+  --bucket <width>     Parallelism bucket width: 500ms, 30s, 2m, 1h; a bare number is ms (default 60s)
+  --since <time>       Keep invocations that start at or after <time> (inclusive)
+  --until <time>       Keep invocations that start before <time> (exclusive)
+                       <time> is ISO 8601 with a zone: 2026-11-20T09:00Z, 2026-11-20T10:00:00+01:00.
+                       Only the start counts: an invocation running across --until is kept whole.
+  --agent <name>       Keep this agent only; repeat for several
+  --strict             Fail (exit 1) at the first malformed or invalid line instead of skipping it
+  --progress           Show bytes read on stderr even when stderr is not a terminal
+  -h, --help           Show this help
+
+Malformed or invalid lines are skipped with one warning each on stderr (file:line: reason) and
+counted at the end.`;
+
+/** Help of `summarize`. */
+export const SUMMARIZE_HELP = `Usage: invocation-metrics summarize <file|dir>... [options]
+
+Prints the aggregate of the logs: headline figures and tables per agent, phase and model.
+
+${READ_OPTIONS}
+
+Output:
+  --json               Print the aggregate as JSON on stdout (no progress unless --progress)
+  --table              Print aligned text tables (the default; colour only on a terminal, unless NO_COLOR)
+`;
+
+/** Help of `report`. */
+export const REPORT_HELP = `Usage: invocation-metrics report <file|dir>... --out <file.html|file.md> [options]
+
+Writes a report of the logs. The format follows the extension of --out:
+  .html   One self-contained HTML file (no network access: styles, data and SVG charts inline):
+          parallelism over time, cost and tokens by agent and by phase, duration percentiles,
+          retries infra vs code, escalations, a timeline of invocations, and the tables.
+  .md     Markdown: the tables and a Mermaid Gantt chart of invocations by agent (failures marked
+          crit, retries active), readable on GitHub.
+  Runs larger than --gantt-limit show a subset in the timeline (failures and retries first, then
+  the longest invocations), and the report says so.
+
+${READ_OPTIONS}
+
+Output:
+  -o, --out <file>     Report file to write (.html, .htm, .md or .markdown); required
+  --title <text>       Report title (default "Invocation metrics report")
+  --gantt-limit <n>    Largest number of invocations in the timeline (default 200)
+`;

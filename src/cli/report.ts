@@ -1,0 +1,91 @@
+/**
+ * `invocation-metrics report <file|dir>... --out FILE`: an HTML or Markdown report, chosen by extension.
+ *
+ * @module
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { InvocationMetric } from '../record.js';
+import { createGanttSampler, DEFAULT_GANTT_LIMIT, toGanttItem } from '../report/gantt.js';
+import { renderHtmlReport } from '../report/html.js';
+import { renderMarkdownReport } from '../report/markdown.js';
+import { aggregateInputs } from './aggregate-inputs.js';
+import { COMMON_OPTIONS, parseCommandLine, resolveCommonOptions } from './args.js';
+import { REPORT_HELP } from './help.js';
+import type { CliIO } from './io.js';
+import type { CliOutcome } from './outcome.js';
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  out: { type: 'string', short: 'o' },
+  title: { type: 'string' },
+  'gantt-limit': { type: 'string' },
+} as const;
+
+const FORMATS: Record<string, 'html' | 'md'> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md' };
+
+/**
+ * Writes a file through a temporary sibling and a rename, so that a failed run never leaves a half-written
+ * report where a good one was.
+ */
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    await fs.writeFile(tmp, content);
+    await fs.rename(tmp, file);
+  } catch (error) {
+    await fs.rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Runs `report`.
+ *
+ * @param argv - Arguments after `report`.
+ * @param io - Process streams.
+ * @returns The outcome.
+ */
+export async function runReport(argv: string[], io: CliIO): Promise<CliOutcome> {
+  const parsed = parseCommandLine('report', argv, OPTIONS);
+  if ('problem' in parsed) return parsed.problem;
+  const { values, positionals } = parsed;
+  const usage = (message: string): CliOutcome => ({ kind: 'usage', command: 'report', message });
+  if (values.help === true) {
+    io.stdout.write(REPORT_HELP);
+    return { kind: 'ok' };
+  }
+  if (values.out === undefined) return usage('Expected --out <file.html|file.md>');
+  const format = FORMATS[path.extname(values.out).toLowerCase()];
+  if (format === undefined) return usage(`Expected --out to end in .html, .htm, .md or .markdown, got '${values.out}'`);
+  let limit = DEFAULT_GANTT_LIMIT;
+  if (values['gantt-limit'] !== undefined) {
+    limit = Number(values['gantt-limit']);
+    if (!/^\d+$/.test(values['gantt-limit']) || limit > 100_000)
+      return usage(`Expected --gantt-limit to be a whole number from 0 to 100000, got '${values['gantt-limit']}'`);
+  }
+  if (positionals.length === 0) return usage('Expected at least one <file|dir>');
+  const common = resolveCommonOptions('report', values);
+  if ('problem' in common) return common.problem;
+
+  const sampler = createGanttSampler(limit);
+  // --gantt-limit 0 turns the timeline off, and with it the per-record sampling.
+  const onRecord = limit > 0 ? (record: InvocationMetric) => sampler.add(toGanttItem(record)) : undefined;
+  const read = await aggregateInputs(positionals, common, io, false, onRecord);
+  if ('problem' in read) return read.problem;
+  const options = {
+    invocations: limit > 0 ? sampler.items() : undefined,
+    ganttLimit: limit,
+    sources: read.files,
+    skippedLines: read.skipped,
+    ...(values.title === undefined ? {} : { title: values.title }),
+  };
+  const content = format === 'html' ? renderHtmlReport(read.aggregate, options) : renderMarkdownReport(read.aggregate, options);
+  try {
+    await writeAtomically(values.out, content);
+  } catch (error) {
+    return { kind: 'output-failed', path: values.out, reason: (error as Error).message };
+  }
+  io.stderr.write(`wrote ${values.out} (${Buffer.byteLength(content)} bytes)\n`);
+  return { kind: 'ok' };
+}

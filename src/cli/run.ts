@@ -1,0 +1,68 @@
+/**
+ * The CLI's entry point as a function: parses the command name, dispatches, prints the failure message
+ * and returns the exit code. `main.ts` is the thin shell that calls it with the real process.
+ *
+ * @module
+ */
+import { exitCodeFor } from './exit-code.js';
+import { GLOBAL_HELP } from './help.js';
+import type { CliIO } from './io.js';
+import { describeOutcome, type CliOutcome } from './outcome.js';
+import { runReport } from './report.js';
+import { runSummarize } from './summarize.js';
+import { packageVersion } from './version.js';
+
+/** The program name used in messages. */
+export const PROGRAM = 'invocation-metrics';
+
+/**
+ * Prints a failed outcome on stderr (with a pointer to the help for usage errors) and maps it to the
+ * exit code.
+ *
+ * @param outcome - The command's outcome.
+ * @param io - Process streams.
+ * @returns The exit code.
+ */
+export function finish(outcome: CliOutcome, io: CliIO): number {
+  if (outcome.kind !== 'ok') {
+    io.stderr.write(`${PROGRAM}: ${describeOutcome(outcome)}\n`);
+    if (outcome.kind === 'usage') io.stderr.write(`Run '${PROGRAM}${outcome.command ? ` ${outcome.command}` : ''} --help' for usage.\n`);
+  }
+  return exitCodeFor(outcome);
+}
+
+/**
+ * Runs the CLI.
+ *
+ * @param argv - Arguments after the program name.
+ * @param io - Process streams.
+ * @returns The exit code: 0 ok, 1 bad input, 2 usage.
+ */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+      io.stderr.write(GLOBAL_HELP);
+      return 2;
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout.write(GLOBAL_HELP);
+      return 0;
+    case '-v':
+    case '--version':
+      io.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    case 'summarize':
+      return finish(await runSummarize(rest, io), io);
+    case 'report':
+      return finish(await runReport(rest, io), io);
+    case 'demo': {
+      // Loaded on demand: the demo pulls in the collector and OTel, which the offline commands never need.
+      const { runDemo } = await import('./demo.js');
+      return runDemo(rest, io);
+    }
+    default:
+      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report or demo)` }, io);
+  }
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../src/cli/exit-code.js';
+import { describeOutcome, type CliOutcome } from '../../src/cli/outcome.js';
+
+describe('exitCodeFor', () => {
+  it.each<[CliOutcome, number]>([
+    [{ kind: 'ok' }, 0],
+    [{ kind: 'missing-input', path: 'a.jsonl' }, 1],
+    [{ kind: 'unreadable-input', path: 'a.jsonl', reason: 'permission denied' }, 1],
+    [{ kind: 'malformed-line', file: 'a.jsonl', line: 3, reason: 'malformed JSON' }, 1],
+    [{ kind: 'output-failed', path: 'r.html', reason: 'ENOSPC' }, 1],
+    [{ kind: 'usage', message: 'Unknown option' }, 2],
+  ])('%j -> %i', (outcome, code) => {
+    expect(exitCodeFor(outcome)).toBe(code);
+  });
+});
+
+describe('describeOutcome', () => {
+  it('names the file, and the line for a --strict violation', () => {
+    expect(describeOutcome({ kind: 'missing-input', path: 'logs/a.jsonl' })).toBe('logs/a.jsonl: no such file or directory');
+    expect(describeOutcome({ kind: 'malformed-line', file: 'a.jsonl', line: 3, reason: 'malformed JSON' })).toBe('a.jsonl:3: malformed JSON (--strict)');
+    expect(describeOutcome({ kind: 'output-failed', path: 'r.md', reason: 'EACCES' })).toBe('cannot write r.md: EACCES');
+  });
+});
