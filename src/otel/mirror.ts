@@ -1,0 +1,153 @@
+/**
+ * The OpenTelemetry mirror: every recorded invocation updates live metrics (GenAI semantic conventions
+ * where they fit, `agent.invocation.*` for the rest; see `names.ts`). It pre-aggregates exactly in its
+ * own store and never throws into the caller: `record()` must not fail because telemetry did.
+ *
+ * Two paths:
+ * - `telemetry` (from `createTelemetry`): the store is registered as a source that the provider's
+ *   readers collect at scrape or push time. No SDK call per record.
+ * - a bare `meter`: counters are observable instruments reading the store at collection time; the two
+ *   histograms are SDK histograms, one call per value (duration, input tokens, output tokens).
+ *
+ * @module
+ */
+import type { Meter } from '@opentelemetry/api';
+import { InvalidOptionError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { InvocationMetric } from '../record.js';
+import { createMeterInstruments, type MeterInstruments } from './meter-path.js';
+import type { SnapshotSink } from './snapshot.js';
+import { MetricStore, type SeriesFields } from './store.js';
+import { warnOnce } from './warn-once.js';
+
+/** Options of {@link createMirror}. */
+export interface MirrorOptions {
+  /**
+   * A user's OTel `Meter`: counters become observable instruments, histograms SDK histograms.
+   * Ignored when `telemetry` is given.
+   * @default undefined
+   */
+  meter?: Meter;
+  /**
+   * A bundle from `createTelemetry()` (or anything with `addSource`): the fast path, no SDK call per record.
+   * @default undefined
+   */
+  telemetry?: SnapshotSink;
+  /**
+   * Distinct values each attribute (agent, phase, model, tier, error.type) keeps; later new values are
+   * exported as `_OTHER`, with one warning per attribute.
+   * @default 100
+   */
+  maxAttributeValues?: number;
+  /**
+   * Distinct (agent, phase, taskId, attempt) keys remembered to classify retries (infra or code) and
+   * escalations online; older keys are forgotten first. About 200 bytes each.
+   * @default 10000
+   */
+  maxTrackedAttempts?: number;
+  /** Where the mirror's warnings go (at most one per kind of problem). */
+  logger: Logger;
+}
+
+/** The mirror of one collector. */
+export interface Mirror {
+  /** Which path the mirror takes: `telemetry`, `meter`, or `none` (nothing exported). */
+  readonly path: 'telemetry' | 'meter' | 'none';
+  /**
+   * Mirrors one record. Never throws: a failure is warned about once per kind and the record is dropped
+   * from the metrics (never from the log).
+   *
+   * @param metric - A record that passed validation.
+   */
+  record(metric: InvocationMetric): void;
+  /**
+   * Counts one invocation in flight (`agent.invocation.active` + 1). Never throws.
+   *
+   * @param fields - Agent, phase, and model / tier when known.
+   * @returns A function that ends it: the first call subtracts 1, later calls do nothing.
+   */
+  begin(fields: SeriesFields): () => void;
+  /** Stops exporting (unregisters from the telemetry or the meter). Idempotent; `record()` still never throws. */
+  shutdown(): void;
+}
+
+const positiveInt = (name: string, value: unknown, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidOptionError(name, 'an integer >= 1', value);
+  return value;
+};
+
+const noop = (): void => {};
+
+/**
+ * Creates a mirror.
+ *
+ * @param options - See {@link MirrorOptions}.
+ * @returns The mirror.
+ * @throws {@link InvalidOptionError} for a bad option (never later).
+ * @example
+ * ```ts
+ * const telemetry = await createTelemetry({ prometheus: { port: 9464 } });
+ * const mirror = createMirror({ telemetry, logger: console });
+ * mirror.record(metric);
+ * ```
+ */
+export function createMirror(options: MirrorOptions): Mirror {
+  const { logger, meter, telemetry } = options;
+  if (typeof logger?.warn !== 'function') throw new InvalidOptionError('logger', 'an object with a `warn` method', logger);
+  if (telemetry !== undefined && typeof telemetry?.addSource !== 'function')
+    throw new InvalidOptionError('telemetry', 'the result of createTelemetry()', telemetry);
+  const maxAttributeValues = positiveInt('maxAttributeValues', options.maxAttributeValues, 100);
+  const maxTrackedAttempts = positiveInt('maxTrackedAttempts', options.maxTrackedAttempts, 10_000);
+  const warn = warnOnce(logger);
+
+  let instruments: MeterInstruments | undefined;
+  if (telemetry === undefined && meter !== undefined) {
+    try {
+      instruments = createMeterInstruments(meter, warn);
+    } catch (err) {
+      warn('instruments', `invocation-metrics: cannot create the mirror's instruments on the given meter: ${String(err)}; nothing is mirrored`);
+    }
+  }
+  const store = new MetricStore({ maxAttributeValues, maxTrackedAttempts, warn, histograms: instruments?.recorder });
+  let detach: () => void = noop;
+  let path: Mirror['path'] = 'none';
+  try {
+    if (telemetry !== undefined) {
+      detach = telemetry.addSource({ startTimeMs: store.startTimeMs, collect: () => store.collect() });
+      path = 'telemetry';
+    } else if (instruments !== undefined) {
+      detach = instruments.observe(() => store.sums());
+      path = 'meter';
+    }
+  } catch (err) {
+    warn('attach', `invocation-metrics: cannot attach the mirror: ${String(err)}; nothing is mirrored`);
+  }
+
+  return {
+    path,
+    record(metric) {
+      try {
+        store.record(metric);
+      } catch (err) {
+        warn('record', `invocation-metrics: the OpenTelemetry mirror failed to record: ${String(err)}; metrics may be incomplete`);
+      }
+    },
+    begin(fields) {
+      try {
+        return store.begin(fields);
+      } catch (err) {
+        warn('begin', `invocation-metrics: the OpenTelemetry mirror failed to count an invocation in flight: ${String(err)}`);
+        return noop;
+      }
+    },
+    shutdown() {
+      try {
+        detach();
+      } catch (err) {
+        warn('detach', `invocation-metrics: detaching the mirror failed: ${String(err)}`);
+      }
+      detach = noop;
+    },
+  };
+}

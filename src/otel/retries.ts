@@ -1,0 +1,95 @@
+/**
+ * Online classification of retries, as the aggregate defines them (shared/DESIGN.md, "The aggregate"):
+ * the previous attempt of a retry r is, among records with the same agent, phase and taskId (a missing
+ * taskId is its own value) and `attempt = r.attempt - 1`, the one that started latest at or before r
+ * started (ties: the later one in input order). The retry is `infra` when that attempt has a non-empty
+ * `errorClass`, `code` otherwise (including when there is none); it is an escalation when its tier
+ * differs from the previous attempt's (both present), else its model (both present).
+ *
+ * The mirror sees records one at a time and must stay bounded, so it looks back over a window:
+ * - records are indexed by taskId (records without one, by agent), and the index remembers the most
+ *   recent `maxKeys` distinct taskIds (and, separately, agents), by first appearance;
+ * - per taskId it keeps the last {@link CANDIDATES_PER_TASK} records (of any agent, phase or attempt), per
+ *   agent without a taskId the last {@link CANDIDATES_PER_AGENT}.
+ * A retry whose previous attempt fell out of the window counts as `code` and not as an escalation. In a
+ * fleet whose retries follow their failed attempt within a few thousand records this is exact; the
+ * post-run aggregate, which sees every record, stays the reference.
+ *
+ * Indexing by the taskId string itself (no composed key) keeps this at one map lookup per record.
+ *
+ * @module
+ */
+import type { InvocationMetric } from '../record.js';
+import { BoundedIndex } from './bounded-index.js';
+
+/** Records remembered per taskId. */
+export const CANDIDATES_PER_TASK = 16;
+/** Records remembered per agent among records without a taskId. */
+export const CANDIDATES_PER_AGENT = 64;
+
+/** What the mirror learns about a retry. */
+export interface RetryVerdict {
+  /** `infra` when the previous attempt had a non-empty `errorClass`. */
+  readonly kind: 'infra' | 'code';
+  /** Whether the routing level (tier, else model) changed from the previous attempt. */
+  readonly escalated: boolean;
+}
+
+const VERDICTS = {
+  infra: Object.freeze({ kind: 'infra', escalated: false }),
+  infraEscalated: Object.freeze({ kind: 'infra', escalated: true }),
+  code: Object.freeze({ kind: 'code', escalated: false }),
+  codeEscalated: Object.freeze({ kind: 'code', escalated: true }),
+} as const satisfies Record<string, RetryVerdict>;
+
+/** Remembers recent attempts and classifies each retry against its previous attempt. */
+export class RetryTracker {
+  // The records themselves are remembered (the collector holds them anyway): no copy per record.
+  readonly #byTask: BoundedIndex<InvocationMetric>;
+  readonly #byAgent: BoundedIndex<InvocationMetric>;
+
+  /** @param maxKeys - Distinct taskIds (and, separately, agents without a taskId) remembered. */
+  constructor(maxKeys: number) {
+    this.#byTask = new BoundedIndex(maxKeys, CANDIDATES_PER_TASK);
+    this.#byAgent = new BoundedIndex(maxKeys, CANDIDATES_PER_AGENT);
+  }
+
+  /**
+   * Classifies `m` when it is a retry, then remembers it as a possible previous attempt of later retries.
+   *
+   * @param m - A valid record.
+   * @returns The verdict for a retry (`attempt > 1`), `undefined` for a first attempt.
+   */
+  observe(m: InvocationMetric): RetryVerdict | undefined {
+    const index = m.taskId === undefined ? this.#byAgent : this.#byTask;
+    const key = m.taskId ?? m.agent;
+    const verdict = m.attempt > 1 ? classify(m, index.get(key)) : undefined;
+    index.add(key, m);
+    return verdict;
+  }
+}
+
+function classify(m: InvocationMetric, candidates: readonly InvocationMetric[] | undefined): RetryVerdict {
+  if (candidates === undefined) return VERDICTS.code;
+  let best: InvocationMetric | undefined;
+  let bestStart = Number.NaN;
+  let start = Number.NaN;
+  // Candidates come in input order, so `>=` makes the later of two equal starts win (the tie rule).
+  for (const a of candidates) {
+    if (a.attempt !== m.attempt - 1 || a.phase !== m.phase || a.agent !== m.agent) continue;
+    // Parsed only here: Date.parse costs about as much as the rest of a record's mirroring.
+    if (Number.isNaN(start)) start = Date.parse(m.timestamp);
+    const s = Date.parse(a.timestamp);
+    if (s <= start && (best === undefined || s >= bestStart)) {
+      best = a;
+      bestStart = s;
+    }
+  }
+  if (best === undefined) return VERDICTS.code;
+  let escalated = false;
+  if (best.tier !== undefined && m.tier !== undefined) escalated = best.tier !== m.tier;
+  else if (best.model !== undefined && m.model !== undefined) escalated = best.model !== m.model;
+  const infra = typeof best.errorClass === 'string' && best.errorClass !== '';
+  if (infra) return escalated ? VERDICTS.infraEscalated : VERDICTS.infra;
+  return escalated ? VERDICTS.codeEscalated : VERDICTS.code;
+}
