@@ -85,7 +85,21 @@ export interface CollectorOptions {
    * @default false
    */
   replayLoadedRecords?: boolean;
+  /**
+   * The clock of `begin()`/`end()`: `now()` returns epoch milliseconds (fractions allowed). Inject one to
+   * test, or to replay a simulated run in compressed time (the demo does).
+   * @default performance.timeOrigin + performance.now()
+   */
+  clock?: Clock;
 }
+
+/** A source of epoch milliseconds for {@link InvocationMetricsCollector.begin}. */
+export interface Clock {
+  /** Current time in epoch milliseconds; must not go backwards. */
+  now(): number;
+}
+
+const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
 
 /** The fields known when an invocation starts, for {@link InvocationMetricsCollector.begin}. */
 export type BeginFields = Pick<InvocationMetric, 'agent' | 'phase'> &
@@ -101,7 +115,7 @@ export type EndFields = Pick<InvocationMetric, 'success' | 'tokens' | 'cost' | '
 export interface InvocationHandle {
   /** The id the record will carry (given in `begin`, or a random UUID). */
   readonly invocationId: string;
-  /** Start time, epoch ms. */
+  /** Start time, epoch ms (from the collector's clock). */
   readonly startedAt: number;
   /**
    * Ends the invocation: measures `durationMs`, fills `timestamp` (the start, ISO 8601 UTC), records it
@@ -163,6 +177,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   readonly #eventBus: EventBusLike | undefined;
   readonly #bucketMs: number;
   readonly #replay: boolean;
+  readonly #clock: Clock;
   #closed = false;
 
   /**
@@ -185,6 +200,9 @@ export class InvocationMetricsCollector extends EventEmitter {
     this.#logger = logger;
     this.#eventBus = options.eventBus;
     this.#replay = options.replayLoadedRecords ?? false;
+    if (options.clock !== undefined && typeof options.clock?.now !== 'function')
+      throw new InvalidOptionError('clock', 'an object with a `now()` method returning epoch ms', options.clock);
+    this.#clock = options.clock ?? systemClock;
     this.path = join(metricsDir, fileName);
     if (options.meter !== undefined || options.telemetry !== undefined) {
       this.#mirror = createMirror({
@@ -236,8 +254,7 @@ export class InvocationMetricsCollector extends EventEmitter {
     if (typeof fields?.agent !== 'string' || fields.agent.length === 0) throw new InvalidMetricError('agent', 'a non-empty string', fields?.agent);
     if (typeof fields.phase !== 'number' || !Number.isInteger(fields.phase) || fields.phase < 0)
       throw new InvalidMetricError('phase', 'an integer >= 0', fields.phase);
-    const startedAt = Date.now();
-    const t0 = performance.now();
+    const startedAt = this.#clock.now();
     const invocationId = typeof fields.invocationId === 'string' && fields.invocationId !== '' ? fields.invocationId : randomUUID();
     const done = this.#mirror?.begin({ agent: fields.agent, phase: fields.phase, model: fields.model, tier: fields.tier });
     let ended = false;
@@ -254,7 +271,7 @@ export class InvocationMetricsCollector extends EventEmitter {
           ...fields,
           ...result,
           invocationId,
-          durationMs: performance.now() - t0,
+          durationMs: Math.max(0, this.#clock.now() - startedAt),
           timestamp: new Date(startedAt).toISOString(),
         } as InvocationMetric;
         return this.record(metric);

@@ -1,4 +1,6 @@
 // The public surface, hand-picked: explicit named exports, `export type` for types.
+
+// Errors
 export {
   InvocationMetricsError,
   InvalidMetricError,
@@ -8,13 +10,56 @@ export {
   CollectorClosedError,
   MalformedLineError,
 } from './errors.js';
+
+// The record
 export type { InvocationMetric } from './record.js';
 export { validateMetric, isInvocationMetric, findMetricProblem, parseTimestamp } from './record.js';
+export { serializeMetric } from './serialize.js';
+export type { Logger } from './logger.js';
+
+// The collector
+export { InvocationMetricsCollector, METRIC_RECORDED } from './collector.js';
+export type {
+  BeginFields,
+  CheckpointState,
+  Clock,
+  CollectorOptions,
+  EndFields,
+  EventBusLike,
+  InvocationHandle,
+  LoadResult,
+} from './collector.js';
+
+// The log, read offline
+export { readLog, loadLog, parseLogLine } from './log/reader.js';
+export type { LoadedLog, LogWarning, ParsedLine, ReadLogOptions, ReadLogSummary } from './log/reader.js';
+
+// The aggregate
+export { computeAggregate, createAggregator, stateTransferList, DEFAULT_BUCKET_MS } from './aggregate/index.js';
 export type {
   MetricsAggregate,
   AggregateOptions,
   Aggregator,
+  AggregatorColumns,
+  AggregatorState,
+  AggregatorTokenSums,
   ParallelismBucket,
   DurationStats,
   CountMap,
-} from './aggregate/types.js';
+} from './aggregate/index.js';
+
+// Live telemetry
+export { createTelemetry } from './otel/telemetry.js';
+export type { Telemetry, TelemetryOptions, PrometheusOptions, OtlpOptions } from './otel/telemetry.js';
+export { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS } from './otel/names.js';
+export type { InstrumentSpec, InstrumentKind } from './otel/names.js';
+
+// Reports
+export { renderMarkdownReport } from './report/markdown.js';
+export type { MarkdownReportOptions } from './report/markdown.js';
+export { renderHtmlReport } from './report/html.js';
+export type { HtmlReportOptions } from './report/html.js';
+export { renderTextSummary } from './report/text.js';
+export type { TextSummaryOptions } from './report/text.js';
+export { toGanttItem, selectGanttItems, createGanttSampler, DEFAULT_GANTT_LIMIT } from './report/gantt.js';
+export type { GanttItem, GanttSampler } from './report/gantt.js';
