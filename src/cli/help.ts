@@ -71,3 +71,40 @@ Output:
   --title <text>       Report title (default "Invocation metrics report")
   --gantt-limit <n>    Largest number of invocations in the timeline (default 200)
 `;
+
+/** Help of `demo`. */
+export const DEMO_HELP = `Usage: invocation-metrics demo [options]
+
+Replays a simulated multi-agent fleet through a real collector, compressed in time: a dozen agent
+roles over six phases, parallel waves, retries after infra errors (rate limits, timeouts...) and
+after code errors (which escalate to a larger model tier), token, cache and cost figures shaped like
+real ones. While it runs it writes the JSONL log, serves Prometheus metrics on 127.0.0.1 (the
+in-flight gauge is live), and pushes OTLP with --otlp; at the end it prints the summary.
+
+Records carry simulated timestamps and durations: the run starts now and lasts the plan's simulated
+length (about 20 minutes), replayed in --duration of wall time. The same seed gives the same records
+(apart from the start time), whatever the machine's load.
+
+Options:
+  --duration <time>    Wall-clock length of the replay: 500ms, 20s, 2m (default 15s)
+  --port <n>           Port of the Prometheus endpoint http://127.0.0.1:<n>/metrics (default 9464;
+                       0 = a free port, printed at the start)
+  --dir <dir>          Directory of the log <dir>/invocations.jsonl; it must not hold a log already
+                       (default: a fresh ./demo-output/<UTC time>, e.g. demo-output/2026-11-20T09-00-00)
+  --otlp <url>         Also push OTLP (http/protobuf) to this metrics URL, e.g.
+                       http://127.0.0.1:4318/v1/metrics: every 5s (or OTEL_METRIC_EXPORT_INTERVAL ms)
+                       and once more on exit; OTEL_EXPORTER_OTLP_HEADERS applies
+  --seed <n>           Seed of the simulated fleet, 0 to 4294967295 (default 8)
+  -h, --help           Show this help
+
+Output:
+  stderr               The log path, the metrics URL, then phases and progress
+  stdout               The summary at the end: peak parallelism, cost, tokens, retries infra vs code,
+                       escalations, tables per agent, phase and model, failures, the slowest agents
+
+Ctrl-C ends the run early: invocations in flight are recorded as failed (error class
+'interrupted', exit code 130, no tokens), the log is flushed, the summary of what ran is printed
+and telemetry is shut down (with the last OTLP push). A second Ctrl-C quits at once.
+
+Exit codes: 0 done, 1 the log directory or the port cannot be used, 2 usage error, 130 interrupted.
+`;

@@ -6,7 +6,7 @@
  * @module
  */
 
-/** One invocation of the plan, in simulated milliseconds from the run's start. */
+/** One invocation of the plan, in simulated milliseconds (whole numbers) from the run's start. */
 export interface PlannedInvocation {
   /** Simulated start, ms since the run's start. */
   startMs: number;
@@ -29,7 +29,7 @@ export interface PlannedInvocation {
 }
 
 /** A model tier with its price list (USD per million tokens), shaped like current public price lists. */
-interface Tier {
+export interface ModelTier {
   tier: string;
   model: string;
   inputPerM: number;
@@ -39,11 +39,16 @@ interface Tier {
   speed: number;
 }
 
-const TIERS: readonly Tier[] = [
+/**
+ * The model tiers, cheapest first, and their prices. An invocation's cost is
+ * `((inputTokens - cachedTokens) * inputPerM + cachedTokens * cachedPerM + outputTokens * outputPerM) / 1e6`,
+ * rounded to the micro-dollar.
+ */
+export const MODEL_TIERS: readonly ModelTier[] = Object.freeze([
   { tier: 'small', model: 'claude-haiku-4-5', inputPerM: 1, cachedPerM: 0.1, outputPerM: 5, speed: 0.6 },
   { tier: 'standard', model: 'claude-sonnet-4-5', inputPerM: 3, cachedPerM: 0.3, outputPerM: 15, speed: 1 },
   { tier: 'large', model: 'claude-opus-4-1', inputPerM: 15, cachedPerM: 1.5, outputPerM: 75, speed: 1.6 },
-];
+]);
 
 interface Role {
   agent: string;
@@ -92,6 +97,12 @@ const INFRA: readonly [string, number][] = [
 ];
 const INFRA_FAIL = 0.07;
 const MAX_ATTEMPTS = 3;
+
+/**
+ * The demo's default seed: a run of 66 invocations over about 19 simulated minutes with every kind of
+ * event (infra retries of all four error classes, code retries that escalate, third attempts).
+ */
+export const DEFAULT_SEED = 8;
 
 /** Mulberry32: a small, fast, seeded PRNG (deterministic plans for a given seed). */
 function prng(seed: number): () => number {
@@ -142,10 +153,11 @@ export function planRun(seed: number): PlannedInvocation[] {
     let phaseEnd = phaseStart;
     for (const { role, taskId } of tasks) {
       const w = free.indexOf(Math.min(...free));
-      let t = free[w]! + rnd() * 2_000;
+      // Whole milliseconds throughout, so that replayed timestamps and durations carry no float noise.
+      let t = free[w]! + Math.round(rnd() * 2_000);
       let tier = role.tier;
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const spec = TIERS[tier]!;
+        const spec = MODEL_TIERS[tier]!;
         const infra = rnd() < INFRA_FAIL;
         const code = !infra && rnd() < role.codeFail / attempt;
         const input = Math.round(lognormal(role.input, 0.35));
@@ -178,7 +190,7 @@ export function planRun(seed: number): PlannedInvocation[] {
         t += Math.round(durationMs);
         if (!infra && !code) break;
         if (infra) t += 1_000 * 2 ** attempt; // back-off before an infra retry
-        else tier = Math.min(tier + 1, TIERS.length - 1); // escalate after a code error
+        else tier = Math.min(tier + 1, MODEL_TIERS.length - 1); // escalate after a code error
       }
       free[w] = t;
       phaseEnd = Math.max(phaseEnd, t);
