@@ -11,11 +11,12 @@
  *
  * @module
  */
-import type { Meter } from '@opentelemetry/api';
+import type { Meter, MeterProvider } from '@opentelemetry/api';
 import { InvalidOptionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { InvocationMetric } from '../record.js';
 import { createMeterInstruments, type MeterInstruments } from './meter-path.js';
+import { SCOPE_NAME } from './names.js';
 import type { SnapshotSink } from './snapshot.js';
 import { MetricStore, type SeriesFields } from './store.js';
 import { warnOnce } from './warn-once.js';
@@ -23,11 +24,17 @@ import { warnOnce } from './warn-once.js';
 /** Options of {@link createMirror}. */
 export interface MirrorOptions {
   /**
-   * A user's OTel `Meter`: counters become observable instruments, histograms SDK histograms.
-   * Ignored when `telemetry` is given.
+   * A user's OTel `Meter` (or `MeterProvider`, whose meter `invocation-metrics` is then used): counters
+   * become observable instruments, histograms SDK histograms. Ignored when `telemetry` is given.
+   *
+   * The user's SDK applies its own cardinality limit per instrument (sdk-metrics: 2000 attribute sets by
+   * default, the rest folded into `otel.metric.overflow=true`). Every series has two
+   * `agent.invocation.retries` points (`retry.kind` infra and code), so past 1000 (agent, phase, model,
+   * tier) combinations that instrument overflows first; raise the limit with a view
+   * (`aggregationCardinalityLimit`) or use `telemetry`, which has no such limit.
    * @default undefined
    */
-  meter?: Meter;
+  meter?: Meter | MeterProvider;
   /**
    * A bundle from `createTelemetry()` (or anything with `addSource`): the fast path, no SDK call per record.
    * @default undefined
@@ -40,8 +47,9 @@ export interface MirrorOptions {
    */
   maxAttributeValues?: number;
   /**
-   * Distinct (agent, phase, taskId, attempt) keys remembered to classify retries (infra or code) and
-   * escalations online; older keys are forgotten first. About 200 bytes each.
+   * Distinct taskIds (and, separately, agents of records without a taskId) remembered to classify retries
+   * (infra or code) and escalations online, each with its last few records (see `retries.ts`); the key
+   * that appeared first is forgotten first. A retry whose previous attempt was forgotten counts as `code`.
    * @default 10000
    */
   maxTrackedAttempts?: number;
@@ -79,6 +87,12 @@ const positiveInt = (name: string, value: unknown, fallback: number): number => 
 
 const noop = (): void => {};
 
+// shared/DESIGN.md: the library takes a `Meter` or a `MeterProvider` from its user.
+const meterOf = (m: Meter | MeterProvider): Meter =>
+  typeof (m as Partial<Meter>).createHistogram !== 'function' && typeof (m as Partial<MeterProvider>).getMeter === 'function'
+    ? (m as MeterProvider).getMeter(SCOPE_NAME)
+    : (m as Meter);
+
 /**
  * Creates a mirror.
  *
@@ -104,7 +118,7 @@ export function createMirror(options: MirrorOptions): Mirror {
   let instruments: MeterInstruments | undefined;
   if (telemetry === undefined && meter !== undefined) {
     try {
-      instruments = createMeterInstruments(meter, warn);
+      instruments = createMeterInstruments(meterOf(meter), warn);
     } catch (err) {
       warn('instruments', `invocation-metrics: cannot create the mirror's instruments on the given meter: ${String(err)}; nothing is mirrored`);
     }

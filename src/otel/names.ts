@@ -9,6 +9,9 @@
  * @module
  */
 
+/** The instrumentation scope name of the mirror's metrics (Prometheus label `otel_scope_name`). */
+export const SCOPE_NAME = 'invocation-metrics';
+
 /** `gen_ai.agent.name`: the agent (role) of the invocation (GenAI semantic conventions). */
 export const ATTR_AGENT = 'gen_ai.agent.name';
 /** `agent.phase`: the phase number, as a string (so that the overflow value `_OTHER` fits the same type). */

@@ -15,10 +15,11 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { mergeSnapshots } from './merge.js';
+import { SCOPE_NAME } from './names.js';
 import type { HistogramPoint, MetricSnapshot, SnapshotSink, SnapshotSource, SumPoint } from './snapshot.js';
 
 /** The instrumentation scope of the mirror's metrics. */
-export const SCOPE = Object.freeze({ name: 'invocation-metrics' });
+export const SCOPE = Object.freeze({ name: SCOPE_NAME });
 
 /** The sources registered on one telemetry bundle. */
 export class SourceHub implements SnapshotSink {

@@ -5,9 +5,10 @@
  *
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
   InstrumentType,
@@ -21,6 +22,22 @@ import type { ResolvedTelemetryOptions, Telemetry } from './telemetry.js';
 
 /** The OTLP request timeout: also bounds how long `shutdown()` waits for the last push. */
 const OTLP_TIMEOUT_MS = 10_000;
+
+/**
+ * The resource of a bundle. Each bundle gets its own `service.instance.id`: a fleet's processes push the
+ * same series, and without an instance id their cumulative points reach an OTLP backend as one series
+ * that jumps back and forth. `OTEL_RESOURCE_ATTRIBUTES` applies (it may set the id itself), and
+ * `serviceName` wins over a `service.name` there.
+ *
+ * @param serviceName - The resolved `service.name`.
+ * @returns The resource.
+ */
+function resourceOf(serviceName: string): Resource {
+  return defaultResource()
+    .merge(resourceFromAttributes({ 'service.instance.id': randomUUID() }))
+    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(resourceFromAttributes({ 'service.name': serviceName }));
+}
 
 /**
  * @param o - Resolved options.
@@ -54,10 +71,7 @@ export async function buildTelemetry(o: ResolvedTelemetryOptions): Promise<Telem
       }),
     );
   }
-  const meterProvider = new MeterProvider({
-    resource: defaultResource().merge(resourceFromAttributes({ 'service.name': o.serviceName })),
-    readers,
-  });
+  const meterProvider = new MeterProvider({ resource: resourceOf(o.serviceName), readers });
 
   let server: MetricsServer | undefined;
   if (prometheus !== undefined && o.prometheus !== undefined) {

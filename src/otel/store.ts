@@ -40,7 +40,7 @@ export interface HistogramRecorder {
 export interface MetricStoreOptions {
   /** Distinct values kept per attribute. */
   maxAttributeValues: number;
-  /** Distinct (agent, phase, taskId, attempt) keys the retry classifier remembers. */
+  /** Distinct taskIds (and, separately, agents without a taskId) the retry classifier remembers. */
   maxTrackedAttempts: number;
   /** Warns once per kind. */
   warn: WarnOnce;

@@ -33,9 +33,9 @@ export interface PrometheusOptions {
 /** Where and how often to push OTLP (http/protobuf). */
 export interface OtlpOptions {
   /**
-   * Full URL of the metrics receiver, e.g. `http://collector:4318/v1/metrics`. When absent, the standard
-   * variables apply: `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` (used as is), else `OTEL_EXPORTER_OTLP_ENDPOINT`
-   * (+ `/v1/metrics`), else `http://localhost:4318/v1/metrics`.
+   * Full `http://` or `https://` URL of the metrics receiver, e.g. `http://collector:4318/v1/metrics`. When
+   * absent, the standard variables apply: `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` (used as is), else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/metrics`), else `http://localhost:4318/v1/metrics`.
    * @default undefined
    */
   url?: string;
@@ -65,7 +65,9 @@ export interface TelemetryOptions {
    */
   otlp?: OtlpOptions | boolean;
   /**
-   * The `service.name` resource attribute (Prometheus `target_info`, OTLP resource).
+   * The `service.name` resource attribute (Prometheus `target_info`, OTLP resource). The resource also
+   * carries a random `service.instance.id` per bundle (so that the processes of a fleet stay apart in an
+   * OTLP backend) and the attributes of `OTEL_RESOURCE_ATTRIBUTES`; this name wins over a `service.name` there.
    * @default process.env.OTEL_SERVICE_NAME ?? 'invocation-metrics'
    */
   serviceName?: string;
@@ -109,11 +111,16 @@ function resolvePrometheus(p: unknown): ResolvedTelemetryOptions['prometheus'] {
   return { port, host, endpoint };
 }
 
+const isHttpUrl = (url: string): boolean => URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol);
+
 function resolveOtlp(o: unknown): ResolvedTelemetryOptions['otlp'] {
   if (o === undefined || o === false) return undefined;
   if (o !== true && !isObject(o)) throw new InvalidOptionError('otlp', 'a boolean or an object', o);
   const { url, headers, intervalMs } = (o === true ? {} : o) as OtlpOptions;
-  if (url !== undefined && (typeof url !== 'string' || !URL.canParse(url))) throw new InvalidOptionError('otlp.url', 'an absolute URL', url);
+  // `collector:4318` or `localhost:4318` parse as URLs (scheme `collector:`), and the exporter then fails
+  // on every push with nothing but a diag message: accept only what http/protobuf can reach.
+  if (url !== undefined && (typeof url !== 'string' || !isHttpUrl(url)))
+    throw new InvalidOptionError('otlp.url', 'an absolute http:// or https:// URL', url);
   if (headers !== undefined && (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string')))
     throw new InvalidOptionError('otlp.headers', 'an object of string values', headers);
   const envInterval = Number(process.env.OTEL_METRIC_EXPORT_INTERVAL);

@@ -1,0 +1,62 @@
+/**
+ * A local OTLP/HTTP metrics receiver for tests: a node:http server on 127.0.0.1 that keeps every request
+ * (path, headers, raw body, decoded body) and answers with an empty `ExportMetricsServiceResponse`.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeMetricsRequest, type OtlpMetricsRequest } from './otlp-proto.js';
+import { waitFor } from './wait.js';
+
+/** One request the receiver got. */
+export interface ReceivedExport {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** The decoded body, or the decoding error. */
+  decoded: OtlpMetricsRequest | Error;
+}
+
+/** A running receiver. */
+export interface OtlpReceiver {
+  /** `http://127.0.0.1:<port>` (no path). */
+  readonly origin: string;
+  /** Every request, in arrival order. */
+  readonly received: ReceivedExport[];
+  /** Resolves with the first request that `match` accepts, polling until `timeoutMs`. */
+  next(match: (r: ReceivedExport) => boolean, timeoutMs?: number): Promise<ReceivedExport>;
+  close(): Promise<void>;
+}
+
+/** Starts a receiver on a free 127.0.0.1 port. */
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const received: ReceivedExport[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let decoded: OtlpMetricsRequest | Error;
+      try {
+        decoded = decodeMetricsRequest(body);
+      } catch (err) {
+        decoded = err as Error;
+      }
+      received.push({ path: req.url ?? '', headers: req.headers, body, decoded });
+      res.statusCode = 200;
+      res.setHeader('content-type', 'application/x-protobuf');
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    received,
+    next: (match, timeoutMs = 10_000) => waitFor(() => received.find(match), { timeoutMs, what: 'an OTLP export' }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
