@@ -42,10 +42,18 @@ export async function freePort(): Promise<number> {
  * @param options.binary - Path of the `prometheus` binary.
  * @param options.targets - Full scrape URLs (http://127.0.0.1:PORT/path), one job each.
  * @param options.scrapeIntervalS - Scrape and rule evaluation interval, seconds.
+ * @param options.scrapeIntervalMs - The same in milliseconds (Prometheus durations are integers of one unit); wins over seconds.
  * @param options.ruleFiles - Absolute paths of rule files to load.
  */
-export async function startPrometheus(options: { binary: string; targets: string[]; scrapeIntervalS?: number; ruleFiles?: string[] }): Promise<PrometheusProcess> {
+export async function startPrometheus(options: {
+  binary: string;
+  targets: string[];
+  scrapeIntervalS?: number;
+  scrapeIntervalMs?: number;
+  ruleFiles?: string[];
+}): Promise<PrometheusProcess> {
   const { binary, targets, scrapeIntervalS = 1, ruleFiles = [] } = options;
+  const interval = options.scrapeIntervalMs === undefined ? `${scrapeIntervalS}s` : `${options.scrapeIntervalMs}ms`;
   const dir = mkdtempSync(join(tmpdir(), 'im-prometheus-'));
   const jobs = targets.map((t, i) => {
     const u = new URL(t);
@@ -58,9 +66,9 @@ export async function startPrometheus(options: { binary: string; targets: string
   });
   const config = [
     'global:',
-    `  scrape_interval: ${scrapeIntervalS}s`,
-    `  scrape_timeout: ${scrapeIntervalS}s`,
-    `  evaluation_interval: ${scrapeIntervalS}s`,
+    `  scrape_interval: ${interval}`,
+    `  scrape_timeout: ${interval}`,
+    `  evaluation_interval: ${interval}`,
     ...(ruleFiles.length === 0 ? [] : ['rule_files:', ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)]),
     'scrape_configs:',
     ...jobs,
