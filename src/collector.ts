@@ -12,6 +12,7 @@ import type { Meter } from '@opentelemetry/api';
 import { computeAggregate } from './aggregate/index.js';
 import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError } from './errors.js';
+import { DEFAULT_MAX_LINE_BYTES } from './log/lines.js';
 import { LogWriter } from './log/writer.js';
 import { loadLog } from './log/reader.js';
 import { log, type Logger } from './logger.js';
@@ -64,6 +65,34 @@ export interface CollectorOptions {
    * @default false
    */
   fsync?: boolean;
+  /**
+   * Delay before the first retry of a failed write (disk full, EIO...), in milliseconds; each further
+   * retry doubles it, up to `maxRetryDelayMs`.
+   * @default 100
+   */
+  retryDelayMs?: number;
+  /**
+   * Longest delay between two retries of a failed write, in milliseconds.
+   * @default 5000
+   */
+  maxRetryDelayMs?: number;
+  /**
+   * Most bytes of serialized lines held in memory while they wait for the disk. Past it (a long outage),
+   * `record()` still accepts, keeps, mirrors and emits the record, and its promise still resolves once its
+   * line is written; but the line itself is dropped and made again from the record when its turn comes,
+   * so waiting costs one pointer per record beyond the record that the collector keeps anyway. Nothing is
+   * ever refused or dropped for lack of room. See {@link InvocationMetricsCollector.pendingBytes}.
+   * @default 67108864 (64 MiB)
+   */
+  maxPendingBytes?: number;
+  /**
+   * Shortest time between two checks that the log's path still names the open file. When another program
+   * moved or deleted the log (log rotation), the collector opens a fresh file at the path, and takes the
+   * lock again if it went too, before writing the next batch. `0` checks before every batch; `Infinity`
+   * never checks.
+   * @default 1000
+   */
+  rotationCheckMs?: number;
   /**
    * Default `bucketMs` of {@link InvocationMetricsCollector.computeAggregate}.
    * @default 60000
@@ -143,6 +172,54 @@ function checkFileName(fileName: unknown): string {
   return fileName;
 }
 
+function copyRecord(metric: unknown): InvocationMetric | InvalidMetricError {
+  try {
+    if (typeof metric !== 'object' || metric === null || Array.isArray(metric)) return findMetricProblem(metric)!;
+    return { ...metric } as InvocationMetric;
+  } catch {
+    return new InvalidMetricError('(record)', 'an object whose fields can be read', metric);
+  }
+}
+
+/** A valid record's line, or the error naming the field that cannot be written (or loaded back). */
+function lineOf(stored: InvocationMetric): string | InvalidMetricError {
+  let line: string;
+  try {
+    line = serializeMetric(stored);
+  } catch {
+    for (const [key, value] of Object.entries(stored)) {
+      try {
+        JSON.stringify(value);
+      } catch (error) {
+        return new InvalidMetricError(key, `a JSON-serializable value (${(error as Error)?.message ?? 'not serializable'})`, value);
+      }
+    }
+    return new InvalidMetricError('(record)', 'JSON-serializable', stored);
+  }
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most lines need no byte count.
+  if (line.length * 3 <= DEFAULT_MAX_LINE_BYTES) return line;
+  const bytes = Buffer.byteLength(line, 'utf8');
+  if (bytes <= DEFAULT_MAX_LINE_BYTES) return line;
+  let widest = '(record)';
+  let widestBytes = -1;
+  for (const [key, value] of Object.entries(stored)) {
+    const size = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+    if (size > widestBytes) [widest, widestBytes] = [key, size];
+  }
+  return new InvalidMetricError(
+    widest,
+    `small enough for the record's JSON line to fit in ${DEFAULT_MAX_LINE_BYTES} bytes (the reader's maxLineBytes; this line would be ${bytes} bytes)`,
+    (stored as unknown as Record<string, unknown>)[widest],
+  );
+}
+
+/** The known fields of a record, without its unknown ones. */
+function knownFields(m: InvocationMetric): InvocationMetric {
+  const { invocationId, agent, phase, taskId, durationMs, tokens, inputTokens, outputTokens, cachedTokens } = m;
+  const { cost, exitCode, success, attempt, outputParsed, model, tier, timestamp, errorClass } = m;
+  return { invocationId, agent, phase, taskId, durationMs, tokens, inputTokens, outputTokens, cachedTokens, cost, exitCode, success, attempt, outputParsed, model, tier, timestamp, errorClass };
+}
+
 function checkBucketMs(bucketMs: unknown): number {
   if (typeof bucketMs !== 'number' || !Number.isSafeInteger(bucketMs) || bucketMs <= 0)
     throw new InvalidOptionError('bucketMs', 'a positive integer (milliseconds)', bucketMs);
@@ -171,7 +248,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   /** Absolute or relative path of the log file. */
   readonly path: string;
   readonly #logger: Logger;
-  readonly #writer: LogWriter;
+  readonly #writer: LogWriter<InvocationMetric>;
   readonly #records: InvocationMetric[] = [];
   readonly #mirror: Mirror | undefined;
   readonly #eventBus: EventBusLike | undefined;
@@ -212,12 +289,33 @@ export class InvocationMetricsCollector extends EventEmitter {
         logger,
       });
     }
-    this.#writer = LogWriter.open(this.path, { logger, fsync: options.fsync ?? false });
+    this.#writer = LogWriter.open<InvocationMetric>(this.path, {
+      logger,
+      fsync: options.fsync ?? false,
+      retryDelayMs: options.retryDelayMs,
+      maxRetryDelayMs: options.maxRetryDelayMs,
+      maxPendingBytes: options.maxPendingBytes,
+      rotationCheckMs: options.rotationCheckMs,
+      encode: (stored) => this.#lateLine(stored),
+    });
   }
 
   /** Whether `close()` was called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Records accepted by `record()` whose line is not yet written (and fsynced, with `fsync`). */
+  get pendingRecords(): number {
+    return this.#writer.pendingCount;
+  }
+
+  /**
+   * Bytes of serialized lines held in memory waiting for the disk: at most `maxPendingBytes` plus one line,
+   * however long the disk fails (records past the limit wait as references, see `maxPendingBytes`).
+   */
+  get pendingBytes(): number {
+    return this.#writer.pendingBytes;
   }
 
   /**
@@ -227,15 +325,22 @@ export class InvocationMetricsCollector extends EventEmitter {
    *
    * @param metric - The record. Unknown fields are kept (in memory and in the log) but never become attributes.
    * @returns A promise that resolves once the line is written; rejects with {@link InvalidMetricError}
-   * (nothing written, kept, mirrored or emitted) or {@link CollectorClosedError}.
+   * (nothing written, kept, mirrored or emitted) or {@link CollectorClosedError}. A record is invalid when
+   * a field is (see `InvocationMetric`), when a field cannot be serialized as JSON (a BigInt, a cycle), or
+   * when its JSON line would be longer than 1 MiB (the reader's default `maxLineBytes`: a longer line
+   * would be written but never loaded).
    */
   record(metric: InvocationMetric): Promise<void> {
     if (this.#closed) return Promise.reject(new CollectorClosedError(this.path));
-    const problem = findMetricProblem(metric);
+    // A shallow copy, checked after copying: what is validated is exactly what is kept and written (a getter
+    // may answer differently twice; an inherited or non-enumerable field is not copied).
+    const stored = copyRecord(metric);
+    if (stored instanceof InvalidMetricError) return Promise.reject(stored);
+    const problem = findMetricProblem(stored);
     if (problem !== undefined) return Promise.reject(problem);
-    // A shallow copy: the caller may reuse or mutate its object; what we keep is what we write.
-    const stored = { ...metric };
-    const written = this.#writer.append(serializeMetric(stored));
+    const line = lineOf(stored);
+    if (line instanceof InvalidMetricError) return Promise.reject(line);
+    const written = this.#writer.append(line, stored);
     this.#records.push(stored);
     if (this.#mirror !== undefined) this.#mirror.record(stored);
     this.#emit(stored);
@@ -368,6 +473,18 @@ export class InvocationMetricsCollector extends EventEmitter {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#writer.close();
+  }
+
+  /**
+   * The line of a record that waited past `maxPendingBytes`. Its known fields are ours (primitives of a
+   * private copy); its unknown fields are shared with the caller, who may have changed them meanwhile. If
+   * that made the record unwritable, its known fields are written: an accepted record is never dropped.
+   */
+  #lateLine(stored: InvocationMetric): string {
+    const line = lineOf(stored);
+    if (typeof line === 'string') return line;
+    log(this.#logger, 'error', `record ${stored.invocationId} changed while it waited for the disk (${line.message}); writing its known fields only`);
+    return serializeMetric(knownFields(stored));
   }
 
   #emit(metric: InvocationMetric): void {

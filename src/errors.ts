@@ -5,8 +5,19 @@
  * @module
  */
 
-/** Describes a value for an error message: `` `-1` (number) ``, `` `"x"` (string) ``. */
+/**
+ * Describes a value for an error message: `` `-1` (number) ``, `` `"x"` (string) ``. Never throws, even for
+ * a revoked Proxy or an object whose `toJSON` throws: an error about bad input must not fail in turn.
+ */
 export function describeValue(value: unknown): string {
+  try {
+    return describe(value);
+  } catch {
+    return '`[unreadable]` (object)';
+  }
+}
+
+function describe(value: unknown): string {
   let shown: string;
   if (typeof value === 'string') shown = JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   else if (typeof value === 'bigint') shown = `${value}n`;

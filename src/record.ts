@@ -91,12 +91,22 @@ const isNonNegFinite = (v: unknown): v is number => typeof v === 'number' && Num
  * Finds the first problem of a candidate record, without throwing.
  *
  * Fields are checked in the order of the {@link InvocationMetric} type; optional fields may be absent
- * (`undefined`) but not `null`. Unknown fields are not checked.
+ * (`undefined`) but not `null`. Unknown fields are not checked. Never throws: an object whose fields
+ * cannot be read (a throwing getter, a revoked Proxy) is reported as a bad `(record)`.
  *
  * @param input - Anything, typically a parsed JSON value or a caller's object.
  * @returns The error describing the first bad field, or `undefined` when the record is valid.
  */
 export function findMetricProblem(input: unknown): InvalidMetricError | undefined {
+  try {
+    return findProblem(input);
+  } catch {
+    // A getter that throws, a revoked Proxy: hostile input is a bad record, not a crash of the caller.
+    return new InvalidMetricError('(record)', 'an object whose fields can be read', input);
+  }
+}
+
+function findProblem(input: unknown): InvalidMetricError | undefined {
   if (!isObject(input)) return new InvalidMetricError('(record)', 'an object', input);
   const r = input;
   if (typeof r.invocationId !== 'string' || r.invocationId.length === 0)

@@ -125,6 +125,26 @@ describe('InvocationMetricsCollector', () => {
     expect(() => new InvocationMetricsCollector('', memoryLogger())).toThrow(/`metricsDir`/);
   });
 
+  it('reports the records and bytes waiting for the disk', async () => {
+    const c = collector();
+    expect([c.pendingRecords, c.pendingBytes]).toEqual([0, 0]);
+    const m = metric({ invocationId: 'w1' });
+    const p = c.record(m);
+    expect(c.pendingRecords).toBe(1);
+    expect(c.pendingBytes).toBe(JSON.stringify(m).length + 1);
+    await p;
+    expect([c.pendingRecords, c.pendingBytes]).toEqual([0, 0]);
+  });
+
+  it('rejects a record that cannot be written and read back, naming the field', async () => {
+    const c = collector();
+    await expect(c.record(metric({ extra: 1n }))).rejects.toMatchObject({ code: 'ERR_INVALID_METRIC', field: 'extra' });
+    await expect(c.record(metric({ blob: 'x'.repeat(1024 * 1024) }))).rejects.toMatchObject({ field: 'blob' });
+    await expect(c.record(null as never)).rejects.toMatchObject({ field: '(record)' });
+    await expect(c.record([metric()] as never)).rejects.toMatchObject({ field: '(record)' });
+    expect(c.getCount()).toBe(0);
+  });
+
   it('creates a missing metrics directory', async () => {
     const nested = join(dir, 'a', 'b');
     const c = new InvocationMetricsCollector(nested, memoryLogger());

@@ -28,6 +28,13 @@ export interface LineSink {
   overlong(bytes: number, lineNo: number, terminated: boolean): void;
 }
 
+/**
+ * Default longest line, in bytes: 1 MiB, about 3000 times a typical record. The reader skips a longer line
+ * without holding it, and the collector refuses a record whose line would be longer, so that everything
+ * written can be read back with the defaults.
+ */
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 const EMPTY = Buffer.alloc(0);
@@ -49,6 +56,13 @@ export class LineSplitter {
   constructor(maxLineBytes: number, sink: LineSink) {
     this.#maxLineBytes = maxLineBytes;
     this.#sink = sink;
+  }
+
+  /** Bytes held for the current, unfinished line: never more than the limit (an overlong line is counted, not kept). */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const piece of this.#pieces) n += piece.length;
+    return n;
   }
 
   /**

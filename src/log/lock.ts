@@ -1,6 +1,6 @@
 /**
  * The log's lock file: one writer per log file, in this process or any other (see `shared/DESIGN.md`,
- * "The log"). The lock is `<log>.lock`, holding `{ pid, host, createdAt }` as JSON. A lock left by a
+ * "The log"). The lock is `<log>.lock`, holding `{ pid, host, createdAt, token }` as JSON. A lock left by a
  * crashed process on this host is detected and reclaimed; a lock of another host is never guessed at.
  *
  * Synchronous on purpose: a collector acquires its lock in its constructor.
@@ -22,6 +22,11 @@ export interface LockHandle {
    * Idempotent; never throws.
    */
   release(): void;
+  /**
+   * Whether the lock file still holds this lock (a tool that moved or deleted the log's files may have
+   * taken it away). Never throws: an unreadable lock counts as not held.
+   */
+  isHeld(): boolean;
 }
 
 /**
@@ -51,7 +56,9 @@ interface LockOwner {
  */
 export function acquireLock(logPath: string, logger: Logger): LockHandle {
   const lockPath = `${logPath}.lock`;
-  const content = JSON.stringify({ pid: process.pid, host: os.hostname(), createdAt: new Date().toISOString() });
+  // The token tells apart two locks of one process taken in the same millisecond: release() and isHeld()
+  // compare contents, and must never mistake a later holder's lock for their own.
+  const content = JSON.stringify({ pid: process.pid, host: os.hostname(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex') });
   for (let attempt = 1; ; attempt++) {
     if (tryCreate(lockPath, content)) return handle(lockPath, content);
     const held = readHeld(lockPath);
@@ -201,6 +208,13 @@ function handle(lockPath: string, content: string): LockHandle {
         if (fs.readFileSync(lockPath, 'utf8') === content) fs.unlinkSync(lockPath);
       } catch {
         // Already gone, or unreadable: either way nothing of ours is left to remove.
+      }
+    },
+    isHeld() {
+      try {
+        return held && fs.readFileSync(lockPath, 'utf8') === content;
+      } catch {
+        return false;
       }
     },
   };

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import { InvalidOptionError } from '../errors.js';
 import { findMetricProblem, type InvocationMetric } from '../record.js';
-import { LineSplitter } from './lines.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 
 /** A skipped line. */
 export interface LogWarning {
@@ -28,9 +28,10 @@ export interface ReadLogOptions {
    */
   onWarning?: (warning: LogWarning) => void;
   /**
-   * Longest line read, in bytes (without the newline); a longer line is skipped with a warning, without
-   * being held in memory.
-   * @default 16777216 (16 MiB)
+   * Longest line read, in bytes (without the newline); a longer line is skipped with a warning that names
+   * it, without being held in memory (it is counted as it streams by). The collector never writes a longer
+   * line, so a log it wrote always loads whole with the default.
+   * @default 1048576 (1 MiB)
    */
   maxLineBytes?: number;
 }
@@ -56,7 +57,6 @@ export type ParsedLine = { kind: 'blank' } | { kind: 'record'; record: Invocatio
 
 /** Large reads: the cost of a read call is spread over many lines. */
 const CHUNK_BYTES = 1024 * 1024;
-const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 const TORN = 'torn last line (no trailing newline: the writer was likely cut off by a crash)';
 
 /**

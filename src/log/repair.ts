@@ -11,15 +11,16 @@
 import fs from 'node:fs';
 import { findMetricProblem } from '../record.js';
 import { log, type Logger } from '../logger.js';
+import { DEFAULT_MAX_LINE_BYTES } from './lines.js';
 
 /** Tail bytes are read backwards in chunks of this size: only the tail is read, never the whole log. */
 const CHUNK = 64 * 1024;
 
 /**
  * A tail longer than this is not parsed (it is not kept in memory): a record that long would be skipped by
- * the reader's default `maxLineBytes` anyway.
+ * the reader's default `maxLineBytes` anyway, and the collector never writes one.
  */
-const MAX_PARSED_TAIL = 16 * 1024 * 1024;
+const MAX_PARSED_TAIL = DEFAULT_MAX_LINE_BYTES;
 
 const NEWLINE = 0x0a;
 

@@ -1,6 +1,6 @@
 /**
  * The log writer. This is the hot path: every record goes through {@link LogWriter.append}, so it does one
- * array push per line, one promise and one Buffer per batch, and one `write` per batch.
+ * queue push per line, one promise and one Buffer per batch, and one `write` per batch.
  *
  * The contract (see `shared/DESIGN.md`, "The log"):
  * - Lines appended in the same tick go out in one `write`, in append order. While a write is in flight,
@@ -11,24 +11,38 @@
  * - An I/O error never throws and never rejects `append()`: the batch stays in memory and is retried
  *   with backoff, with one warning per failure episode. `flush()` and `close()` reject with
  *   {@link LogWriteError} while that lasts, so that nothing is lost silently.
+ * - Memory: past `maxPendingBytes` of waiting lines, an append keeps only its source (see
+ *   {@link PendingQueue}); the line is made when its turn comes.
+ * - A failed fsync cuts the batch (whose bytes may or may not be on disk) and writes it again.
+ * - A log moved or deleted by another tool (rotation) is noticed before a batch, and reopened at its path.
  *
  * @module
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { CollectorClosedError, InvalidOptionError, LogWriteError } from '../errors.js';
 import { log, type Logger } from '../logger.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { nodeLogFs, type LogFs } from './fs.js';
+import { PendingQueue } from './pending.js';
 import { repairTornTail } from './repair.js';
 
+/** Default of {@link LogWriterOptions.maxPendingBytes}: 64 MiB. */
+export const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024;
+
 /** Options of {@link LogWriter.open}. */
-export interface LogWriterOptions {
-  /** Receives the warnings (a failing disk, a repaired tail, a reclaimed lock). */
+export interface LogWriterOptions<S extends object = object> {
+  /** Receives the warnings (a failing disk, a repaired tail, a reclaimed lock, a reopened log). */
   logger: Logger;
   /**
    * Fsync each batch before resolving its `append()` promises: the lines then survive a power loss, not
    * only a crash of the process. Costs one fsync per batch, not per line.
+   *
+   * A failed fsync is never simply retried: after one, Linux may have dropped the failed pages and report
+   * the next fsync as a success ("fsyncgate"). The batch's bytes are cut off (`ftruncate` to where the
+   * batch began; everything before was fsynced already) and the batch is written and fsynced again, with
+   * backoff, until an fsync succeeds. Its promises resolve only then.
    * @default false
    */
   fsync?: boolean;
@@ -43,31 +57,42 @@ export interface LogWriterOptions {
    */
   maxRetryDelayMs?: number;
   /**
+   * Most bytes of lines held in memory waiting for the disk (queued and in flight; a line counts its
+   * string length + 1). Past it, an `append(line, source)` keeps only `source` and drops `line`; the
+   * line is made again with `encode` when its turn comes. Appends are never refused and never dropped.
+   * `Infinity` keeps every line.
+   * @default 67108864 (64 MiB)
+   */
+  maxPendingBytes?: number;
+  /**
+   * Makes the line of a source kept past `maxPendingBytes`. It must not throw (a throw is logged and the
+   * entry dropped) and must give the line that `append` was given.
+   * @default undefined (appends without a source keep their line)
+   */
+  encode?: (source: S) => string;
+  /**
+   * Shortest time between two checks that the path still names the open file (one `fstat` and one
+   * `stat`, before a batch). When another tool moved or deleted the log (rotation), the writer opens a
+   * fresh file at the path (taking the lock again if it went too) before writing the batch. `0` checks
+   * before every batch; `Infinity` never checks.
+   * @default 1000
+   */
+  rotationCheckMs?: number;
+  /**
    * File-system calls to use once the file is open; missing ones come from `node:fs`.
    * @default nodeLogFs
    */
   fs?: Partial<LogFs>;
 }
 
-interface Batch {
-  readonly seq: number;
-  readonly lines: string[];
-  readonly promise: Promise<void>;
-  readonly resolve: () => void;
-}
-
-interface FlushWaiter {
-  readonly seq: number;
-  readonly resolve: () => void;
-  readonly reject: (error: LogWriteError) => void;
-}
-
 const EMPTY = Buffer.alloc(0);
+const NO_DONE: (() => void)[] = [];
 
 /**
  * The single writer of one JSONL log file: it holds the file's lock from {@link LogWriter.open} to
  * {@link LogWriter.close}.
  *
+ * @typeParam S - What `append` may be given as the source of a line (a record).
  * @example
  * ```ts
  * const writer = LogWriter.open('metrics/invocations.jsonl', { logger: console });
@@ -75,42 +100,63 @@ const EMPTY = Buffer.alloc(0);
  * await writer.close();
  * ```
  */
-export class LogWriter {
+export class LogWriter<S extends object = object> {
   /** The log file. */
   readonly path: string;
-  readonly #fd: number;
-  readonly #lock: LockHandle;
+  #fd: number;
+  #lock: LockHandle;
   readonly #fs: LogFs;
   readonly #logger: Logger;
   readonly #fsync: boolean;
   readonly #retryDelayMs: number;
   readonly #maxRetryDelayMs: number;
+  readonly #maxPendingBytes: number;
+  readonly #rotationCheckMs: number;
+  readonly #queue: PendingQueue<S>;
   #delayMs: number;
-  #seq = 0;
-  /** The batch that gathers new lines. */
-  #next: Batch | undefined;
-  /** The batch being written, its bytes, how many are written, and its line count. */
-  #inflight: Batch | undefined;
+  /** The batch being written: its group resolvers, bytes, how many are written, and its line count. */
+  #inflight: (() => void)[] | undefined;
   #buf: Buffer = EMPTY;
   #off = 0;
   #inflightCount = 0;
+  /** The file's size as this writer knows it (it is the only writer): where the next batch begins. */
+  #size: number;
+  /** Where the batch in flight began in the file: a failed fsync cuts the file back to it. */
+  #batchStart = 0;
+  #lastCheck: number;
+  /** The descriptor is bad (EBADF) or names a moved file: open the path again before writing. */
+  #reopen: 'bad-fd' | 'moved' | undefined;
   #scheduled = false;
-  #flushWaiters: FlushWaiter[] = [];
+  #flushWaiters = new Set<(error: LogWriteError) => void>();
   /** The error of the current failure episode; `undefined` while writes succeed. */
   #failure: unknown;
   #closing: Promise<void> | undefined;
   #closed = false;
 
-  private constructor(filePath: string, fd: number, lock: LockHandle, options: LogWriterOptions) {
+  private constructor(filePath: string, fd: number, lock: LockHandle, options: LogWriterOptions<S>) {
     this.path = filePath;
     this.#fd = fd;
+    this.#size = fs.fstatSync(fd).size;
     this.#lock = lock;
     this.#fs = { ...nodeLogFs, ...options.fs };
     this.#logger = options.logger;
     this.#fsync = options.fsync ?? false;
     this.#retryDelayMs = options.retryDelayMs ?? 100;
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+    this.#maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.#rotationCheckMs = options.rotationCheckMs ?? 1000;
     this.#delayMs = this.#retryDelayMs;
+    this.#lastCheck = performance.now();
+    const encode = options.encode;
+    this.#queue = new PendingQueue<S>((source) => {
+      try {
+        if (encode === undefined) throw new Error('no `encode` option to make the line of a source');
+        return encode(source);
+      } catch (error) {
+        log(this.#logger, 'error', `${this.path}: a waiting record could not be serialized and is dropped: ${(error as Error)?.message ?? String(error)}`);
+        return undefined;
+      }
+    });
   }
 
   /**
@@ -123,13 +169,13 @@ export class LogWriter {
    * @throws {@link LogLockedError} when another writer holds the log; {@link InvalidOptionError} for a bad
    *   option; file-system errors (EACCES, ...) as they are. Nothing is left locked when it throws.
    */
-  static open(filePath: string, options: LogWriterOptions): LogWriter {
+  static open<S extends object = object>(filePath: string, options: LogWriterOptions<S>): LogWriter<S> {
     checkOptions(options);
     fs.mkdirSync(path.dirname(filePath), { recursive: true });
     const lock = acquireLock(filePath, options.logger);
     try {
       repairTornTail(filePath, options.logger);
-      return new LogWriter(filePath, fs.openSync(filePath, 'a'), lock, options);
+      return new LogWriter<S>(filePath, fs.openSync(filePath, 'a'), lock, options);
     } catch (error) {
       lock.release();
       throw error;
@@ -138,30 +184,38 @@ export class LogWriter {
 
   /** Lines appended but not yet written (and fsynced, with `fsync`). */
   get pendingCount(): number {
-    return this.#inflightCount + (this.#next?.lines.length ?? 0);
+    return this.#inflightCount + this.#queue.count;
+  }
+
+  /**
+   * Bytes of lines held in memory waiting for the disk: what is left of the batch in flight plus the
+   * queued lines (string length + 1 each). At most `maxPendingBytes` plus one line; entries kept as
+   * sources past the limit are not counted (they hold no line).
+   */
+  get pendingBytes(): number {
+    return this.#queue.bytes + this.#buf.length - this.#off;
   }
 
   /**
    * Queues one line.
    *
    * @param line - One JSON text without a newline (as `JSON.stringify` writes it); the writer adds `\n`.
+   * @param source - What the line was made from. Past `maxPendingBytes` the writer keeps only this, and
+   *   makes the line again with the `encode` option when its turn comes; it must not change meanwhile.
    * @returns A promise that resolves once the line is written (and fsynced, with `fsync`). It never
    *   rejects on an I/O error: it stays pending while the write is retried. Lines appended in the same
    *   tick share one promise.
    * @throws Rejects with {@link CollectorClosedError} once `close()` was called (unless that close failed).
    */
-  append(line: string): Promise<void> {
+  append(line: string, source?: S): Promise<void> {
     if (this.#closing !== undefined || this.#closed) return Promise.reject(new CollectorClosedError(this.path));
-    let batch = this.#next;
-    if (batch === undefined) {
-      batch = this.#next = newBatch(++this.#seq);
-      if (this.#inflight === undefined && !this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(this.#start);
-      }
+    const keepLine = source === undefined || this.pendingBytes < this.#maxPendingBytes;
+    const written = this.#queue.push(keepLine ? line : source);
+    if (this.#inflight === undefined && !this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#start);
     }
-    batch.lines.push(line);
-    return batch.promise;
+    return written;
   }
 
   /**
@@ -174,9 +228,14 @@ export class LogWriter {
    */
   flush(): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#writeError(this.#failure));
-    const seq = this.#next?.seq ?? this.#inflight?.seq;
-    if (seq === undefined) return Promise.resolve();
-    return new Promise((resolve, reject) => this.#flushWaiters.push({ seq, resolve, reject }));
+    const last = this.#queue.last;
+    if (this.pendingCount === 0 || last === undefined) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#flushWaiters.add(reject);
+      void last.then(() => {
+        if (this.#flushWaiters.delete(reject)) resolve();
+      });
+    });
   }
 
   /**
@@ -216,79 +275,186 @@ export class LogWriter {
 
   readonly #start = (): void => {
     this.#scheduled = false;
-    const batch = this.#next;
-    if (batch === undefined || this.#inflight !== undefined) return;
-    this.#next = undefined;
-    this.#inflight = batch;
-    this.#inflightCount = batch.lines.length;
-    this.#buf = encode(batch.lines);
-    batch.lines.length = 0; // the bytes are in the buffer; let the strings go while the write runs
+    if (this.#inflight !== undefined || this.#queue.count === 0) return;
+    const { lines, done } = this.#queue.take(this.#maxPendingBytes);
+    if (lines.length === 0) {
+      // Every entry was dropped (logged by `encode`): nothing to write, but their promises must not hang.
+      for (const resolve of done) resolve();
+      return;
+    }
+    this.#inflight = done;
+    this.#inflightCount = lines.length;
+    this.#buf = encode(lines);
     this.#off = 0;
+    this.#resume();
+  };
+
+  /** Writes the rest of the batch; before its first byte, makes sure that the path still names our file. */
+  readonly #resume = (): void => {
+    if (this.#reopen !== undefined && !this.#reopenFile()) return;
+    if (this.#off === 0 && performance.now() - this.#lastCheck >= this.#rotationCheckMs) return this.#checkIdentity();
     this.#write();
   };
 
   readonly #write = (): void => {
+    if (this.#off === 0) this.#batchStart = this.#size;
     try {
       this.#fs.write(this.#fd, this.#buf, this.#off, this.#buf.length - this.#off, null, this.#onWrite);
     } catch (error) {
-      this.#fail(error, this.#write);
+      this.#writeFailed(error);
     }
   };
 
   readonly #onWrite = (err: NodeJS.ErrnoException | null, written: number): void => {
-    if (err !== null) return this.#fail(err, this.#write);
+    if (err !== null) return this.#writeFailed(err);
     // A write of 0 bytes makes no progress; looping on it at once would spin.
-    if (!(written > 0)) return this.#fail(new Error(`write wrote ${written} bytes`), this.#write);
+    if (!(written > 0)) return this.#fail(new Error(`write wrote ${written} bytes`), this.#resume);
     this.#off += written;
+    this.#size += written;
     if (this.#off < this.#buf.length) return this.#write();
     if (this.#fsync) return this.#sync();
     this.#done();
   };
 
-  // A failed fsync is retried, never the write: rewriting could duplicate lines. On Linux a retried fsync
-  // can succeed although the kernel dropped the pages that failed, so `fsync: true` narrows, but cannot
-  // close, the window of a disk that fails under us.
+  #writeFailed(error: unknown): void {
+    // EBADF: the descriptor was closed under us (by code that closes descriptors it does not own). Retrying
+    // on it can never succeed; and it must not be closed again, its number may belong to another file now.
+    if ((error as NodeJS.ErrnoException)?.code === 'EBADF') this.#reopen = 'bad-fd';
+    this.#fail(error, this.#resume);
+  }
+
   readonly #sync = (): void => {
     try {
-      this.#fs.fsync(this.#fd, (err) => (err === null ? this.#done() : this.#fail(err, this.#sync)));
+      this.#fs.fsync(this.#fd, (err) => (err === null ? this.#done() : this.#syncFailed(err)));
     } catch (error) {
-      this.#fail(error, this.#sync);
+      this.#syncFailed(error);
     }
   };
 
+  #syncFailed(error: unknown): void {
+    if ((error as NodeJS.ErrnoException)?.code === 'EBADF') this.#reopen = 'bad-fd';
+    this.#fail(error, this.#rewrite, 'fsync');
+  }
+
+  /**
+   * After a failed fsync: cuts the batch off the file and writes it again. Retrying the fsync alone is not
+   * safe: Linux may have dropped the pages that failed and report the next fsync as a success. Cutting
+   * first means a crash in between loses only unacknowledged lines and never duplicates one.
+   */
+  readonly #rewrite = (): void => {
+    if (this.#reopen !== undefined && !this.#reopenFile()) return;
+    try {
+      this.#fs.fstat(this.#fd, (err, stats) => {
+        if (err !== null) return this.#fail(err, this.#rewrite, 'fsync');
+        // Never past the real end: cutting must not extend the file with zeros.
+        this.#truncate(Math.min(this.#batchStart, Number(stats.size)));
+      });
+    } catch (error) {
+      this.#fail(error, this.#rewrite, 'fsync');
+    }
+  };
+
+  #truncate(length: number): void {
+    try {
+      this.#fs.ftruncate(this.#fd, length, (err) => {
+        if (err !== null) return this.#fail(err, this.#rewrite, 'fsync');
+        this.#size = length;
+        this.#off = 0;
+        this.#resume();
+      });
+    } catch (error) {
+      this.#fail(error, this.#rewrite, 'fsync');
+    }
+  }
+
+  #checkIdentity(): void {
+    this.#lastCheck = performance.now();
+    const keepWriting = (): void => this.#write();
+    try {
+      this.#fs.fstat(this.#fd, (err, own) => {
+        if (err !== null) return err.code === 'EBADF' ? this.#writeFailed(err) : keepWriting();
+        if (own.size < BigInt(this.#size)) {
+          log(this.#logger, 'warn', `${this.path}: the log was truncated by another program (copytruncate rotation?); appending after what is left`);
+        }
+        this.#size = Number(own.size);
+        try {
+          this.#fs.stat(this.path, (err2, now) => {
+            // Only a missing path or another file proves a rotation; any other error proves nothing.
+            if (err2 !== null && err2.code !== 'ENOENT') return keepWriting();
+            if (err2 === null && now.dev === own.dev && now.ino === own.ino) return keepWriting();
+            log(
+              this.#logger,
+              'warn',
+              `${this.path}: the log was ${err2 === null ? 'replaced' : 'moved or deleted'} by another program (log rotation?); opening a fresh file at its path`,
+            );
+            this.#reopen = 'moved';
+            this.#resume();
+          });
+        } catch {
+          keepWriting();
+        }
+      });
+    } catch {
+      keepWriting();
+    }
+  }
+
+  /**
+   * Opens the path again (after a rotation, or EBADF), taking the lock again if it is no longer ours.
+   *
+   * @returns Whether the file is open; when not, the failure is handled (logged, retried with backoff).
+   */
+  #reopenFile(): boolean {
+    try {
+      if (!this.#lock.isHeld()) this.#lock = acquireLock(this.path, this.#logger);
+      // A batch cut in the middle continues in the same file: its start must not be mistaken for a torn tail.
+      if (this.#off === 0) repairTornTail(this.path, this.#logger);
+      const fd = fs.openSync(this.path, 'a');
+      this.#size = fs.fstatSync(fd).size;
+      const old = this.#fd;
+      const why = this.#reopen;
+      this.#fd = fd;
+      this.#reopen = undefined;
+      this.#lastCheck = performance.now();
+      if (why === 'moved') this.#fs.close(old, () => undefined);
+      log(this.#logger, 'info', `${this.path}: reopened the log`);
+      return true;
+    } catch (error) {
+      this.#fail(error, this.#resume);
+      return false;
+    }
+  }
+
   #done(): void {
-    const batch = this.#inflight!;
+    const done = this.#inflight ?? NO_DONE;
     this.#inflight = undefined;
     this.#inflightCount = 0;
     this.#buf = EMPTY;
+    this.#off = 0;
     if (this.#failure !== undefined) {
       this.#failure = undefined;
       log(this.#logger, 'info', `${this.path}: the log is writable again`);
     }
     this.#delayMs = this.#retryDelayMs;
-    batch.resolve();
-    if (this.#flushWaiters.length > 0) {
-      const waiters = this.#flushWaiters;
-      this.#flushWaiters = waiters.filter((w) => w.seq > batch.seq);
-      for (const w of waiters) if (w.seq <= batch.seq) w.resolve();
-    }
-    if (this.#next !== undefined) this.#start();
+    for (const resolve of done) resolve();
+    if (this.#queue.count > 0) this.#start();
   }
 
-  #fail(error: unknown, retry: () => void): void {
+  #fail(error: unknown, retry: () => void, call = 'write'): void {
     if (this.#failure === undefined) {
       const reason = error instanceof Error ? error.message : String(error);
       log(
         this.#logger,
         'warn',
-        `${this.path}: cannot write the log (${reason}); ${this.pendingCount} record(s) wait in memory, retrying every ${this.#delayMs} to ${this.#maxRetryDelayMs} ms`,
+        `${this.path}: cannot write the log (${call}: ${reason}); ${this.pendingCount} record(s) wait in memory, retrying every ${this.#delayMs} to ${this.#maxRetryDelayMs} ms` +
+          (call === 'fsync' ? '; the batch is cut and written again (a retried fsync could report lost data as written)' : ''),
       );
     }
     this.#failure = error;
-    if (this.#flushWaiters.length > 0) {
-      const waiters = this.#flushWaiters;
-      this.#flushWaiters = [];
-      for (const w of waiters) w.reject(this.#writeError(error));
+    if (this.#flushWaiters.size > 0) {
+      const waiters = [...this.#flushWaiters];
+      this.#flushWaiters.clear();
+      for (const reject of waiters) reject(this.#writeError(error));
     }
     // Not unref'd: a process must not exit quietly with records that were never written.
     setTimeout(retry, this.#delayMs);
@@ -313,21 +479,22 @@ function encode(lines: readonly string[]): Buffer {
   return buf;
 }
 
-function newBatch(seq: number): Batch {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { seq, lines: [], promise, resolve };
-}
+const isDuration = (v: unknown, min: number): v is number => typeof v === 'number' && !Number.isNaN(v) && v >= min;
 
-function checkOptions(options: LogWriterOptions): void {
+function checkOptions<S extends object>(options: LogWriterOptions<S>): void {
   if (typeof options?.logger?.warn !== 'function') {
     throw new InvalidOptionError('logger', 'an object with a `warn` method', options?.logger);
   }
-  const { retryDelayMs = 100, maxRetryDelayMs = 5000 } = options;
+  const { retryDelayMs = 100, maxRetryDelayMs = 5000, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES, rotationCheckMs = 1000 } = options;
   if (typeof retryDelayMs !== 'number' || !Number.isFinite(retryDelayMs) || retryDelayMs <= 0) {
     throw new InvalidOptionError('retryDelayMs', 'a finite number > 0', retryDelayMs);
   }
   if (typeof maxRetryDelayMs !== 'number' || !Number.isFinite(maxRetryDelayMs) || maxRetryDelayMs < retryDelayMs) {
     throw new InvalidOptionError('maxRetryDelayMs', `a finite number >= retryDelayMs (${retryDelayMs})`, maxRetryDelayMs);
+  }
+  if (!isDuration(maxPendingBytes, 1)) throw new InvalidOptionError('maxPendingBytes', 'a number >= 1 (bytes) or Infinity', maxPendingBytes);
+  if (!isDuration(rotationCheckMs, 0)) throw new InvalidOptionError('rotationCheckMs', 'a number >= 0 (milliseconds) or Infinity', rotationCheckMs);
+  if (options.encode !== undefined && typeof options.encode !== 'function') {
+    throw new InvalidOptionError('encode', 'a function from a source to its line', options.encode);
   }
 }
