@@ -63,4 +63,26 @@ describe('LineSplitter', () => {
   it('keeps a line of exactly maxLineBytes', () => {
     expect(split(Buffer.from('12345\n'), 2, 5)).toEqual([['line', '12345', 1, true]]);
   });
+
+  it('holds at most maxLineBytes of an overlong line, however long it runs, and counts all of it', () => {
+    const events: Event[] = [];
+    const max = 64 * 1024;
+    const s = new LineSplitter(max, {
+      line: (text, n, t) => events.push(['line', text, n, t]),
+      overlong: (bytes, n, t) => events.push(['overlong', bytes, n, t]),
+    });
+    const chunk = Buffer.alloc(10_000, 0x61);
+    let peak = 0;
+    for (let i = 0; i < 1000; i++) {
+      s.push(chunk); // 10 MB without a newline
+      peak = Math.max(peak, s.bufferedBytes);
+    }
+    expect(peak).toBeLessThanOrEqual(max);
+    s.push(Buffer.from('\nok\n'));
+    expect(s.bufferedBytes).toBe(0);
+    expect(events).toEqual([
+      ['overlong', 10_000_000, 1, true],
+      ['line', 'ok', 2, true],
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../../src/log/lines.js';
 import { loadLog, parseLogLine, readLog, type LogWarning } from '../../src/log/reader.js';
 import { metric, tempDir } from '../helpers/records.js';
 
@@ -56,6 +57,19 @@ describe('loadLog', () => {
     const { records, warnings } = await loadLog(file, { maxLineBytes: 1024 * 1024 });
     expect(records.map((r) => r.invocationId)).toEqual(['a', 'b']);
     expect(warnings).toEqual([{ file, line: 2, reason: `line of ${3 * 1024 * 1024} bytes is longer than maxLineBytes (1048576)` }]);
+  });
+
+  it('defaults maxLineBytes to 1 MiB: a record line of exactly 1 MiB loads, one byte more is skipped, naming the line', async () => {
+    const file = join(dir, 'limit.jsonl');
+    const line = (id: string, bytes: number): string => {
+      const bare = JSON.stringify(metric({ invocationId: id, pad: '' }));
+      return bare.replace('"pad":""', `"pad":"${'p'.repeat(bytes - Buffer.byteLength(bare))}"`);
+    };
+    expect(DEFAULT_MAX_LINE_BYTES).toBe(1024 * 1024);
+    writeFileSync(file, `${line('at', DEFAULT_MAX_LINE_BYTES)}\n${line('over', DEFAULT_MAX_LINE_BYTES + 1)}\n${line('small', 400)}\n`);
+    const { records, warnings } = await loadLog(file);
+    expect(records.map((r) => r.invocationId)).toEqual(['at', 'small']);
+    expect(warnings).toEqual([{ file, line: 2, reason: `line of ${DEFAULT_MAX_LINE_BYTES + 1} bytes is longer than maxLineBytes (${DEFAULT_MAX_LINE_BYTES})` }]);
   });
 
   it('loads a missing file as nothing, and rejects other errors', async () => {
