@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { prng } from './prng.js';
 
 /** One invocation of the plan, in simulated milliseconds (whole numbers) from the run's start. */
 export interface PlannedInvocation {
@@ -103,18 +104,6 @@ const MAX_ATTEMPTS = 3;
  * event (infra retries of all four error classes, code retries that escalate, third attempts).
  */
 export const DEFAULT_SEED = 8;
-
-/** Mulberry32: a small, fast, seeded PRNG (deterministic plans for a given seed). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Builds the plan of a simulated run.
