@@ -7,24 +7,36 @@
  * @module
  */
 import type { InvocationMetric } from '../record.js';
-import { checkState, STATE_FORMAT } from './aggregator-state.js';
+import { checkState, STATE_FORMAT, stateTransferList } from './aggregator-state.js';
 import { buildAggregate } from './build-aggregate.js';
 import { Interner } from './interner.js';
+import { KeyTable, type KeyTableData } from './key-table.js';
+import { mergeKeyTables } from './merge-keys.js';
 import { resolveAggregateOptions } from './options.js';
 import { OUTPUT_PARSED, RecordColumns, SUCCESS } from './record-columns.js';
+import type { Row, RowSink } from './row.js';
 import { TokenSums } from './token-sums.js';
 import type { AggregateOptions, Aggregator, AggregatorState, MetricsAggregate } from './types.js';
 
-class ColumnarAggregator implements Aggregator {
+const SMALL_PHASES = 64;
+
+/** An aggregator's state with its task ids as a byte table ({@link KeyTableData}) instead of strings. */
+export type ShardState = Omit<AggregatorState, 'taskIds'> & { taskKeys: KeyTableData };
+
+class ColumnarAggregator implements Aggregator, RowSink {
   readonly #bucketMs: number;
   readonly #columns = new RecordColumns();
   readonly #agents = new Interner<string>();
   readonly #phases = new Interner<number>();
-  readonly #taskIds = new Interner<string>();
+  readonly #taskIds = new KeyTable();
   readonly #models = new Interner<string>();
   readonly #tiers = new Interner<string>();
   readonly #errorClasses = new Interner<string>();
   readonly #tokens = new TokenSums();
+  /** Shards whose task ids are not interned yet: their keys, and their rows [start, start + count). */
+  readonly #pending: { keys: KeyTableData; start: number; count: number }[] = [];
+  /** Phase ids of the phases 0 to SMALL_PHASES - 1 seen so far (-1: not yet), saving a map lookup per row. */
+  readonly #smallPhases = new Int32Array(SMALL_PHASES).fill(-1);
 
   constructor(bucketMs: number) {
     this.#bucketMs = bucketMs;
@@ -47,7 +59,7 @@ class ColumnarAggregator implements Aggregator {
     c.attempt[i] = record.attempt;
     c.agent[i] = agent;
     c.phase[i] = phase;
-    c.taskId[i] = record.taskId === undefined ? -1 : this.#taskIds.id(record.taskId);
+    c.taskId[i] = record.taskId === undefined ? -1 : this.#taskIds.idOfString(record.taskId);
     c.model[i] = model;
     c.tier[i] = record.tier === undefined ? -1 : this.#tiers.id(record.tier);
     c.errorClass[i] = record.errorClass === undefined ? -1 : this.#errorClasses.id(record.errorClass);
@@ -56,33 +68,135 @@ class ColumnarAggregator implements Aggregator {
     this.#tokens.add(agent, phase, model, record.tokens, record.inputTokens, record.outputTokens, record.cachedTokens);
   }
 
+  internAgent(value: string): number {
+    return this.#agents.id(value);
+  }
+
+  taskIdOfBytes(view: DataView, start: number, end: number, hash: number): number {
+    return this.#taskIds.idOfBytes(view, start, end, hash);
+  }
+
+  internModel(value: string): number {
+    return this.#models.id(value);
+  }
+
+  internTier(value: string): number {
+    return this.#tiers.id(value);
+  }
+
+  internErrorClass(value: string): number {
+    return this.#errorClasses.id(value);
+  }
+
+  addRow(row: Row): void {
+    const c = this.#columns;
+    if (c.length === c.start.length) c.reserve(1);
+    const i = c.length;
+    const p = row.phase;
+    let phase = p < SMALL_PHASES ? this.#smallPhases[p]! : -1;
+    if (phase < 0) {
+      phase = this.#phases.id(p);
+      if (p < SMALL_PHASES && !Object.is(p, -0)) this.#smallPhases[p] = phase;
+    }
+    c.start[i] = row.start;
+    c.durationMs[i] = row.durationMs;
+    c.cost[i] = row.cost;
+    c.attempt[i] = row.attempt;
+    c.agent[i] = row.agent;
+    c.phase[i] = phase;
+    c.taskId[i] = row.taskId;
+    c.model[i] = row.model;
+    c.tier[i] = row.tier;
+    c.errorClass[i] = row.errorClass;
+    c.flags[i] = (row.success ? SUCCESS : 0) | (row.outputParsed ? OUTPUT_PARSED : 0);
+    c.length = i + 1;
+    this.#tokens.addCounts(row.agent, phase, row.model, row.tokens, row.inputTokens, row.outputTokens, row.cachedTokens);
+  }
+
   merge(other: Aggregator): void {
     // Another instance of this class lends views of its buffers (no copy); anything else, including this
     // aggregator itself (whose buffers grow while appending), goes through a copy.
-    this.#append(other instanceof ColumnarAggregator && other !== this ? other.#state(false) : other.serialize());
+    if (other instanceof ColumnarAggregator && other !== this) {
+      const core = other.#core(false);
+      this.#append(core, this.#taskIds.idMap(other.#taskIds.data(false)));
+    }
+    else this.#appendState(other.serialize());
   }
 
   mergeState(state: AggregatorState): void {
     checkState(state);
-    this.#append(state);
+    this.#appendState(state);
   }
 
   serialize(): AggregatorState {
-    return this.#state(true);
+    const core = this.#core(true);
+    return { ...core, taskIds: this.#taskIds.strings() };
+  }
+
+  /**
+   * This aggregator's state with task ids as a byte table: the cheap form between threads of this package.
+   *
+   * @returns A copy whose buffers may be transferred.
+   */
+  exportShard(): ShardState {
+    const core = this.#core(true);
+    return { ...core, taskKeys: this.#taskIds.data(true) };
+  }
+
+  /**
+   * Makes room for more rows and task ids, so that appending them does not grow the buffers on the way.
+   *
+   * @param rows - Rows expected in all.
+   * @param taskIds - Distinct task ids expected in all.
+   */
+  reserve(rows: number, taskIds: number): void {
+    this.#columns.reserve(rows - this.#columns.length);
+    this.#taskIds.reserve(taskIds);
+  }
+
+  /**
+   * Appends a shard from {@link exportShard} (trusted: made by this package, not checked).
+   *
+   * @param shard - The shard.
+   */
+  mergeShard(shard: ShardState): void {
+    // Task ids are interned later, all shards at once (see merge-keys.ts): until then the rows keep the
+    // shard's own ids, translated by #settle() before anything reads the state.
+    const identity = new Int32Array(shard.taskKeys.count);
+    for (let i = 0; i < identity.length; i++) identity[i] = i;
+    this.#pending.push({ keys: shard.taskKeys, start: this.#columns.length, count: shard.count });
+    this.#append(shard, identity);
+  }
+
+  /** Interns the task ids of the shards merged since the last call, and translates their rows' ids. */
+  #settle(): void {
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending.splice(0);
+    const maps = mergeKeyTables(this.#taskIds, pending.map((p) => p.keys));
+    const column = this.#columns.taskId;
+    pending.forEach((p, k) => {
+      const map = maps[k]!;
+      for (let i = p.start, end = p.start + p.count; i < end; i++) {
+        const id = column[i]!;
+        if (id >= 0) column[i] = map[id]!;
+      }
+    });
   }
 
   result(): MetricsAggregate {
-    return buildAggregate(this.#state(false), this.#bucketMs);
+    const core = this.#core(false);
+    return buildAggregate({ ...core, taskIds: { length: this.#taskIds.size } }, this.#bucketMs);
   }
 
-  #state(copy: boolean): AggregatorState {
+  /** The state without its task id table. */
+  #core(copy: boolean): Omit<AggregatorState, 'taskIds'> {
+    this.#settle();
     const strings = (interner: Interner<string>): string[] => interner.values.slice();
     return {
       format: STATE_FORMAT,
       count: this.#columns.length,
       agents: strings(this.#agents),
       phases: Float64Array.from(this.#phases.values),
-      taskIds: strings(this.#taskIds),
       models: strings(this.#models),
       tiers: strings(this.#tiers),
       errorClasses: strings(this.#errorClasses),
@@ -91,11 +205,17 @@ class ColumnarAggregator implements Aggregator {
     };
   }
 
-  #append(state: AggregatorState): void {
+  #appendState(state: AggregatorState): void {
+    const taskId = new Int32Array(state.taskIds.length);
+    for (let i = 0; i < taskId.length; i++) taskId[i] = this.#taskIds.idOfString(state.taskIds[i]!);
+    this.#append(state, taskId);
+  }
+
+  #append(state: Omit<AggregatorState, 'taskIds'>, taskId: Int32Array): void {
     const agent = this.#agents.idMap(state.agents);
     const phase = this.#phases.idMap(state.phases);
     const model = this.#models.idMap(state.models);
-    const maps = { agent, phase, model, taskId: this.#taskIds.idMap(state.taskIds), tier: this.#tiers.idMap(state.tiers), errorClass: this.#errorClasses.idMap(state.errorClasses) };
+    const maps = { agent, phase, model, taskId, tier: this.#tiers.idMap(state.tiers), errorClass: this.#errorClasses.idMap(state.errorClasses) };
     this.#columns.append(state.columns, state.count, maps);
     this.#tokens.merge(state.tokens, agent, phase, model);
   }
@@ -120,4 +240,40 @@ class ColumnarAggregator implements Aggregator {
  */
 export function createAggregator(options?: AggregateOptions): Aggregator {
   return new ColumnarAggregator(resolveAggregateOptions(options).bucketMs);
+}
+
+/**
+ * The row entry of an aggregator made by {@link createAggregator}, for the package's scanners.
+ *
+ * @param aggregator - An aggregator.
+ * @returns Its {@link RowSink}, or `undefined` for an aggregator of another kind.
+ */
+export function rowSinkOf(aggregator: Aggregator): RowSink | undefined {
+  return aggregator instanceof ColumnarAggregator ? aggregator : undefined;
+}
+
+/**
+ * The shard entry of an aggregator made by {@link createAggregator}: `exportShard()` in a worker,
+ * `mergeShard()` in the main thread (task ids cross as bytes, never as strings).
+ *
+ * @param aggregator - An aggregator.
+ * @returns It, typed with the shard methods, or `undefined` for an aggregator of another kind.
+ */
+export function shardsOf(
+  aggregator: Aggregator,
+): { exportShard(): ShardState; mergeShard(shard: ShardState): void; reserve(rows: number, taskIds: number): void } | undefined {
+  return aggregator instanceof ColumnarAggregator ? aggregator : undefined;
+}
+
+/**
+ * The buffers of a shard, to transfer it with `postMessage`.
+ *
+ * @param shard - A shard from `exportShard()`.
+ * @returns Its distinct `ArrayBuffer`s.
+ */
+export function shardTransferList(shard: ShardState): ArrayBuffer[] {
+  const { taskKeys } = shard;
+  const buffers = new Set(stateTransferList({ ...shard, taskIds: [] }));
+  for (const view of [taskKeys.pool, taskKeys.offsets, taskKeys.lengths, taskKeys.hashes]) if (view.buffer instanceof ArrayBuffer) buffers.add(view.buffer);
+  return [...buffers];
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { durationStats, sortWithinGroups } from './percentiles.js';
+import { durationStats, mergeSortedGroups, sortWithinGroups } from './percentiles.js';
 import { computeParallelism } from './parallelism.js';
 import { findPreviousAttempts } from './previous-attempt.js';
 import { countRetryOutcomes } from './retry-outcomes.js';
@@ -18,11 +18,11 @@ export const NONE_KEY = '(none)';
 /**
  * Computes the aggregate.
  *
- * @param state - The records (views are fine: nothing is written).
+ * @param state - The records (views are fine: nothing is written); only the number of task ids is read.
  * @param bucketMs - Bucket width of the parallelism series.
  * @returns The aggregate.
  */
-export function buildAggregate(state: AggregatorState, bucketMs: number): MetricsAggregate {
+export function buildAggregate(state: Omit<AggregatorState, 'taskIds'> & { taskIds: { length: number } }, bucketMs: number): MetricsAggregate {
   const { count, columns, agents, phases, models, tokens } = state;
   const t = tally(columns, count, { agents: agents.length, phases: phases.length, models: models.length, errorClasses: state.errorClasses });
   const previous = findPreviousAttempts(columns, count, { agents: agents.length, phases: phases.length, taskIds: state.taskIds.length });
@@ -75,7 +75,7 @@ export function buildAggregate(state: AggregatorState, bucketMs: number): Metric
     infraRetriesByAgent: byAgent(retryAgentIds, (a) => retries.infraByAgent[a]!),
     codeRetriesByAgent: byAgent(retryAgentIds, (a) => t.agentRetries[a]! - retries.infraByAgent[a]!),
     durationByAgent,
-    duration: count === 0 ? null : durationStats(columns.durationMs.slice(0, count).sort(), t.totalDuration),
+    duration: count === 0 ? null : durationStats(mergeSortedGroups(grouped.sorted, grouped.offsets), t.totalDuration),
     costByPhase: byPhase(phaseIds, (p) => t.phaseCost[p]!),
     tokensByPhase: byPhase(phaseIds, (p) => tokens.byPhase[p]!),
     invocationsByModel: byModel(t.modelCount),

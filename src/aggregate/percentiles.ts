@@ -67,3 +67,49 @@ export function sortWithinGroups(
   for (let g = 0; g < counts.length; g++) sorted.subarray(offsets[g]!, offsets[g + 1]!).sort();
   return { sorted, offsets };
 }
+
+/**
+ * Merges the sorted groups of {@link sortWithinGroups} into one ascending array: the values sorted as a
+ * whole, in O(n log g) instead of a second sort of every value.
+ *
+ * @param sorted - Values, group g ascending at [offsets[g], offsets[g + 1]).
+ * @param offsets - Group bounds.
+ * @returns All values in ascending order (a numeric sort: -0 before 0 as `Float64Array.prototype.sort` puts them).
+ */
+export function mergeSortedGroups(sorted: Float64Array, offsets: Int32Array): Float64Array {
+  const groups = offsets.length - 1;
+  const out = new Float64Array(sorted.length);
+  const next = offsets.slice(0, groups);
+  // A binary min-heap of group ids, keyed by each group's next value (ties: lower group first).
+  const heap: number[] = [];
+  const less = (a: number, b: number): boolean => {
+    const x = sorted[next[a]!]!;
+    const y = sorted[next[b]!]!;
+    return x < y || (x === y && (Object.is(x, -0) && !Object.is(y, -0) ? true : Object.is(x, y) && a < b));
+  };
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= heap.length) return;
+      const m = l + 1 < heap.length && less(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+      if (!less(heap[m]!, heap[i]!)) return;
+      const t = heap[m]!;
+      heap[m] = heap[i]!;
+      heap[i] = t;
+      i = m;
+    }
+  };
+  for (let g = 0; g < groups; g++) if (offsets[g]! < offsets[g + 1]!) heap.push(g);
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  for (let k = 0; heap.length > 0; k++) {
+    const g = heap[0]!;
+    out[k] = sorted[next[g]!]!;
+    next[g]! += 1;
+    if (next[g] === offsets[g + 1]) {
+      heap[0] = heap[heap.length - 1]!;
+      heap.pop();
+    }
+    down(0);
+  }
+  return out;
+}

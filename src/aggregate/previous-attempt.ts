@@ -4,10 +4,11 @@
  * r.attempt - 1`, the one that started latest at or before r started; ties go to the later one in input
  * order. It may come after r in the input, so it is resolved over all records at once, not while folding.
  *
- * Method: sort the candidate records by (agent, phase, taskId, attempt, start, input index). Then the
+ * Method: sort the candidate records by (taskId, agent, phase, attempt, start, input index). Then the
  * records of one key and attempt form a run sorted by start, the run of attempt - 1 (if any) sits right
  * before it, and a pointer moving forward through that run finds each retry's previous attempt: the last
- * record whose start is <= the retry's, which among equal starts is the last in input order. O(n log n).
+ * record whose start is <= the retry's, which among equal starts is the last in input order. O(n log n);
+ * the sort is a counting sort by task id, then small sorts within each task id.
  *
  * @module
  */
@@ -42,15 +43,7 @@ export function findPreviousAttempts(columns: AttemptColumns, count: number, siz
   const candidates = selectCandidates(columns, count, sizes);
   if (candidates.length === 0) return previous;
 
-  candidates.sort(
-    (x, y) =>
-      agent[x]! - agent[y]! ||
-      phase[x]! - phase[y]! ||
-      taskId[x]! - taskId[y]! ||
-      attempt[x]! - attempt[y]! ||
-      start[x]! - start[y]! ||
-      x - y,
-  );
+  sortCandidates(candidates, columns, sizes.taskIds);
 
   const sameKey = (x: number, y: number): boolean => agent[x] === agent[y] && phase[x] === phase[y] && taskId[x] === taskId[y];
   let before = -1; // first position of the previous run, -1 when none
@@ -99,4 +92,40 @@ function selectCandidates(columns: AttemptColumns, count: number, sizes: Attempt
     if (attempt[i]! > 1 || (agentMarked[agent[i]!] === 1 && phaseMarked[phase[i]!] === 1 && taskMarked[taskId[i]! + 1] === 1)) rows.push(i);
   }
   return Int32Array.from(rows);
+}
+
+/**
+ * Sorts candidate rows by (taskId, agent, phase, attempt, start, row): a counting sort by task id, then
+ * each task id's rows (a handful: a task's attempts) by the rest, by insertion; a large group (many rows
+ * without a taskId, or one busy task) by the native sort.
+ */
+function sortCandidates(rows: Int32Array, columns: AttemptColumns, taskIds: number): void {
+  const { agent, phase, taskId, attempt, start } = columns;
+  const before = (x: number, y: number): number =>
+    agent[x]! - agent[y]! || phase[x]! - phase[y]! || attempt[x]! - attempt[y]! || start[x]! - start[y]! || x - y;
+  const offsets = new Int32Array(taskIds + 2); // bucket taskId + 1 (0: no taskId) at [offsets[b], offsets[b + 1])
+  for (let i = 0; i < rows.length; i++) offsets[taskId[rows[i]!]! + 2]! += 1;
+  for (let b = 1; b < offsets.length; b++) offsets[b]! += offsets[b - 1]!;
+  const next = offsets.slice(0, taskIds + 1);
+  const sorted = new Int32Array(rows.length);
+  // Rows are in input order, so each bucket starts sorted by row: ties stay in input order.
+  for (let i = 0; i < rows.length; i++) {
+    const b = taskId[rows[i]!]! + 1;
+    sorted[next[b]!] = rows[i]!;
+    next[b]! += 1;
+  }
+  for (let b = 0; b <= taskIds; b++) {
+    const from = offsets[b]!;
+    const to = offsets[b + 1]!;
+    if (to - from > 16) sorted.subarray(from, to).sort(before);
+    else {
+      for (let i = from + 1; i < to; i++) {
+        const x = sorted[i]!;
+        let j = i - 1;
+        for (; j >= from && before(sorted[j]!, x) > 0; j--) sorted[j + 1] = sorted[j]!;
+        sorted[j + 1] = x;
+      }
+    }
+  }
+  rows.set(sorted);
 }

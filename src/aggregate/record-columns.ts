@@ -43,7 +43,7 @@ export class RecordColumns implements AggregatorColumns {
   flags: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
 
   /**
-   * Makes room for `extra` more rows. Capacity doubles, so appending n rows costs O(n) copies in all.
+   * Makes room for `extra` more rows. Capacity at least doubles, so appending n rows costs O(n) copies in all.
    *
    * @param extra - Rows about to be written at [length, length + extra).
    */
@@ -51,7 +51,8 @@ export class RecordColumns implements AggregatorColumns {
     const needed = this.length + extra;
     let capacity = this.start.length;
     if (needed <= capacity) return;
-    while (capacity < needed) capacity *= 2;
+    // Doubling keeps appends O(n) in all; a large reservation gets exactly what it asked for.
+    capacity = Math.max(capacity * 2, needed);
     for (const name of FLOAT_COLUMNS) this[name] = grow(this[name], new Float64Array(capacity), this.length);
     for (const name of ID_COLUMNS) this[name] = grow(this[name], new Int32Array(capacity), this.length);
     this.flags = grow(this.flags, new Uint8Array(capacity), this.length);

@@ -47,6 +47,33 @@ export class TokenSums {
   }
 
   /**
+   * {@link add} with -1 for an absent count (the row entry's convention): no optional arguments.
+   *
+   * @param agent - Agent id.
+   * @param phase - Phase id.
+   * @param model - Model id, or -1.
+   * @param tokens - `tokens`.
+   * @param input - `inputTokens`, or -1.
+   * @param output - `outputTokens`, or -1.
+   * @param cached - `cachedTokens`, or -1.
+   */
+  addCounts(agent: number, phase: number, model: number, tokens: number, input: number, output: number, cached: number): void {
+    this.total += tokens;
+    if (agent >= this.#byAgent.length) this.#byAgent = enlarge(this.#byAgent, agent);
+    this.#byAgent[agent]! += tokens;
+    if (phase >= this.#byPhase.length) this.#byPhase = enlarge(this.#byPhase, phase);
+    this.#byPhase[phase]! += tokens;
+    if (model + 1 >= this.#byModel.length) this.#byModel = enlarge(this.#byModel, model + 1);
+    this.#byModel[model + 1]! += tokens;
+    if (output >= 0) this.output += output;
+    if (cached >= 0) this.cached += cached;
+    if (input >= 0) {
+      this.input += input;
+      if (cached >= 0) this.cachedWithInput += cached;
+    }
+  }
+
+  /**
    * Adds another aggregator's sums, translating its ids.
    *
    * @param other - The other sums.
