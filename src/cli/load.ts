@@ -1,15 +1,15 @@
 /**
- * Streaming the input files through the aggregator: one aggregator per file, merged in argument order
- * (exact: the merged result equals the aggregate of the concatenated files), so that memory does not
- * grow with the size of one file beyond what the aggregate itself keeps.
+ * Reading the input files into one aggregator through the fast scanner (`src/scan`): files and large
+ * files' byte ranges are scanned in parallel and merged in argument order (exact: the merged result
+ * equals the aggregate of the concatenated files); memory does not grow with the size of a file beyond
+ * what the aggregate itself keeps.
  *
  * @module
  */
-import { createAggregator } from '../aggregate/index.js';
 import type { Aggregator } from '../aggregate/types.js';
-import { readLog } from '../log/reader.js';
 import type { InvocationMetric } from '../record.js';
 import { escapeTerminal } from '../report/escape.js';
+import { scanLogs } from '../scan/index.js';
 import type { InputFile } from './inputs.js';
 import type { CliOutcome } from './outcome.js';
 import type { Progress } from './progress.js';
@@ -48,33 +48,25 @@ export interface LoadResult {
  * @returns The merged aggregator, the skipped-line count, and the problem that stopped loading, if any.
  */
 export async function loadInputs(files: readonly InputFile[], options: LoadOptions): Promise<LoadResult> {
-  const total = createAggregator({ bucketMs: options.bucketMs });
-  let skipped = 0;
-  for (const file of files) {
-    const shard = createAggregator({ bucketMs: options.bucketMs });
-    let fatal: CliOutcome | undefined;
-    const onWarning = (w: { file: string; line: number; reason: string }): void => {
-      skipped++;
-      if (options.strict) fatal ??= { kind: 'malformed-line', file: w.file, line: w.line, reason: escapeTerminal(w.reason) };
-      else options.warn(`${escapeTerminal(w.file)}:${w.line}: ${escapeTerminal(w.reason)}`);
-    };
-    try {
-      for await (const record of readLog(file.path, { onWarning })) {
-        if (fatal !== undefined) break;
-        // Re-serializing estimates the line's size: the reader does not report byte offsets.
-        if (options.progress !== undefined) options.progress.advance(Buffer.byteLength(JSON.stringify(record)) + 1);
-        if (options.filter !== undefined && !options.filter(record)) continue;
-        shard.add(record);
-        options.onRecord?.(record);
-      }
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      const reason = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : (e.message ?? String(error));
-      return { aggregator: total, skipped, problem: { kind: 'unreadable-input', path: file.path, reason } };
-    }
-    if (fatal !== undefined) return { aggregator: total, skipped, problem: fatal };
-    options.progress?.fileDone(file.path, file.size);
-    total.merge(shard);
+  const { progress } = options;
+  const read = await scanLogs(files, {
+    bucketMs: options.bucketMs,
+    stopAtFirstWarning: options.strict,
+    filter: options.filter,
+    onRecord: options.onRecord,
+    onWarning: (w) => options.warn(`${escapeTerminal(w.file)}:${w.line}: ${escapeTerminal(w.reason)}`),
+    ...(progress === undefined
+      ? {}
+      : { onBytes: (bytes: number) => progress.advance(bytes), onFileDone: (i: number) => progress.fileDone(files[i]!.path, files[i]!.size) }),
+  });
+  const { aggregator, skipped, failed, stoppedAt } = read;
+  if (failed !== undefined) {
+    const e = failed.error;
+    const reason = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : (e.message ?? String(e));
+    return { aggregator, skipped, problem: { kind: 'unreadable-input', path: failed.path, reason } };
   }
-  return { aggregator: total, skipped };
+  if (stoppedAt !== undefined) {
+    return { aggregator, skipped, problem: { kind: 'malformed-line', file: stoppedAt.file, line: stoppedAt.line, reason: escapeTerminal(stoppedAt.reason) } };
+  }
+  return { aggregator, skipped };
 }

@@ -1,0 +1,215 @@
+/**
+ * JSON grammar on raw bytes, for the fast path: keys compared four bytes at a time, strings without
+ * escapes (with an FNV-1a hash of their bytes), numbers as `JSON.parse` reads them, and a validating skip
+ * of any value (unknown fields). The caller has found the line's end first, so every function works on
+ * `[i, end)` of a complete line and returns the index after what it read, or {@link NOT_FAST} when the
+ * bytes are not what the fast path handles (the line then goes to `JSON.parse`).
+ * Grammar: RFC 8259 (https://www.rfc-editor.org/rfc/rfc8259).
+ *
+ * @module
+ */
+
+/** The line is not in the fast path's form (or not valid JSON): parse it with `JSON.parse`. */
+export const NOT_FAST = -1;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const MAX_DEPTH = 64;
+
+/** Out-values of the last call (one scanner per thread: no allocation per value). */
+export const scanned = {
+  /** FNV-1a hash of the last string's bytes (`hashBytes` of `src/aggregate/key-table.ts`). */
+  hash: 0,
+  /** Whether the last string's bytes were all ASCII. */
+  ascii: true,
+  /** The last number's value. */
+  number: 0,
+};
+
+/** A literal (a key with its punctuation) prepared for comparison by 32-bit words. */
+export interface Literal {
+  readonly length: number;
+  readonly words: Int32Array;
+  readonly tail: Uint8Array;
+}
+
+/**
+ * Prepares a literal.
+ *
+ * @param text - ASCII text.
+ * @returns The literal.
+ */
+export function literalOf(text: string): Literal {
+  const bytes = Buffer.from(text, 'latin1');
+  const count = bytes.length >> 2;
+  const words = new Int32Array(count);
+  for (let w = 0; w < count; w++) words[w] = bytes.readInt32LE(w * 4);
+  return { length: bytes.length, words, tail: bytes.subarray(count * 4) };
+}
+
+/**
+ * Whether `lit` is at `i` (wholly before `end`).
+ *
+ * @param buf - The bytes.
+ * @param view - A `DataView` of the same bytes.
+ * @param i - Where to look.
+ * @param end - End of the line.
+ * @param lit - The literal.
+ * @returns Whether it matches.
+ */
+export function matches(buf: Buffer, view: DataView, i: number, end: number, lit: Literal): boolean {
+  if (i + lit.length > end) return false;
+  const words = lit.words;
+  let at = i;
+  for (let w = 0; w < words.length; w++, at += 4) if (view.getInt32(at, true) !== words[w]) return false;
+  const tail = lit.tail;
+  for (let t = 0; t < tail.length; t++) if (buf[at + t] !== tail[t]) return false;
+  return true;
+}
+
+/** 10^k for k <= 22: exactly representable, so `m / 10^k` is correctly rounded (Clinger's fast path). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Reads a string body after its opening quote, up to the closing quote. Escapes and raw control bytes
+ * (invalid in JSON) are left to `JSON.parse`. Bytes >= 0x80 are kept: they decode as `JSON.parse` of the
+ * UTF-8-decoded line would see them, since a quote byte is never part of a multi-byte sequence.
+ *
+ * @param buf - The bytes.
+ * @param i - Index after the opening quote.
+ * @param end - End of the line.
+ * @returns Index of the closing quote (hash and ascii in `scanned`), or {@link NOT_FAST}.
+ */
+export function scanString(buf: Buffer, i: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  let high = 0;
+  for (; i < end; i++) {
+    const b = buf[i]!;
+    if (b === QUOTE) {
+      scanned.hash = h;
+      scanned.ascii = high < 0x80;
+      return i;
+    }
+    if (b === BACKSLASH || b < 0x20) return NOT_FAST;
+    high |= b;
+    h = Math.imul(h ^ b, 0x01000193);
+  }
+  return NOT_FAST;
+}
+
+/**
+ * Reads a JSON number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. Up to 15 significant
+ * digits without an exponent it is computed as `m / 10^k`, exact by Clinger's argument; otherwise by
+ * `Number()` on its text, which for this grammar is the same correctly rounded conversion `JSON.parse` does.
+ *
+ * @param buf - The bytes.
+ * @param i - Index of the number's first byte.
+ * @param end - End of the line.
+ * @returns Index after the number (value in `scanned.number`), or {@link NOT_FAST}.
+ */
+export function scanNumber(buf: Buffer, i: number, end: number): number {
+  const from = i;
+  const negative = buf[i] === MINUS;
+  if (negative) i++;
+  let m = 0;
+  let b = buf[i]!;
+  if (b === ZERO) i++;
+  else if (b > ZERO && b <= NINE) for (; i < end && (b = buf[i]!) >= ZERO && b <= NINE; i++) m = m * 10 + (b - ZERO);
+  else return NOT_FAST;
+  let digits = i - from - (negative ? 1 : 0);
+  let fraction = 0;
+  if (buf[i] === DOT) {
+    const at = ++i;
+    for (; i < end && (b = buf[i]!) >= ZERO && b <= NINE; i++) m = m * 10 + (b - ZERO);
+    fraction = i - at;
+    if (fraction === 0) return NOT_FAST;
+    digits += fraction;
+  }
+  b = buf[i]!;
+  if (b === 0x65 || b === 0x45) {
+    i++;
+    if (buf[i] === 0x2b || buf[i] === MINUS) i++;
+    const at = i;
+    for (; i < end && (b = buf[i]!) >= ZERO && b <= NINE; i++);
+    if (i === at) return NOT_FAST;
+    scanned.number = Number(buf.toString('latin1', from, i));
+  } else if (digits > 15) scanned.number = Number(buf.toString('latin1', from, i));
+  else {
+    const v = fraction === 0 ? m : m / POW10[fraction]!;
+    scanned.number = negative ? -v : v;
+  }
+  return i < end ? i : NOT_FAST; // a value is never the last byte of a line we accept
+}
+
+const TRUE = literalOf('true');
+const FALSE = literalOf('false');
+const NULL = literalOf('null');
+
+/**
+ * Skips one JSON value of any kind, checking its grammar: strings (escapes checked), numbers, literals,
+ * arrays and objects (no whitespace: the writer never emits any, and a line with some takes `JSON.parse`).
+ *
+ * @param buf - The bytes.
+ * @param view - A `DataView` of the same bytes.
+ * @param i - Index of the value's first byte.
+ * @param end - End of the line.
+ * @param depth - Nesting depth so far.
+ * @returns Index after the value, or {@link NOT_FAST}.
+ */
+export function skipValue(buf: Buffer, view: DataView, i: number, end: number, depth = 0): number {
+  if (i >= end) return NOT_FAST;
+  const b = buf[i]!;
+  if (b === QUOTE) {
+    const close = skipEscapedString(buf, i + 1, end);
+    return close < 0 ? close : close + 1;
+  }
+  if (b === MINUS || (b >= ZERO && b <= NINE)) return scanNumber(buf, i, end);
+  const lit = b === 0x74 ? TRUE : b === 0x66 ? FALSE : b === 0x6e ? NULL : undefined;
+  if (lit !== undefined) return matches(buf, view, i, end, lit) ? i + lit.length : NOT_FAST;
+  if (depth >= MAX_DEPTH) return NOT_FAST;
+  if (b === 0x5b) return skipContainer(buf, view, i + 1, end, depth, 0x5d, false);
+  if (b === 0x7b) return skipContainer(buf, view, i + 1, end, depth, 0x7d, true);
+  return NOT_FAST;
+}
+
+function skipContainer(buf: Buffer, view: DataView, i: number, end: number, depth: number, close: number, keyed: boolean): number {
+  if (buf[i] === close) return i + 1;
+  for (;;) {
+    if (keyed) {
+      if (buf[i] !== QUOTE) return NOT_FAST;
+      i = skipEscapedString(buf, i + 1, end);
+      if (i < 0 || buf[i + 1] !== 0x3a) return NOT_FAST;
+      i += 2;
+    }
+    i = skipValue(buf, view, i, end, depth + 1);
+    if (i < 0 || i >= end) return NOT_FAST;
+    const b = buf[i++]!;
+    if (b === close) return i;
+    if (b !== 0x2c) return NOT_FAST;
+  }
+}
+
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+const SIMPLE_ESCAPES = new Uint8Array(256);
+for (const c of '"\\/bfnrt') SIMPLE_ESCAPES[c.charCodeAt(0)] = 1;
+
+/** Reads a string body that may hold escapes, checking them; returns the closing quote's index. */
+function skipEscapedString(buf: Buffer, i: number, end: number): number {
+  for (; i < end; i++) {
+    const b = buf[i]!;
+    if (b === QUOTE) return i;
+    if (b < 0x20) return NOT_FAST;
+    if (b === BACKSLASH) {
+      const e = buf[++i]!;
+      if (e === 0x75) {
+        for (let k = 0; k < 4; k++) if (HEX[buf[++i]!] !== 1) return NOT_FAST;
+      } else if (SIMPLE_ESCAPES[e] !== 1) return NOT_FAST;
+    }
+  }
+  return NOT_FAST;
+}

@@ -1,0 +1,235 @@
+/**
+ * The scanner's hot loop: splits bytes into lines (on the byte `\n`, one `\r` before it dropped, as the
+ * reader does), takes the fast path for lines in the writer's form and `parseLogLine` (`JSON.parse` +
+ * full validation) for every other line, and hands each valid record on either as a row of the
+ * aggregator (no record object) or as a record object. A skipped line gets the reader's warning.
+ *
+ * @module
+ */
+import type { Row, RowSink } from '../aggregate/row.js';
+import { emptyRow } from '../aggregate/row.js';
+import { parseLogLine } from '../log/reader.js';
+import type { InvocationMetric } from '../record.js';
+import { ByteInterner } from './byte-interner.js';
+import { FastLineParser, type FastLine, type StringField } from './fast-line.js';
+import { invalidReason, overlongReason } from './limits.js';
+
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+
+/** Where the scanner's records go. */
+export type ScanTarget =
+  /** Rows of an aggregator: records parsed on the fast path never become objects. */
+  | { kind: 'rows'; sink: RowSink; add: (record: InvocationMetric) => void }
+  /** Record objects, equal to what `JSON.parse` gives (unknown fields included). */
+  | { kind: 'records'; onRecord: (record: InvocationMetric) => void };
+
+/** Options of {@link LineScanner}. */
+export interface LineScannerOptions {
+  /** Longest line parsed, bytes without the `\n`. */
+  maxLineBytes: number;
+  /** Where records go. */
+  target: ScanTarget;
+  /** A skipped line: its 1-based number among the lines this scanner saw, and the reader's reason. */
+  onWarning: (line: number, reason: string) => void;
+  /** Parse every line with `JSON.parse` (the reference path; for tests). @default false */
+  slowOnly?: boolean;
+}
+
+const none = (): number => 0;
+
+/** Splits and parses lines; feed it with {@link LineScanner.scan}. */
+export class LineScanner {
+  /** Lines seen so far (blank ones included), the number of the last one. */
+  lines = 0;
+  /** Lines skipped with a warning. */
+  skipped = 0;
+  /** Records passed on. */
+  records = 0;
+  /** Set by {@link stop}: `scan` returns at once. */
+  stopped = false;
+  readonly #max: number;
+  readonly #target: ScanTarget;
+  readonly #onWarning: (line: number, reason: string) => void;
+  readonly #slowOnly: boolean;
+  readonly #parser = new FastLineParser();
+  readonly #row: Row = emptyRow();
+  readonly #agents: ByteInterner;
+  readonly #taskIds: ByteInterner;
+  readonly #models: ByteInterner;
+  readonly #tiers: ByteInterner;
+  readonly #errorClasses: ByteInterner;
+  /** Bytes so far of an overlong line whose `\n` is not read yet; -1 when none. */
+  #overlong = -1;
+
+  /** @param options - See {@link LineScannerOptions}. */
+  constructor(options: LineScannerOptions) {
+    this.#max = options.maxLineBytes;
+    this.#target = options.target;
+    this.#onWarning = options.onWarning;
+    this.#slowOnly = options.slowOnly ?? false;
+    const sink = options.target.kind === 'rows' ? options.target.sink : undefined;
+    this.#agents = new ByteInterner(sink === undefined ? none : (s) => sink.internAgent(s));
+    this.#taskIds = new ByteInterner(none); // records mode only: rows intern task ids by their bytes
+    this.#models = new ByteInterner(sink === undefined ? none : (s) => sink.internModel(s));
+    this.#tiers = new ByteInterner(sink === undefined ? none : (s) => sink.internTier(s));
+    this.#errorClasses = new ByteInterner(sink === undefined ? none : (s) => sink.internErrorClass(s));
+  }
+
+  /** Whether an overlong line is being skipped: its end (and warning) is still to come. */
+  get pending(): boolean {
+    return this.#overlong >= 0;
+  }
+
+  /** Makes `scan` return at once (the `--strict` stop at the first warning). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * Scans the complete lines of `buf[pos, end)`.
+   *
+   * @param buf - The bytes.
+   * @param pos - Start of a line (or the continuation of an overlong one).
+   * @param end - End of the bytes read.
+   * @param eof - No bytes follow `end`: what remains is a last line without `\n`.
+   * @param stopAt - Lines starting at or after this index are left alone (a worker's range end).
+   * @returns Index of the first byte not consumed: the start of an incomplete line (or `stopAt`).
+   */
+  scan(buf: Buffer, pos: number, end: number, eof: boolean, stopAt = Infinity): number {
+    const data = end === buf.length ? buf : buf.subarray(0, end);
+    if (this.#overlong >= 0) {
+      const nl = data.indexOf(NEWLINE, pos);
+      if (nl === -1) {
+        this.#overlong += end - pos;
+        if (eof) this.#endOverlong(false);
+        return end;
+      }
+      this.#overlong += nl - pos;
+      this.#endOverlong(true);
+      pos = nl + 1;
+    }
+    const view = this.#viewOf(buf);
+    const parser = this.#parser;
+    while (pos < end && pos < stopAt && !this.stopped) {
+      const nl = data.indexOf(NEWLINE, pos);
+      if (nl === -1) {
+        if (eof) this.#slow(buf, pos, end, false); // the last line, without its `\n`: torn
+        else if (end - pos <= this.#max) return pos; // wait for the rest of the line
+        else {
+          this.lines++;
+          this.#overlong = end - pos;
+        }
+        return end;
+      }
+      if (nl - pos > this.#max || this.#slowOnly || !parser.parse(buf, view, pos, nl)) this.#slow(buf, pos, nl, true);
+      else {
+        this.lines++;
+        this.#fast(buf, view, pos, nl);
+      }
+      pos = nl + 1;
+    }
+    return pos;
+  }
+
+  #view: DataView | undefined;
+
+  #viewOf(buf: Buffer): DataView {
+    const v = this.#view;
+    if (v !== undefined && v.buffer === buf.buffer && v.byteOffset === buf.byteOffset && v.byteLength === buf.length) return v;
+    return (this.#view = new DataView(buf.buffer, buf.byteOffset, buf.length));
+  }
+
+  #endOverlong(terminated: boolean): void {
+    const bytes = this.#overlong;
+    this.#overlong = -1;
+    this.#warn(overlongReason(bytes, this.#max, terminated));
+  }
+
+  #warn(reason: string): void {
+    this.skipped++;
+    this.#onWarning(this.lines, reason);
+  }
+
+  /** A line of `buf[pos, nl)` for `parseLogLine`, exactly as the reader decodes it. */
+  #slow(buf: Buffer, pos: number, nl: number, terminated: boolean): void {
+    this.lines++;
+    const bytes = nl - pos;
+    if (bytes > this.#max) return this.#warn(overlongReason(bytes, this.#max, terminated));
+    const stop = bytes > 0 && buf[nl - 1] === CR ? nl - 1 : nl;
+    const parsed = parseLogLine(buf.toString('utf8', pos, stop));
+    if (parsed.kind === 'record') {
+      this.records++;
+      if (this.#target.kind === 'rows') this.#target.add(parsed.record);
+      else this.#target.onRecord(parsed.record);
+    } else if (parsed.kind === 'invalid') this.#warn(invalidReason(parsed.reason, terminated));
+  }
+
+  /** A line the fast path accepted; its `\n` is at `nl`. */
+  #fast(buf: Buffer, view: DataView, pos: number, nl: number): void {
+    const l = this.#parser.line;
+    this.records++;
+    const target = this.#target;
+    if (target.kind === 'records') {
+      target.onRecord(l.unknownFields ? this.#parsed(buf, pos, nl) : this.#object(buf, view, l));
+      return;
+    }
+    const row = this.#row;
+    row.start = l.start;
+    row.durationMs = l.durationMs;
+    row.cost = l.cost;
+    row.attempt = l.attempt;
+    row.agent = this.#id(this.#agents, buf, view, l.agent);
+    row.phase = l.phase;
+    const t = l.taskId;
+    row.taskId = t.start < 0 ? -1 : target.sink.taskIdOfBytes(view, t.start, t.end, t.hash);
+    row.model = this.#id(this.#models, buf, view, l.model);
+    row.tier = this.#id(this.#tiers, buf, view, l.tier);
+    row.errorClass = this.#id(this.#errorClasses, buf, view, l.errorClass);
+    row.success = l.success;
+    row.outputParsed = l.outputParsed;
+    row.tokens = l.tokens;
+    row.inputTokens = l.inputTokens;
+    row.outputTokens = l.outputTokens;
+    row.cachedTokens = l.cachedTokens;
+    target.sink.addRow(row);
+  }
+
+  #id(table: ByteInterner, buf: Buffer, view: DataView, f: StringField): number {
+    return f.start < 0 ? -1 : table.idOf(table.entry(buf, view, f.start, f.end, f.hash));
+  }
+
+  #str(table: ByteInterner, buf: Buffer, view: DataView, f: StringField): string {
+    return table.strings[table.entry(buf, view, f.start, f.end, f.hash)]!;
+  }
+
+  /** The line through `JSON.parse` (valid: the fast path checked it), for its unknown fields. */
+  #parsed(buf: Buffer, pos: number, nl: number): InvocationMetric {
+    return JSON.parse(buf.toString('utf8', pos, buf[nl - 1] === CR ? nl - 1 : nl)) as InvocationMetric;
+  }
+
+  /** The record object `JSON.parse` would give: the same keys in the same order, the same values. */
+  #object(buf: Buffer, view: DataView, l: FastLine): InvocationMetric {
+    const m: Record<string, unknown> = {
+      invocationId: buf.toString('utf8', l.invocationId.start, l.invocationId.end),
+      agent: this.#str(this.#agents, buf, view, l.agent),
+      phase: l.phase,
+    };
+    if (l.taskId.start >= 0) m.taskId = this.#str(this.#taskIds, buf, view, l.taskId);
+    m.durationMs = l.durationMs;
+    m.tokens = l.tokens;
+    if (l.inputTokens >= 0) m.inputTokens = l.inputTokens;
+    if (l.outputTokens >= 0) m.outputTokens = l.outputTokens;
+    if (l.cachedTokens >= 0) m.cachedTokens = l.cachedTokens;
+    m.cost = l.cost;
+    m.exitCode = l.exitCode;
+    m.success = l.success;
+    m.attempt = l.attempt;
+    m.outputParsed = l.outputParsed;
+    if (l.model.start >= 0) m.model = this.#str(this.#models, buf, view, l.model);
+    if (l.tier.start >= 0) m.tier = this.#str(this.#tiers, buf, view, l.tier);
+    m.timestamp = buf.toString('utf8', l.timestamp.start, l.timestamp.end);
+    if (l.errorClass.start >= 0) m.errorClass = this.#str(this.#errorClasses, buf, view, l.errorClass);
+    return m as unknown as InvocationMetric;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * A small pool of worker threads that runs scan tasks and hands their results back in task order, so
+ * that the caller merges shards exactly as a sequential read would have produced them.
+ *
+ * @module
+ */
+import { Worker } from 'node:worker_threads';
+import type { TaskMessage, TaskResult } from './protocol.js';
+import type { ScanTask } from './tasks.js';
+
+/** The worker script to start. */
+export interface WorkerSource {
+  /** The module (`worker.js` next to this file when built). */
+  url: URL;
+  /** Node options for the worker (e.g. a TypeScript loader when running from source). */
+  execArgv?: string[];
+}
+
+/** Options of {@link runTasks}. */
+export interface PoolOptions {
+  /** Worker threads to start (at most one per task). */
+  workers: number;
+  /** The worker script. */
+  source: WorkerSource;
+  /** Scan options sent with each task. */
+  maxLineBytes: number;
+  bucketMs: number;
+  readBytes: number;
+}
+
+/**
+ * Runs every task on the pool.
+ *
+ * @param tasks - The tasks, in input order (`index` = position).
+ * @param options - See {@link PoolOptions}.
+ * @param onResult - Receives the results in task order; returning `false` stops the pool (no more
+ *   results are delivered).
+ * @returns Resolves when every result was delivered or the pool was stopped; rejects if a worker fails.
+ */
+export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onResult: (result: TaskResult) => boolean): Promise<void> {
+  const count = Math.max(1, Math.min(options.workers, tasks.length));
+  const workers: Worker[] = [];
+  const ready = new Map<number, TaskResult>();
+  let next = 0; // next result to deliver
+  let sent = 0; // next task to send
+  let finished = false;
+  return new Promise<void>((resolve, reject) => {
+    const end = (error?: unknown): void => {
+      if (finished) return;
+      finished = true;
+      // Terminating a worker also frees the buffers of results it had not sent yet.
+      void Promise.all(workers.map((w) => w.terminate())).then(() => (error === undefined ? resolve() : reject(error)));
+    };
+    const send = (worker: Worker): void => {
+      if (sent >= tasks.length) return;
+      const { maxLineBytes, bucketMs, readBytes } = options;
+      const message: TaskMessage = { task: tasks[sent++]!, maxLineBytes, bucketMs, readBytes };
+      worker.postMessage(message);
+    };
+    const received = (worker: Worker, result: TaskResult): void => {
+      if (finished) return;
+      ready.set(result.index, result);
+      send(worker);
+      for (let r = ready.get(next); r !== undefined; r = ready.get(next)) {
+        ready.delete(next++);
+        let go: boolean;
+        try {
+          go = onResult(r);
+        } catch (error) {
+          return end(error);
+        }
+        if (!go) return end();
+      }
+      if (next === tasks.length) end();
+    };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(options.source.url, options.source.execArgv === undefined ? {} : { execArgv: options.source.execArgv });
+      workers.push(worker);
+      worker.on('message', (result: TaskResult) => received(worker, result));
+      worker.on('error', (error) => end(error));
+      worker.on('exit', (code) => {
+        if (!finished) end(new Error(`a scan worker exited early (code ${code})`));
+      });
+      send(worker);
+    }
+    if (tasks.length === 0) end();
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * The messages between the scanner and its worker threads.
+ *
+ * @module
+ */
+import type { ShardState } from '../aggregate/aggregator.js';
+import type { ScanTask } from './tasks.js';
+
+/** Main thread to worker: scan one task. */
+export interface TaskMessage {
+  task: ScanTask;
+  maxLineBytes: number;
+  bucketMs: number;
+  readBytes: number;
+}
+
+/** Worker to main thread: what a task gave. */
+export interface TaskResult {
+  /** `task.index`. */
+  index: number;
+  /** The task's records, as an aggregator shard (its buffers transferred). */
+  shard?: ShardState;
+  /** Lines that start in the task's range (blank ones included): the next task's line numbers start after. */
+  lines: number;
+  /** Skipped lines. */
+  skipped: number;
+  /** Skipped lines as `[line within the task (1-based), reason]`, in order. */
+  warnings: [number, string][];
+  /** A file-system error that stopped the task (`code` as Node gives it). */
+  error?: { code?: string; message: string };
+}

@@ -1,0 +1,89 @@
+/**
+ * Reading one byte range of a log through a {@link LineScanner}: large reads into one buffer (no stream,
+ * no per-line copy), the incomplete line at the end of a read moved to the buffer's start. A range holds
+ * the lines that start inside it, so ranges of one file can be read by different threads: the first
+ * line start at or after `start` is found by skipping to the first `\n` from `start - 1`, and the last
+ * line is read to its end even past `end`.
+ *
+ * @module
+ */
+import fs from 'node:fs/promises';
+import type { LineScanner } from './line-scanner.js';
+
+/** Bytes per read. */
+export const READ_BYTES = 4 * 1024 * 1024;
+
+/** A byte range of a file: the lines that start in `[start, end)`. */
+export interface ByteRange {
+  /** First byte (0 for the whole file). */
+  start: number;
+  /** End, exclusive; `Infinity` reads to the end of the file as it is at read time. */
+  end: number;
+}
+
+/**
+ * Scans the lines that start in a range of `file`. A missing file reads as empty (like the reader).
+ *
+ * @param file - The log file.
+ * @param range - The range.
+ * @param scanner - Receives the bytes.
+ * @param onBytes - Called with the count of each read's bytes (progress).
+ * @param readBytes - Bytes per read (small values are for tests: every line then spans reads).
+ * @throws File-system errors other than ENOENT, as they are.
+ */
+export async function scanRange(
+  file: string,
+  range: ByteRange,
+  scanner: LineScanner,
+  onBytes?: (bytes: number) => void,
+  readBytes = READ_BYTES,
+): Promise<void> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    let buf = Buffer.allocUnsafe(readBytes);
+    let offset = range.start; // file offset of buf[0]
+    if (offset > 0) {
+      const first = await firstLineStart(handle, buf, offset);
+      if (first === undefined) return;
+      offset = first;
+    }
+    let carry = 0;
+    for (;;) {
+      if (carry === buf.length) {
+        // One line fills the buffer and is still within the line limit (else the scanner skips it).
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, carry);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, carry, buf.length - carry, offset + carry);
+      onBytes?.(bytesRead);
+      const eof = bytesRead === 0;
+      const available = carry + bytesRead;
+      const stopAt = range.end - offset;
+      const consumed = scanner.scan(buf, 0, available, eof, stopAt);
+      if (eof || scanner.stopped || (consumed >= stopAt && !scanner.pending)) return;
+      carry = available - consumed;
+      buf.copyWithin(0, consumed, available);
+      offset += consumed;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The offset after the first `\n` at or after `from - 1`: the first line start >= `from`; none at EOF. */
+async function firstLineStart(handle: fs.FileHandle, buf: Buffer, from: number): Promise<number | undefined> {
+  for (let at = from - 1; ; ) {
+    const { bytesRead } = await handle.read(buf, 0, buf.length, at);
+    if (bytesRead === 0) return undefined;
+    const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+    if (nl !== -1) return at + nl + 1;
+    at += bytesRead;
+  }
+}

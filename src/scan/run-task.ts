@@ -1,0 +1,39 @@
+/**
+ * One task, start to end: scan a byte range into a fresh aggregator and return its state, line count and
+ * warnings. What a worker thread runs; pure apart from reading the file.
+ *
+ * @module
+ */
+import { createAggregator, rowSinkOf, shardsOf, shardTransferList } from '../aggregate/aggregator.js';
+import { LineScanner } from './line-scanner.js';
+import type { TaskMessage, TaskResult } from './protocol.js';
+import { scanRange } from './read-range.js';
+
+/**
+ * Runs a task.
+ *
+ * @param message - The task and the scan options.
+ * @returns The result and the buffers to transfer with it.
+ */
+export async function runTask(message: TaskMessage): Promise<{ result: TaskResult; transfer: ArrayBuffer[] }> {
+  const { task, maxLineBytes, bucketMs, readBytes } = message;
+  const aggregator = createAggregator({ bucketMs });
+  // Size the columns and the task id table for the range: a record line is a few hundred bytes.
+  if (Number.isFinite(task.bytes)) shardsOf(aggregator)!.reserve(Math.ceil(task.bytes / 256), Math.ceil(task.bytes / 256));
+  const warnings: [number, string][] = [];
+  const scanner = new LineScanner({
+    maxLineBytes,
+    target: { kind: 'rows', sink: rowSinkOf(aggregator)!, add: (record) => aggregator.add(record) },
+    onWarning: (line, reason) => warnings.push([line, reason]),
+  });
+  try {
+    await scanRange(task.path, task, scanner, undefined, readBytes);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const result: TaskResult = { index: task.index, lines: scanner.lines, skipped: scanner.skipped, warnings, error: { message: e.message ?? String(error) } };
+    if (typeof e.code === 'string') result.error!.code = e.code;
+    return { result, transfer: [] };
+  }
+  const shard = shardsOf(aggregator)!.exportShard();
+  return { result: { index: task.index, shard, lines: scanner.lines, skipped: scanner.skipped, warnings }, transfer: shardTransferList(shard) };
+}

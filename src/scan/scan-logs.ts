@@ -1,0 +1,192 @@
+/**
+ * `scanLogs()`: reads JSONL logs into one aggregator, fast. Large inputs are cut into byte ranges scanned
+ * by worker threads whose aggregator states are merged in input order (exact: the same aggregate, the
+ * same warnings in the same order, the same skip count as one sequential read); small inputs, and reads
+ * that need record objects (a filter, a per-record callback), are scanned in this thread.
+ *
+ * @module
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createAggregator, rowSinkOf, shardsOf } from '../aggregate/aggregator.js';
+import type { Aggregator } from '../aggregate/types.js';
+import type { LogWarning } from '../log/reader.js';
+import type { InvocationMetric } from '../record.js';
+import { DEFAULT_MAX_LINE_BYTES } from './limits.js';
+import { LineScanner, type ScanTarget } from './line-scanner.js';
+import { runTasks, type WorkerSource } from './pool.js';
+import { READ_BYTES, scanRange } from './read-range.js';
+import { planTasks } from './tasks.js';
+
+/** An input file. */
+export interface ScanInput {
+  /** The path, as warnings name it. */
+  path: string;
+  /** Size in bytes when listed (plans the parallel split; 0 if unknown). */
+  size: number;
+}
+
+/** Options of {@link scanLogs}. */
+export interface ScanLogsOptions {
+  /** Bucket width of the aggregate's parallelism series, ms. */
+  bucketMs: number;
+  /** Longest line parsed, in bytes without the `\n`; longer ones are skipped with a warning. @default 1048576 */
+  maxLineBytes?: number;
+  /** Receives each skipped line's warning, in input order. */
+  onWarning?: (warning: LogWarning) => void;
+  /** Stop at the first skipped line (`--strict`); it is returned as `stoppedAt`, not passed to `onWarning`. */
+  stopAtFirstWarning?: boolean;
+  /** Keeps a record when it returns true (records are then built as objects, in this thread). */
+  filter?: ((record: InvocationMetric) => boolean) | undefined;
+  /** Called with every kept record, in input order (records are then built as objects, in this thread). */
+  onRecord?: ((record: InvocationMetric) => void) | undefined;
+  /** Bytes read, as reading goes (progress). */
+  onBytes?: (bytes: number) => void;
+  /** A file was read completely (its index among the inputs), in input order. */
+  onFileDone?: (fileIndex: number) => void;
+  /** Worker threads for large inputs; 1 reads in this thread. @default os.availableParallelism() */
+  workers?: number;
+  /** Inputs smaller than this in all are read in this thread (starting threads would cost more). @default 16 MiB */
+  parallelMinBytes?: number;
+  /** Bytes per worker task. @default total / (6 * workers), within [4 MiB, 64 MiB] */
+  taskBytes?: number;
+  /** The worker script. @default `worker.js` beside this module; none (read in this thread) when it is missing */
+  workerSource?: WorkerSource;
+  /** Parse every line with `JSON.parse` (the reference path, for tests). @default false */
+  slowOnly?: boolean;
+  /** Bytes per read (small values make every line span reads: for tests). @default 4 MiB */
+  readBytes?: number;
+}
+
+/** What {@link scanLogs} read. */
+export interface ScanLogsResult {
+  /** The merged aggregator of the kept records (of the files read completely when reading stopped). */
+  aggregator: Aggregator;
+  /** Lines skipped (malformed, invalid, torn or too long; blank lines are not counted). */
+  skipped: number;
+  /** The file that could not be read (not ENOENT: a missing file reads as empty), where reading stopped. */
+  failed?: { path: string; error: NodeJS.ErrnoException };
+  /** With `stopAtFirstWarning`: the skipped line reading stopped at. */
+  stoppedAt?: LogWarning;
+}
+
+const MiB = 1024 * 1024;
+
+function defaultWorkerSource(): WorkerSource | undefined {
+  const url = new URL('./worker.js', import.meta.url);
+  // Running from the TypeScript sources (tests) there is no worker.js: read in this thread.
+  return fs.existsSync(fileURLToPath(url)) ? { url } : undefined;
+}
+
+/**
+ * Reads the files, in order, into one aggregator.
+ *
+ * @param files - The inputs, in order.
+ * @param options - See {@link ScanLogsOptions}.
+ * @returns The aggregator, the skip count, and why reading stopped early, if it did.
+ * @throws Rejects only if a worker thread fails (a bug); file errors are returned as `failed`.
+ */
+export async function scanLogs(files: readonly ScanInput[], options: ScanLogsOptions): Promise<ScanLogsResult> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const workers = options.workers ?? os.availableParallelism();
+  const totalBytes = files.reduce((s, f) => s + f.size, 0);
+  const needsObjects = options.filter !== undefined || options.onRecord !== undefined || options.slowOnly === true;
+  const source = options.workerSource ?? defaultWorkerSource();
+  if (workers > 1 && !needsObjects && source !== undefined && totalBytes >= (options.parallelMinBytes ?? 16 * MiB)) {
+    const taskBytes = options.taskBytes ?? Math.min(64 * MiB, Math.max(4 * MiB, Math.ceil(totalBytes / (6 * workers))));
+    return scanInWorkers(files, { ...options, maxLineBytes, workers, taskBytes, source });
+  }
+  return scanHere(files, { ...options, maxLineBytes });
+}
+
+async function scanHere(files: readonly ScanInput[], options: ScanLogsOptions & { maxLineBytes: number }): Promise<ScanLogsResult> {
+  const total = createAggregator({ bucketMs: options.bucketMs });
+  let skipped = 0;
+  for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+    const file = files[fileIndex]!;
+    const shard = createAggregator({ bucketMs: options.bucketMs });
+    let stoppedAt: LogWarning | undefined;
+    const scanner: LineScanner = new LineScanner({
+      maxLineBytes: options.maxLineBytes,
+      target: target(shard, options),
+      slowOnly: options.slowOnly ?? false,
+      onWarning: (line, reason) => {
+        skipped++;
+        const warning = { file: file.path, line, reason };
+        if (options.stopAtFirstWarning === true) {
+          stoppedAt = warning;
+          scanner.stop();
+        } else options.onWarning?.(warning);
+      },
+    });
+    try {
+      await scanRange(file.path, { start: 0, end: Infinity }, scanner, options.onBytes, options.readBytes ?? READ_BYTES);
+    } catch (error) {
+      return { aggregator: total, skipped, failed: { path: file.path, error: error as NodeJS.ErrnoException } };
+    }
+    if (stoppedAt !== undefined) return { aggregator: total, skipped, stoppedAt };
+    options.onFileDone?.(fileIndex);
+    total.merge(shard);
+  }
+  return { aggregator: total, skipped };
+}
+
+function target(shard: Aggregator, options: ScanLogsOptions): ScanTarget {
+  const { filter, onRecord } = options;
+  const sink = rowSinkOf(shard);
+  if (filter === undefined && onRecord === undefined && sink !== undefined) return { kind: 'rows', sink, add: (record) => shard.add(record) };
+  return {
+    kind: 'records',
+    onRecord: (record) => {
+      if (filter !== undefined && !filter(record)) return;
+      shard.add(record);
+      onRecord?.(record);
+    },
+  };
+}
+
+async function scanInWorkers(
+  files: readonly ScanInput[],
+  options: ScanLogsOptions & { maxLineBytes: number; workers: number; taskBytes: number; source: WorkerSource },
+): Promise<ScanLogsResult> {
+  const tasks = planTasks(files, options.taskBytes);
+  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
+  const total = createAggregator({ bucketMs: options.bucketMs });
+  const shards = shardsOf(total)!;
+  const result: ScanLogsResult = { aggregator: total, skipped: 0 };
+  let lineOffset = 0;
+  const pool = { ...options, readBytes: options.readBytes ?? READ_BYTES };
+  await runTasks(tasks, pool, (r) => {
+    const task = tasks[r.index]!;
+    for (const [line, reason] of r.warnings) {
+      result.skipped++;
+      const warning = { file: task.path, line: lineOffset + line, reason };
+      if (options.stopAtFirstWarning === true) {
+        result.stoppedAt = warning;
+        return false;
+      }
+      options.onWarning?.(warning);
+    }
+    if (r.error !== undefined) {
+      result.failed = { path: task.path, error: Object.assign(new Error(r.error.message), r.error.code === undefined ? {} : { code: r.error.code }) };
+      return false;
+    }
+    const shard = r.shard!;
+    if (r.index === 0 && task.bytes > 0) {
+      // Size the merged columns and task id table once, from the first shard's density.
+      const scale = (1.05 * totalBytes) / task.bytes;
+      shards.reserve(Math.ceil(shard.count * scale), Math.ceil(shard.taskKeys.count * scale));
+    }
+    shards.mergeShard(shard);
+    lineOffset += r.lines;
+    options.onBytes?.(task.bytes);
+    const last = tasks[r.index + 1]?.fileIndex !== task.fileIndex;
+    if (last) {
+      lineOffset = 0;
+      options.onFileDone?.(task.fileIndex);
+    }
+    return true;
+  });
+  return result;
+}
