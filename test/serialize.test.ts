@@ -76,4 +76,44 @@ describe('serializeMetric', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('is byte for byte JSON.stringify of the fields in type order, on any strings and numbers', () => {
+    const anyString = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00x', '\ud83d\ude80'));
+    const anyNumber = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(-0, 5e-324, 1e21, 1e-7));
+    const rec = fc.record(
+      {
+        invocationId: anyString,
+        agent: anyString,
+        phase: anyNumber,
+        taskId: anyString,
+        durationMs: anyNumber,
+        tokens: anyNumber,
+        inputTokens: anyNumber,
+        outputTokens: anyNumber,
+        cachedTokens: anyNumber,
+        cost: anyNumber,
+        exitCode: anyNumber,
+        success: fc.boolean(),
+        attempt: anyNumber,
+        outputParsed: fc.boolean(),
+        model: anyString,
+        tier: anyString,
+        timestamp: anyString,
+        errorClass: anyString,
+        zz: fc.jsonValue(),
+        [`k${'"'}`]: fc.option(anyString, { nil: undefined }),
+      },
+      { requiredKeys: ['invocationId', 'agent', 'phase', 'durationMs', 'tokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'timestamp'] },
+    );
+    const ORDER = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass'];
+    fc.assert(
+      fc.property(rec, (r) => {
+        const ordered: Record<string, unknown> = {};
+        for (const key of ORDER) if (key in r) ordered[key] = (r as Record<string, unknown>)[key];
+        for (const key of Object.keys(r)) if (!ORDER.includes(key)) ordered[key] = (r as Record<string, unknown>)[key];
+        expect(serializeMetric(r as unknown as InvocationMetric)).toBe(JSON.stringify(ordered));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
