@@ -1,0 +1,263 @@
+/**
+ * `npm run bench [-- <scenario>... [--records N] [--pairs P]]`: the benchmark suite. Builds the package,
+ * installs the peers (`npm ci --prefix bench`, first run only), generates the data (seeded, cached under
+ * bench/data), then runs ours and each peer alternately in one run (A B A B ..., `--pairs` times) as
+ * separate processes, and prints medians, ratios (ours / peer, pair by pair: median, min, max) and peak
+ * RSS. Whole-process figures come from `/usr/bin/time -f "%e %M"`; in-process ones from the scenario
+ * scripts (bench/scenarios/*.mjs), which report their own figures and `process.resourceUsage().maxRSS`.
+ * Results are also written to bench/data/results-latest.json.
+ *
+ * Scenarios: summarize, growth, record, mirror, scrape, memory (default: all).
+ *
+ * @module
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GENERATOR_VERSION, generateLog } from './generate.js';
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(BENCH);
+const DATA = path.join(BENCH, 'data');
+const SCENARIOS = ['summarize', 'growth', 'record', 'mirror', 'scrape', 'memory'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+interface Args {
+  scenarios: Scenario[];
+  records?: number;
+  pairs: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { scenarios: [], pairs: 5 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--records' || a === '--pairs') {
+      const n = Number(argv[++i]);
+      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`Expected ${a} to be an integer >= 1, got ${argv[i]}`);
+      if (a === '--records') args.records = n;
+      else args.pairs = n;
+    } else if ((SCENARIOS as readonly string[]).includes(a)) args.scenarios.push(a as Scenario);
+    else throw new Error(`Unknown argument ${a}; scenarios: ${SCENARIOS.join(', ')}; options: --records N, --pairs P`);
+  }
+  if (args.scenarios.length === 0) args.scenarios = [...SCENARIOS];
+  return args;
+}
+
+/** Builds dist and installs the peers if needed. */
+function prepare(): void {
+  process.stderr.write('building dist (tsc -p tsconfig.build.json)\n');
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (!fs.existsSync(path.join(BENCH, 'node_modules/@duckdb/node-api'))) {
+    process.stderr.write('installing the peers: npm ci --prefix bench\n');
+    execFileSync('npm', ['ci', '--prefix', BENCH, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  }
+}
+
+/** The data file of `records` records, generated on first use. */
+function dataFile(records: number): string {
+  const file = path.join(DATA, `records-${records}.v${GENERATOR_VERSION}.jsonl`);
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`generating ${file}\n`);
+    generateLog(records, file);
+  }
+  return file;
+}
+
+interface Run {
+  /** Wall seconds of the process (time) or the scenario's own figure. */
+  value: number;
+  /** Peak RSS of the process, MB. */
+  rssMB: number;
+  /** The scenario's JSON report, if any. */
+  report?: Record<string, number | string>;
+}
+
+/** Runs one process under /usr/bin/time; its last stdout line is parsed as JSON when it is JSON. */
+function runOnce(command: string[], pick?: (report: Record<string, number | string>) => number): Run {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${command.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  const [wall, kb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number];
+  const last = r.stdout.trim().split('\n').at(-1) ?? '';
+  const report = last.startsWith('{') ? (JSON.parse(last) as Record<string, number | string>) : undefined;
+  return { value: pick !== undefined && report !== undefined ? pick(report) : wall, rssMB: kb / 1024, ...(report === undefined ? {} : { report }) };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+interface Row {
+  scenario: string;
+  ours: string;
+  peer: string;
+  unit: string;
+  oursMedian: number;
+  peerMedian: number;
+  /** Ours / peer, pair by pair: below 1 is better when `lowerIsBetter`. */
+  ratio: { median: number; min: number; max: number };
+  lowerIsBetter: boolean;
+  oursRssMB: number;
+  peerRssMB: number;
+  note?: string;
+}
+
+/** Alternates A and each peer B, `pairs` times: A B1 B2 A B1 B2 ... Ratios are A / B per pair. */
+function compare(
+  scenario: string,
+  ours: { name: string; command: string[] },
+  peers: { name: string; command: string[] }[],
+  pairs: number,
+  unit: string,
+  pick?: (report: Record<string, number | string>) => number,
+  lowerIsBetter = true,
+): Row[] {
+  const a: Run[] = [];
+  const b: Run[][] = peers.map(() => []);
+  for (let p = 0; p < pairs; p++) {
+    a.push(runOnce(ours.command, pick));
+    peers.forEach((peer, i) => b[i]!.push(runOnce(peer.command, pick)));
+    process.stderr.write(`  ${scenario} pair ${p + 1}/${pairs}: ${ours.name} ${a.at(-1)!.value.toFixed(3)}${peers.map((peer, i) => `, ${peer.name} ${b[i]!.at(-1)!.value.toFixed(3)}`).join('')}\n`);
+  }
+  return peers.map((peer, i) => {
+    const ratios = a.map((run, p) => run.value / b[i]![p]!.value);
+    return {
+      scenario,
+      ours: ours.name,
+      peer: peer.name,
+      unit,
+      oursMedian: median(a.map((r) => r.value)),
+      peerMedian: median(b[i]!.map((r) => r.value)),
+      ratio: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
+      lowerIsBetter,
+      oursRssMB: median(a.map((r) => r.rssMB)),
+      peerRssMB: median(b[i]!.map((r) => r.rssMB)),
+    };
+  });
+}
+
+const node = (...args: string[]): string[] => [process.execPath, ...args];
+const cli = (file: string): string[] => node('dist/cli/main.js', 'summarize', '--json', file);
+const script = (name: string, ...args: string[]): string[] => node(path.join('bench/scenarios', name), ...args);
+
+function runScenario(scenario: Scenario, args: Args): Row[] {
+  const { pairs } = args;
+  switch (scenario) {
+    case 'summarize': {
+      const file = dataFile(args.records ?? 1_000_000);
+      return compare(
+        'summarize',
+        { name: 'invocation-metrics summarize --json', command: cli(file) },
+        [
+          { name: 'DuckDB SQL (simple half + peak)', command: script('summarize-duckdb.mjs', file) },
+          { name: 'readline + JSON.parse (no aggregate)', command: script('summarize-readline.mjs', file) },
+        ],
+        pairs,
+        's wall',
+      );
+    }
+    case 'growth': {
+      const rows: Row[] = [];
+      const sizes = args.records === undefined ? [100_000, 1_000_000, 3_000_000] : [args.records];
+      for (const n of sizes) {
+        const file = dataFile(n);
+        const [row] = compare(`growth ${n / 1000}k`, { name: 'summarize', command: cli(file) }, [{ name: 'DuckDB', command: script('summarize-duckdb.mjs', file) }], Math.min(pairs, 3), 's wall');
+        rows.push({ ...row!, note: `${((row!.oursMedian / n) * 1e9).toFixed(0)} ns/record (ours), ${((row!.peerMedian / n) * 1e9).toFixed(0)} (DuckDB)` });
+      }
+      return rows;
+    }
+    case 'record': {
+      const n = String(args.records ?? 300_000);
+      const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
+      const pick = (r: Record<string, number | string>): number => Number(r.recordsPerSec);
+      const pino = { name: 'pino, sync destination', command: script('record.mjs', 'pino-sync', file, n) };
+      return [
+        ...compare('record()', { name: 'collector + mirror on a user Meter', command: script('record.mjs', 'ours-meter', file, n) }, [pino], pairs, 'records/s', pick, false),
+        ...compare('record()', { name: 'collector + createTelemetry', command: script('record.mjs', 'ours-telemetry', file, n) }, [pino], pairs, 'records/s', pick, false),
+      ];
+    }
+    case 'mirror': {
+      const n = String(args.records ?? 300_000);
+      const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
+      const pick = (r: Record<string, number | string>): number => Number(r.recordsPerSec);
+      const peers = [
+        { name: 'naive OTel SDK calls', command: script('mirror.mjs', 'otel-naive', file, n) },
+        { name: 'prom-client', command: script('mirror.mjs', 'prom-client', file, n) },
+      ];
+      return [
+        ...compare('mirror only', { name: 'mirror on a user Meter', command: script('mirror.mjs', 'ours-meter', file, n) }, peers, pairs, 'records/s', pick, false),
+        ...compare('mirror only', { name: 'mirror on createTelemetry', command: script('mirror.mjs', 'ours-telemetry', file, n) }, peers, pairs, 'records/s', pick, false),
+      ];
+    }
+    case 'scrape': {
+      const n = String(args.records ?? 100_000);
+      const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
+      const pick = (r: Record<string, number | string>): number => Number(r.medianMs);
+      const rows = compare('scrape /metrics', { name: 'createTelemetry endpoint', command: script('scrape.mjs', 'ours', file, n, '20') }, [{ name: 'prom-client registry', command: script('scrape.mjs', 'prom-client', file, n, '20') }], pairs, 'ms median', pick);
+      const samples = (variant: string): string => String(runOnce(script('scrape.mjs', variant, file, n, '1')).report?.samples);
+      return rows.map((r) => ({ ...r, note: `samples: ours ${samples('ours')}, prom-client ${samples('prom-client')}` }));
+    }
+    case 'memory': {
+      const n = String(args.records ?? 300_000);
+      const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
+      const runs = Array.from({ length: Math.min(pairs, 3) }, () => runOnce(node('--expose-gc', 'bench/scenarios/memory.mjs', file, n)));
+      const held = median(runs.map((r) => Number(r.report!.collectorBytesPerRecord)));
+      const columns = median(runs.map((r) => Number(r.report!.aggregatorBytesPerRecord)));
+      return [
+        {
+          scenario: 'memory per held record',
+          ours: 'collector (getAll)',
+          peer: 'target 270 B',
+          unit: 'bytes/record',
+          oursMedian: held,
+          peerMedian: 270,
+          ratio: { median: held / 270, min: held / 270, max: held / 270 },
+          lowerIsBetter: true,
+          oursRssMB: median(runs.map((r) => r.rssMB)),
+          peerRssMB: Number.NaN,
+          note: `aggregator columns: ${columns.toFixed(0)} bytes/record`,
+        },
+      ];
+    }
+  }
+}
+
+function machine(): Record<string, string | number> {
+  return {
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGB: Math.round(os.totalmem() / 1e9),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadavg: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+  };
+}
+
+const fmt = (n: number): string => (Number.isNaN(n) ? '-' : n >= 1000 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(3));
+
+function table(rows: Row[]): string {
+  const head = '| scenario | ours | peer | unit | ours (median) | peer (median) | ratio ours/peer: median [min, max] | RSS MB ours / peer | note |';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.scenario} | ${r.ours} | ${r.peer} | ${r.unit} (${r.lowerIsBetter ? 'lower' : 'higher'} is better) | ${fmt(r.oursMedian)} | ${fmt(r.peerMedian)} | ` +
+      `${r.ratio.median.toFixed(2)}x [${r.ratio.min.toFixed(2)}, ${r.ratio.max.toFixed(2)}] | ${fmt(r.oursRssMB)} / ${fmt(r.peerRssMB)} | ${r.note ?? ''} |`,
+  );
+  return [head, '| --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...lines].join('\n');
+}
+
+const args = parseArgs(process.argv.slice(2));
+prepare();
+const before = machine();
+const rows: Row[] = [];
+for (const scenario of args.scenarios) {
+  process.stderr.write(`scenario ${scenario}\n`);
+  rows.push(...runScenario(scenario, args));
+}
+const info = { ...before, loadavgAfter: machine().loadavg, pairs: args.pairs, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() };
+fs.mkdirSync(DATA, { recursive: true });
+fs.writeFileSync(path.join(DATA, 'results-latest.json'), `${JSON.stringify({ machine: info, rows }, null, 2)}\n`);
+process.stdout.write(`${Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${table(rows)}\n`);

@@ -1,0 +1,34 @@
+// Memory per record held by the collector (getAll() keeps every record in memory), measured as the
+// growth of the V8 heap after a full GC, and per record of the aggregator's columns.
+//   node --expose-gc memory.mjs <file> <records>
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { report } from './common.mjs';
+
+const [file, n] = process.argv.slice(2);
+const lines = fs.readFileSync(file, 'utf8').split('\n', Number(n));
+const heap = () => {
+  globalThis.gc();
+  globalThis.gc();
+  return process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+};
+const lib = await import('../../dist/index.js');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-bench-mem-'));
+try {
+  const collector = new lib.InvocationMetricsCollector(dir, { warn() {} });
+  // Records arrive as fresh objects, as from an agent framework: parse each line just before recording it.
+  const before = heap();
+  for (const line of lines) void collector.record(JSON.parse(line));
+  await collector.flush();
+  const after = heap();
+  const held = (after - before) / lines.length;
+  const aggregatorBefore = heap();
+  const aggregator = lib.createAggregator();
+  for (const r of collector.getAll()) aggregator.add(r);
+  const aggregatorBytes = (heap() - aggregatorBefore) / lines.length;
+  await collector.close();
+  report({ records: lines.length, collectorBytesPerRecord: held, aggregatorBytesPerRecord: aggregatorBytes, count: aggregator.count });
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
