@@ -7,5 +7,14 @@
 import { processIO } from './io.js';
 import { runCli } from './run.js';
 
+// A reader that closed the pipe early (`summarize --json | head`) wants no more output: end quietly, as
+// Unix tools do, instead of dying on an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 // exitCode rather than process.exit(): pending stdout writes to a pipe are flushed before the process ends.
 process.exitCode = await runCli(process.argv.slice(2), processIO());
