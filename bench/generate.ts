@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { prng } from '../src/demo/prng.js';
 import type { InvocationMetric } from '../src/record.js';
 import { serializeMetric } from '../src/serialize.js';
 
@@ -50,18 +51,6 @@ const PHASES: readonly { roles: readonly [string, number][]; parallel: number }[
 const INFRA = ['rate_limit', 'rate_limit', 'rate_limit', 'timeout', 'timeout', 'overloaded', 'network'] as const;
 const RUN_EVERY_MS = 45_000;
 const EPOCH = Date.parse('2026-11-20T00:00:00.000Z');
-
-/** Mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One simulated run's records, in the order its collector would write them (by end time). */
 function run(index: number): InvocationMetric[] {
