@@ -13,6 +13,7 @@ import { Interner } from './interner.js';
 import { KeyTable, type KeyTableData } from './key-table.js';
 import { mergeKeyTables } from './merge-keys.js';
 import { resolveAggregateOptions } from './options.js';
+import { aheadJobs, type Ahead, type AheadJobs } from './sorted-runs.js';
 import { OUTPUT_PARSED, RecordColumns, SUCCESS } from './record-columns.js';
 import type { Row, RowSink } from './row.js';
 import { TokenSums } from './token-sums.js';
@@ -22,6 +23,7 @@ const SMALL_PHASES = 64;
 
 /** An aggregator's state with its task ids as a byte table ({@link KeyTableData}) instead of strings. */
 export type ShardState = Omit<AggregatorState, 'taskIds'> & { taskKeys: KeyTableData };
+
 
 class ColumnarAggregator implements Aggregator, RowSink {
   readonly #bucketMs: number;
@@ -37,6 +39,8 @@ class ColumnarAggregator implements Aggregator, RowSink {
   readonly #pending: { keys: KeyTableData; start: number; count: number }[] = [];
   /** Phase ids of the phases 0 to SMALL_PHASES - 1 seen so far (-1: not yet), saving a map lookup per row. */
   readonly #smallPhases = new Int32Array(SMALL_PHASES).fill(-1);
+  /** The sorting parts of `result()` done ahead for the current rows (see {@link adoptAhead}); cleared by any new row. */
+  #ahead: Ahead | undefined;
 
   constructor(bucketMs: number) {
     this.#bucketMs = bucketMs;
@@ -47,6 +51,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   add(record: InvocationMetric): void {
+    this.#ahead = undefined;
     const c = this.#columns;
     c.reserve(1);
     const i = c.length;
@@ -89,6 +94,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   addRow(row: Row): void {
+    this.#ahead = undefined;
     const c = this.#columns;
     if (c.length === c.start.length) c.reserve(1);
     const i = c.length;
@@ -114,6 +120,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   merge(other: Aggregator): void {
+    this.#ahead = undefined;
     // Another instance of this class lends views of its buffers (no copy); anything else, including this
     // aggregator itself (whose buffers grow while appending), goes through a copy.
     if (other instanceof ColumnarAggregator && other !== this) {
@@ -125,6 +132,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
 
   mergeState(state: AggregatorState): void {
     checkState(state);
+    this.#ahead = undefined;
     this.#appendState(state);
   }
 
@@ -165,6 +173,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
     const identity = new Int32Array(shard.taskKeys.count);
     for (let i = 0; i < identity.length; i++) identity[i] = i;
     this.#pending.push({ keys: shard.taskKeys, start: this.#columns.length, count: shard.count });
+    this.#ahead = undefined;
     this.#append(shard, identity);
   }
 
@@ -185,7 +194,34 @@ class ColumnarAggregator implements Aggregator, RowSink {
 
   result(): MetricsAggregate {
     const core = this.#core(false);
-    return buildAggregate({ ...core, taskIds: { length: this.#taskIds.size } }, this.#bucketMs);
+    return buildAggregate({ ...core, taskIds: { length: this.#taskIds.size } }, this.#bucketMs, this.#ahead);
+  }
+
+  /**
+   * The inputs of the jobs of sorted-runs.ts for the current rows, to run them in other threads.
+   *
+   * @returns The inputs; `undefined` when there are no rows (nothing to sort).
+   */
+  aheadJobs(): AheadJobs | undefined {
+    const c = this.#columns;
+    return c.length === 0 ? undefined : aheadJobs(c.start, c.durationMs, c.agent, c.length, this.#agents.size);
+  }
+
+  /**
+   * Interns the task ids of merged shards now (else the first `result()` does it).
+   */
+  settle(): void {
+    this.#settle();
+  }
+
+  /**
+   * Takes what the jobs of sorted-runs.ts computed from {@link aheadJobs} for the current rows (trusted,
+   * checked only for sizes): `result()` then sorts nothing. Any new row drops it.
+   *
+   * @param ahead - The jobs' results.
+   */
+  adoptAhead(ahead: Ahead): void {
+    if (ahead.durationByAgent.length === this.#agents.size && (ahead.duration?.count ?? 0) === this.#columns.length) this.#ahead = ahead;
   }
 
   /** The state without its task id table. */
@@ -261,7 +297,14 @@ export function rowSinkOf(aggregator: Aggregator): RowSink | undefined {
  */
 export function shardsOf(
   aggregator: Aggregator,
-): { exportShard(): ShardState; mergeShard(shard: ShardState): void; reserve(rows: number, taskIds: number): void } | undefined {
+): {
+  exportShard(): ShardState;
+  mergeShard(shard: ShardState): void;
+  reserve(rows: number, taskIds: number): void;
+  aheadJobs(): AheadJobs | undefined;
+  settle(): void;
+  adoptAhead(ahead: Ahead): void;
+} | undefined {
   return aggregator instanceof ColumnarAggregator ? aggregator : undefined;
 }
 

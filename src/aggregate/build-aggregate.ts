@@ -7,6 +7,7 @@
 import { durationStats, mergeSortedGroups, sortWithinGroups } from './percentiles.js';
 import { computeParallelism } from './parallelism.js';
 import { findPreviousAttempts } from './previous-attempt.js';
+import type { Ahead, OrderStats } from './sorted-runs.js';
 import { countRetryOutcomes } from './retry-outcomes.js';
 import { sortedNameMap, sortedPhaseMap } from './sorted-map.js';
 import { tally } from './tallies.js';
@@ -20,14 +21,19 @@ export const NONE_KEY = '(none)';
  *
  * @param state - The records (views are fine: nothing is written); only the number of task ids is read.
  * @param bucketMs - Bucket width of the parallelism series.
+ * @param ahead - The sorting parts, when computed ahead (see sorted-runs.ts; agent ids as the state's).
  * @returns The aggregate.
  */
-export function buildAggregate(state: Omit<AggregatorState, 'taskIds'> & { taskIds: { length: number } }, bucketMs: number): MetricsAggregate {
+export function buildAggregate(
+  state: Omit<AggregatorState, 'taskIds'> & { taskIds: { length: number } },
+  bucketMs: number,
+  ahead?: Ahead,
+): MetricsAggregate {
   const { count, columns, agents, phases, models, tokens } = state;
   const t = tally(columns, count, { agents: agents.length, phases: phases.length, models: models.length, errorClasses: state.errorClasses });
   const previous = findPreviousAttempts(columns, count, { agents: agents.length, phases: phases.length, taskIds: state.taskIds.length });
   const retries = countRetryOutcomes(columns, previous, { agents: agents.length, models, tiers: state.tiers, errorClasses: state.errorClasses });
-  const parallelism = computeParallelism(columns.start, columns.durationMs, count, bucketMs);
+  const parallelism = ahead?.parallelism ?? computeParallelism(columns.start, columns.durationMs, count, bucketMs);
 
   // Tables may hold values no record uses (a hand-made state): only ids with records become keys.
   const agentIds = [...agents.keys()].filter((a) => t.agentCount[a]! > 0);
@@ -40,10 +46,19 @@ export function buildAggregate(state: Omit<AggregatorState, 'taskIds'> & { taskI
     sortedNameMap(keyed(t.modelCount.length, modelName, values, (slot) => t.modelCount[slot]! > 0));
   const errorName = (slot: number): string => (slot === 0 ? NONE_KEY : state.errorClasses[slot - 1]!);
 
-  const grouped = sortWithinGroups(columns.durationMs, columns.agent, t.agentCount);
-  const durationByAgent = sortedNameMap<DurationStats>(
-    agentIds.map((a) => [agents[a]!, durationStats(grouped.sorted.subarray(grouped.offsets[a]!, grouped.offsets[a + 1]!), t.agentDuration[a]!)]),
-  );
+  let durationByAgent: Record<string, DurationStats>;
+  let duration: DurationStats | null;
+  if (ahead === undefined) {
+    const grouped = sortWithinGroups(columns.durationMs, columns.agent, t.agentCount);
+    durationByAgent = sortedNameMap<DurationStats>(
+      agentIds.map((a) => [agents[a]!, durationStats(grouped.sorted.subarray(grouped.offsets[a]!, grouped.offsets[a + 1]!), t.agentDuration[a]!)]),
+    );
+    duration = count === 0 ? null : durationStats(mergeSortedGroups(grouped.sorted, grouped.offsets), t.totalDuration);
+  } else {
+    // The same statistics, their sorts done ahead; the means are sums in input order, from the tallies.
+    durationByAgent = sortedNameMap<DurationStats>(agentIds.map((a) => [agents[a]!, withMean(ahead.durationByAgent[a]!, t.agentDuration[a]!)]));
+    duration = ahead.duration === null ? null : withMean(ahead.duration, t.totalDuration);
+  }
   const firstStart = count === 0 ? null : new Date(t.firstStart).toISOString();
 
   return {
@@ -75,7 +90,7 @@ export function buildAggregate(state: Omit<AggregatorState, 'taskIds'> & { taskI
     infraRetriesByAgent: byAgent(retryAgentIds, (a) => retries.infraByAgent[a]!),
     codeRetriesByAgent: byAgent(retryAgentIds, (a) => t.agentRetries[a]! - retries.infraByAgent[a]!),
     durationByAgent,
-    duration: count === 0 ? null : durationStats(mergeSortedGroups(grouped.sorted, grouped.offsets), t.totalDuration),
+    duration,
     costByPhase: byPhase(phaseIds, (p) => t.phaseCost[p]!),
     tokensByPhase: byPhase(phaseIds, (p) => tokens.byPhase[p]!),
     invocationsByModel: byModel(t.modelCount),
@@ -92,6 +107,11 @@ export function buildAggregate(state: Omit<AggregatorState, 'taskIds'> & { taskI
     lastEnd: count === 0 ? null : new Date(Math.floor(t.lastEnd)).toISOString(),
     wallClockSpanMs: count === 0 ? 0 : t.lastEnd - t.firstStart,
   };
+}
+
+/** Order statistics computed ahead, with the mean of `sum` (the key order of {@link durationStats}). */
+function withMean(stats: OrderStats, sum: number): DurationStats {
+  return { ...stats, mean: sum / stats.count };
 }
 
 /**

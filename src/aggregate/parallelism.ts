@@ -19,20 +19,32 @@ export interface Parallelism {
   buckets: ParallelismBucket[];
 }
 
+/** The interval events of a set of invocations: what the sweep needs. */
+export interface IntervalEvents {
+  /** Starts of the intervals of positive length (in row order until {@link sweepEvents} sorts them). */
+  starts: Float64Array;
+  /** Their ends, start + durationMs. */
+  ends: Float64Array;
+  /** Earliest start of any invocation; `Infinity` when none. */
+  earliest: number;
+  /** Latest start of a zero-length invocation (it covers its start instant); `-Infinity` when none. */
+  lastZeroStart: number;
+  /** Latest end of an interval of positive length; `-Infinity` when none. */
+  lastEnd: number;
+}
+
 /**
- * Computes the peak and the series.
+ * Collects the events (one pass to size, one to fill).
  *
  * @param start - Start of each invocation, epoch ms.
  * @param durationMs - Duration of each invocation.
  * @param count - Number of invocations (rows used in the columns).
- * @param bucketMs - Bucket width, a positive safe integer.
- * @returns The parallelism.
+ * @returns The events, unsorted.
  */
-export function computeParallelism(start: Float64Array, durationMs: Float64Array, count: number, bucketMs: number): Parallelism {
-  if (count === 0) return { peak: 0, buckets: [] };
+export function intervalEvents(start: Float64Array, durationMs: Float64Array, count: number): IntervalEvents {
   let earliest = Infinity;
-  let lastZeroStart = -Infinity; // latest start of a zero-length invocation (it covers its start instant)
-  let lastEnd = -Infinity; // latest end of an interval of positive length
+  let lastZeroStart = -Infinity;
+  let lastEnd = -Infinity;
   let positive = 0;
   for (let i = 0; i < count; i++) {
     const s = start[i]!;
@@ -54,6 +66,33 @@ export function computeParallelism(start: Float64Array, durationMs: Float64Array
       ends[j++] = e;
     }
   }
+  return { starts, ends, earliest, lastZeroStart, lastEnd };
+}
+
+/**
+ * Computes the peak and the series.
+ *
+ * @param start - Start of each invocation, epoch ms.
+ * @param durationMs - Duration of each invocation.
+ * @param count - Number of invocations (rows used in the columns).
+ * @param bucketMs - Bucket width, a positive safe integer.
+ * @returns The parallelism.
+ */
+export function computeParallelism(start: Float64Array, durationMs: Float64Array, count: number, bucketMs: number): Parallelism {
+  if (count === 0) return { peak: 0, buckets: [] };
+  return sweepEvents(intervalEvents(start, durationMs, count), bucketMs);
+}
+
+/**
+ * The sweep: sorts the events' starts and ends in place, then walks the buckets.
+ *
+ * @param events - From {@link intervalEvents} of at least one invocation.
+ * @param bucketMs - Bucket width, a positive safe integer.
+ * @returns The parallelism.
+ */
+export function sweepEvents(events: IntervalEvents, bucketMs: number): Parallelism {
+  const { starts, ends, earliest, lastZeroStart, lastEnd } = events;
+  const positive = starts.length;
   starts.sort();
   ends.sort();
 

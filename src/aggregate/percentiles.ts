@@ -55,6 +55,20 @@ export function sortWithinGroups(
   groups: Int32Array,
   counts: ArrayLike<number>,
 ): { sorted: Float64Array; offsets: Int32Array } {
+  const grouped = groupValues(values, groups, counts);
+  sortGroups(grouped.sorted, grouped.offsets);
+  return grouped;
+}
+
+/**
+ * The first half of {@link sortWithinGroups}: the counting sort by group id (groups not sorted yet).
+ *
+ * @param values - Values by record.
+ * @param groups - Group id by record, in [0, counts.length).
+ * @param counts - Number of records per group.
+ * @returns `sorted` (each group's values in record order), group g at [offsets[g], offsets[g + 1]).
+ */
+export function groupValues(values: Float64Array, groups: Int32Array, counts: ArrayLike<number>): { sorted: Float64Array; offsets: Int32Array } {
   const offsets = new Int32Array(counts.length + 1);
   for (let g = 0; g < counts.length; g++) offsets[g + 1] = offsets[g]! + counts[g]!;
   const next = offsets.slice(0, counts.length);
@@ -64,8 +78,17 @@ export function sortWithinGroups(
     sorted[next[g]!] = values[i]!;
     next[g]! += 1;
   }
-  for (let g = 0; g < counts.length; g++) sorted.subarray(offsets[g]!, offsets[g + 1]!).sort();
   return { sorted, offsets };
+}
+
+/**
+ * The second half of {@link sortWithinGroups}: sorts each group in place.
+ *
+ * @param values - Grouped values.
+ * @param offsets - Group bounds.
+ */
+export function sortGroups(values: Float64Array, offsets: Int32Array): void {
+  for (let g = 0; g + 1 < offsets.length; g++) values.subarray(offsets[g]!, offsets[g + 1]!).sort();
 }
 
 /**

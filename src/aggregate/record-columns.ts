@@ -94,6 +94,11 @@ export class RecordColumns implements AggregatorColumns {
       const source = other[name];
       const target = this[name];
       const map = maps[name];
+      if (isIdentity(map)) {
+        // Ids are kept as they are (-1 included): a block copy.
+        target.set(source.subarray(0, count), at);
+        continue;
+      }
       for (let i = 0; i < count; i++) {
         const id = source[i]!;
         target[at + i] = id < 0 ? -1 : map[id]!;
@@ -117,6 +122,11 @@ export class RecordColumns implements AggregatorColumns {
       flags: bytes(this.flags),
     };
   }
+}
+
+function isIdentity(map: Int32Array): boolean {
+  for (let i = 0; i < map.length; i++) if (map[i] !== i) return false;
+  return true;
 }
 
 function grow<A extends Float64Array | Int32Array | Uint8Array>(from: A, to: A, length: number): A {

@@ -5,7 +5,7 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import type { TaskMessage, TaskResult } from './protocol.js';
+import type { SortMessage, SortResult, TaskMessage, TaskResult } from './protocol.js';
 import type { ScanTask } from './tasks.js';
 
 /** The worker script to start. */
@@ -26,6 +26,11 @@ export interface PoolOptions {
   maxLineBytes: number;
   bucketMs: number;
   readBytes: number;
+  /**
+   * Runs after the last result was delivered, before the workers stop: `sort` runs a job on worker
+   * `worker % workers` (one job at a time per worker), while the caller works on.
+   */
+  finish?: (sort: (message: SortMessage, transfer: ArrayBuffer[], worker: number) => Promise<SortResult>) => Promise<void>;
 }
 
 /**
@@ -44,6 +49,7 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
   let next = 0; // next result to deliver
   let sent = 0; // next task to send
   let finished = false;
+  const sortReplies = new Map<Worker, ((result: SortResult) => void)[]>(); // per worker, in the order sent
   return new Promise<void>((resolve, reject) => {
     const end = (error?: unknown): void => {
       if (finished) return;
@@ -57,8 +63,26 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
       const message: TaskMessage = { task: tasks[sent++]!, maxLineBytes, bucketMs, readBytes };
       worker.postMessage(message);
     };
-    const received = (worker: Worker, result: TaskResult): void => {
+    const finish = (): void => {
+      const job = options.finish;
+      if (job === undefined) return end();
+      const sort = (message: SortMessage, transfer: ArrayBuffer[], index: number): Promise<SortResult> =>
+        new Promise<SortResult>((done) => {
+          const worker = workers[index % workers.length]!;
+          sortReplies.set(worker, [...(sortReplies.get(worker) ?? []), done]);
+          worker.postMessage(message, transfer);
+        });
+      job(sort).then(
+        () => end(),
+        (error: unknown) => end(error),
+      );
+    };
+    const received = (worker: Worker, result: TaskResult | SortResult): void => {
       if (finished) return;
+      if ('ahead' in result) {
+        sortReplies.get(worker)?.shift()?.(result);
+        return;
+      }
       ready.set(result.index, result);
       send(worker);
       for (let r = ready.get(next); r !== undefined; r = ready.get(next)) {
@@ -71,18 +95,20 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
         }
         if (!go) return end();
       }
-      if (next === tasks.length) end();
+      if (next === tasks.length) finish();
     };
     for (let i = 0; i < count; i++) {
       const worker = new Worker(options.source.url, options.source.execArgv === undefined ? {} : { execArgv: options.source.execArgv });
       workers.push(worker);
-      worker.on('message', (result: TaskResult) => received(worker, result));
+      worker.on('message', (result: TaskResult | SortResult) => received(worker, result));
       worker.on('error', (error) => end(error));
       worker.on('exit', (code) => {
         if (!finished) end(new Error(`a scan worker exited early (code ${code})`));
       });
       send(worker);
     }
+    // A second task each, queued in the worker: it starts on it while its last result is in flight.
+    for (const worker of workers) send(worker);
     if (tasks.length === 0) end();
   });
 }

@@ -4,6 +4,8 @@
  * @module
  */
 import type { ShardState } from '../aggregate/aggregator.js';
+import type { IntervalEvents } from '../aggregate/parallelism.js';
+import type { Ahead, GroupedDurations } from '../aggregate/sorted-runs.js';
 import type { ScanTask } from './tasks.js';
 
 /** Main thread to worker: scan one task. */
@@ -12,6 +14,14 @@ export interface TaskMessage {
   maxLineBytes: number;
   bucketMs: number;
   readBytes: number;
+}
+
+/** Main thread to worker, after the last task: one job of sorted-runs.ts on the merged columns. */
+export type SortMessage = { sort: 'parallelism'; events: IntervalEvents; bucketMs: number } | { sort: 'durations'; durations: GroupedDurations };
+
+/** Worker to main thread: the answer to a {@link SortMessage} (the fields of its job). */
+export interface SortResult {
+  ahead: Partial<Ahead>;
 }
 
 /** Worker to main thread: what a task gave. */

@@ -16,6 +16,8 @@ import type { InvocationMetric } from '../record.js';
 import { DEFAULT_MAX_LINE_BYTES } from './limits.js';
 import { LineScanner, type ScanTarget } from './line-scanner.js';
 import { runTasks, type WorkerSource } from './pool.js';
+import type { SortMessage, SortResult } from './protocol.js';
+import type { Ahead } from '../aggregate/sorted-runs.js';
 import { READ_BYTES, scanRange } from './read-range.js';
 import { planTasks } from './tasks.js';
 
@@ -49,7 +51,7 @@ export interface ScanLogsOptions {
   workers?: number;
   /** Inputs smaller than this in all are read in this thread (starting threads would cost more). @default 16 MiB */
   parallelMinBytes?: number;
-  /** Bytes per worker task. @default total / (6 * workers), within [4 MiB, 64 MiB] */
+  /** Bytes per worker task. @default total / (24 * workers), within [4 MiB, 64 MiB] */
   taskBytes?: number;
   /** The worker script. @default `worker.js` beside this module; none (read in this thread) when it is missing */
   workerSource?: WorkerSource;
@@ -94,7 +96,7 @@ export async function scanLogs(files: readonly ScanInput[], options: ScanLogsOpt
   const needsObjects = options.filter !== undefined || options.onRecord !== undefined || options.slowOnly === true;
   const source = options.workerSource ?? defaultWorkerSource();
   if (workers > 1 && !needsObjects && source !== undefined && totalBytes >= (options.parallelMinBytes ?? 16 * MiB)) {
-    const taskBytes = options.taskBytes ?? Math.min(64 * MiB, Math.max(4 * MiB, Math.ceil(totalBytes / (6 * workers))));
+    const taskBytes = options.taskBytes ?? Math.min(64 * MiB, Math.max(4 * MiB, Math.ceil(totalBytes / (24 * workers))));
     return scanInWorkers(files, { ...options, maxLineBytes, workers, taskBytes, source });
   }
   return scanHere(files, { ...options, maxLineBytes });
@@ -156,7 +158,20 @@ async function scanInWorkers(
   const shards = shardsOf(total)!;
   const result: ScanLogsResult = { aggregator: total, skipped: 0 };
   let lineOffset = 0;
-  const pool = { ...options, readBytes: options.readBytes ?? READ_BYTES };
+  // After the last shard, the sorting parts of result() run in the workers (the parallelism sweep in one,
+  // the duration percentiles in the other) while this thread interns the task ids.
+  const finish = async (sort: (message: SortMessage, transfer: ArrayBuffer[], worker: number) => Promise<SortResult>): Promise<void> => {
+    if (result.stoppedAt !== undefined || result.failed !== undefined) return;
+    const jobs = shards.aheadJobs();
+    if (jobs === undefined) return;
+    const { events, durations: grouped } = jobs;
+    const parallelism = sort({ sort: 'parallelism', events, bucketMs: options.bucketMs }, [events.starts.buffer, events.ends.buffer] as ArrayBuffer[], 0);
+    const durations = sort({ sort: 'durations', durations: grouped }, [grouped.sorted.buffer, grouped.offsets.buffer] as ArrayBuffer[], 1);
+    shards.settle();
+    const [p, d] = await Promise.all([parallelism, durations]);
+    shards.adoptAhead({ ...p.ahead, ...d.ahead } as Ahead);
+  };
+  const pool = { ...options, readBytes: options.readBytes ?? READ_BYTES, finish };
   await runTasks(tasks, pool, (r) => {
     const task = tasks[r.index]!;
     for (const [line, reason] of r.warnings) {

@@ -5,12 +5,22 @@
  * @module
  */
 import { parentPort } from 'node:worker_threads';
-import type { TaskMessage } from './protocol.js';
+import { durationsAhead, parallelismAhead } from '../aggregate/sorted-runs.js';
+import type { SortMessage, SortResult, TaskMessage } from './protocol.js';
 import { runTask } from './run-task.js';
 
 const port = parentPort;
+let queue: Promise<void> = Promise.resolve();
 if (port !== null) {
-  port.on('message', (message: TaskMessage) => {
-    void runTask(message).then(({ result, transfer }) => port.postMessage(result, transfer));
+  port.on('message', (message: TaskMessage | SortMessage) => {
+    if ('sort' in message) {
+      const result: SortResult = {
+        ahead: message.sort === 'parallelism' ? { parallelism: parallelismAhead(message.events, message.bucketMs) } : durationsAhead(message.durations),
+      };
+      port.postMessage(result);
+      return;
+    }
+    // One task at a time, in the order sent (the pool keeps a second one queued here).
+    queue = queue.then(() => runTask(message)).then(({ result, transfer }) => port.postMessage(result, transfer));
   });
 }
