@@ -1,6 +1,7 @@
 /**
  * The log writer. This is the hot path: every record goes through {@link LogWriter.append}, so it does one
- * queue push per line, one promise and one Buffer per batch, and one `write` per batch.
+ * queue push per line (which encodes the line into the queue's off-heap chunks), one promise per batch,
+ * and one `write` per batch.
  *
  * The contract (see `shared/DESIGN.md`, "The log"):
  * - Lines appended in the same tick go out in one `write`, in append order. While a write is in flight,
@@ -85,7 +86,7 @@ export interface LogWriterOptions<S extends object = object> {
   fs?: Partial<LogFs>;
 }
 
-const EMPTY = Buffer.alloc(0);
+const NO_PARTS: Buffer[] = [];
 const NO_DONE: (() => void)[] = [];
 
 /**
@@ -114,10 +115,17 @@ export class LogWriter<S extends object = object> {
   readonly #rotationCheckMs: number;
   readonly #queue: PendingQueue<S>;
   #delayMs: number;
-  /** The batch being written: its group resolvers, bytes, how many are written, and its line count. */
+  /**
+   * The batch being written: its group resolvers, its bytes (the queue's views, written one after the
+   * other: no copy into one buffer), the part and offset where writing goes on, and its line count.
+   */
   #inflight: (() => void)[] | undefined;
-  #buf: Buffer = EMPTY;
+  #parts: Buffer[] = NO_PARTS;
+  #part = 0;
   #off = 0;
+  #batchBytes = 0;
+  /** Bytes of the batch written so far; 0 before its first byte (and after a failed fsync cut it). */
+  #written = 0;
   #inflightCount = 0;
   /** The file's size as this writer knows it (it is the only writer): where the next batch begins. */
   #size: number;
@@ -193,7 +201,7 @@ export class LogWriter<S extends object = object> {
    * sources past the limit are not counted (they hold no line).
    */
   get pendingBytes(): number {
-    return this.#queue.bytes + this.#buf.length - this.#off;
+    return this.#queue.bytes + this.#batchBytes - this.#written;
   }
 
   /**
@@ -276,30 +284,36 @@ export class LogWriter<S extends object = object> {
   readonly #start = (): void => {
     this.#scheduled = false;
     if (this.#inflight !== undefined || this.#queue.count === 0) return;
-    const { lines, done } = this.#queue.take(this.#maxPendingBytes);
-    if (lines.length === 0) {
+    const { parts, count, done } = this.#queue.take(this.#maxPendingBytes);
+    if (count === 0) {
       // Every entry was dropped (logged by `encode`): nothing to write, but their promises must not hang.
       for (const resolve of done) resolve();
       return;
     }
     this.#inflight = done;
-    this.#inflightCount = lines.length;
-    this.#buf = encode(lines);
+    this.#inflightCount = count;
+    this.#parts = parts;
+    this.#part = 0;
     this.#off = 0;
+    this.#written = 0;
+    let bytes = 0;
+    for (const part of parts) bytes += part.length;
+    this.#batchBytes = bytes;
     this.#resume();
   };
 
   /** Writes the rest of the batch; before its first byte, makes sure that the path still names our file. */
   readonly #resume = (): void => {
     if (this.#reopen !== undefined && !this.#reopenFile()) return;
-    if (this.#off === 0 && performance.now() - this.#lastCheck >= this.#rotationCheckMs) return this.#checkIdentity();
+    if (this.#written === 0 && performance.now() - this.#lastCheck >= this.#rotationCheckMs) return this.#checkIdentity();
     this.#write();
   };
 
   readonly #write = (): void => {
-    if (this.#off === 0) this.#batchStart = this.#size;
+    if (this.#written === 0) this.#batchStart = this.#size;
+    const buf = this.#parts[this.#part]!;
     try {
-      this.#fs.write(this.#fd, this.#buf, this.#off, this.#buf.length - this.#off, null, this.#onWrite);
+      this.#fs.write(this.#fd, buf, this.#off, buf.length - this.#off, null, this.#onWrite);
     } catch (error) {
       this.#writeFailed(error);
     }
@@ -310,8 +324,13 @@ export class LogWriter<S extends object = object> {
     // A write of 0 bytes makes no progress; looping on it at once would spin.
     if (!(written > 0)) return this.#fail(new Error(`write wrote ${written} bytes`), this.#resume);
     this.#off += written;
+    this.#written += written;
     this.#size += written;
-    if (this.#off < this.#buf.length) return this.#write();
+    if (this.#off >= this.#parts[this.#part]!.length) {
+      this.#part++;
+      this.#off = 0;
+    }
+    if (this.#part < this.#parts.length) return this.#write();
     if (this.#fsync) return this.#sync();
     this.#done();
   };
@@ -359,7 +378,9 @@ export class LogWriter<S extends object = object> {
       this.#fs.ftruncate(this.#fd, length, (err) => {
         if (err !== null) return this.#fail(err, this.#rewrite, 'fsync');
         this.#size = length;
+        this.#part = 0;
         this.#off = 0;
+        this.#written = 0;
         this.#resume();
       });
     } catch (error) {
@@ -408,7 +429,7 @@ export class LogWriter<S extends object = object> {
     try {
       if (!this.#lock.isHeld()) this.#lock = acquireLock(this.path, this.#logger);
       // A batch cut in the middle continues in the same file: its start must not be mistaken for a torn tail.
-      if (this.#off === 0) repairTornTail(this.path, this.#logger);
+      if (this.#written === 0) repairTornTail(this.path, this.#logger);
       const fd = fs.openSync(this.path, 'a');
       this.#size = fs.fstatSync(fd).size;
       const old = this.#fd;
@@ -429,8 +450,11 @@ export class LogWriter<S extends object = object> {
     const done = this.#inflight ?? NO_DONE;
     this.#inflight = undefined;
     this.#inflightCount = 0;
-    this.#buf = EMPTY;
+    this.#parts = NO_PARTS;
+    this.#part = 0;
     this.#off = 0;
+    this.#batchBytes = 0;
+    this.#written = 0;
     if (this.#failure !== undefined) {
       this.#failure = undefined;
       log(this.#logger, 'info', `${this.path}: the log is writable again`);
@@ -464,19 +488,6 @@ export class LogWriter<S extends object = object> {
   #writeError(cause: unknown): LogWriteError {
     return new LogWriteError(this.path, this.pendingCount, cause);
   }
-}
-
-/** The batch's bytes, encoded straight into one buffer: no joined string of the whole batch in between. */
-function encode(lines: readonly string[]): Buffer {
-  let total = lines.length;
-  for (let i = 0; i < lines.length; i++) total += Buffer.byteLength(lines[i]!, 'utf8');
-  const buf = Buffer.allocUnsafe(total);
-  let off = 0;
-  for (let i = 0; i < lines.length; i++) {
-    off += buf.write(lines[i]!, off, 'utf8');
-    buf[off++] = 0x0a;
-  }
-  return buf;
 }
 
 const isDuration = (v: unknown, min: number): v is number => typeof v === 'number' && !Number.isNaN(v) && v >= min;

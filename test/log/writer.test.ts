@@ -133,6 +133,43 @@ describe('LogWriter', () => {
     expect(off.state.fsyncs).toBe(0);
   });
 
+  it('writes a batch spread over several chunks part after part, across short writes, exactly once', async () => {
+    const { state, fs } = fakeFs();
+    state.maxBytes = 300_000; // short writes that end inside a part and cross part boundaries
+    const w = open({ fs });
+    // About 3.5 MB in one tick: the queue encodes it into several 1 MiB chunks, written without a copy.
+    const ls = Array.from({ length: 35 }, (_, i) => JSON.stringify({ i, pad: `é${'x'.repeat(100_000)}` }));
+    await Promise.all(ls.map((l) => w.append(l)));
+    const total = Buffer.byteLength(expected(ls));
+    expect(state.writes.length).toBeGreaterThan(12);
+    expect(state.writes.every((len) => len <= 1024 * 1024)).toBe(true);
+    expect(fileText()).toBe(expected(ls));
+    expect(w.pendingBytes).toBe(0);
+    expect(readFileSync(logPath).length).toBe(total);
+  });
+
+  it('after a failed fsync of a batch of several parts, cuts it and writes every part again once', async () => {
+    const { state, fs } = fakeFs();
+    let failures = 0;
+    const truncated: number[] = [];
+    fs.fsync = (fd, callback) => {
+      state.fsyncs++;
+      if (failures-- > 0) setImmediate(() => callback(Object.assign(new Error('EIO: injected'), { code: 'EIO' })));
+      else nodeLogFs.fsync(fd, callback);
+    };
+    fs.ftruncate = (fd, length, callback) => {
+      truncated.push(length);
+      nodeLogFs.ftruncate(fd, length, callback);
+    };
+    const w = open({ fs, fsync: true, retryDelayMs: 1 });
+    await w.append('{"first":true}');
+    failures = 1;
+    const ls = Array.from({ length: 25 }, (_, i) => JSON.stringify({ i, pad: 'y'.repeat(100_000) }));
+    await Promise.all(ls.map((l) => w.append(l)));
+    expect(truncated).toEqual([Buffer.byteLength('{"first":true}\n')]);
+    expect(fileText()).toBe(expected(['{"first":true}', ...ls]));
+  });
+
   it('continues short writes where they stopped: the file is exact', async () => {
     const { state, fs } = fakeFs();
     state.maxBytes = 7;
