@@ -19,7 +19,7 @@ import { log, type Logger } from './logger.js';
 import { createMirror, type Mirror } from './otel/mirror.js';
 import type { Telemetry } from './otel/telemetry.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
-import { serializeMetric } from './serialize.js';
+import { serializeFields, serializeMetric } from './serialize.js';
 
 /** Name of the event emitted for every recorded metric. */
 export const METRIC_RECORDED = 'metric-recorded';
@@ -181,6 +181,28 @@ function copyRecord(metric: unknown): InvocationMetric | InvalidMetricError {
   }
 }
 
+/** Distinct strings a collector interns (agent, model, tier, errorClass values); past it, strings are kept as given. */
+const MAX_INTERNED = 4096;
+
+/**
+ * Makes the low-cardinality strings of a stored record (`agent`, `model`, `tier`, `errorClass`) share one
+ * string per distinct value: records parsed from JSON or built by a framework carry a fresh copy of each,
+ * and the collector keeps every record. The values are equal strings, so nothing observable changes.
+ */
+function internFields(stored: InvocationMetric, table: Map<string, string>): void {
+  stored.agent = intern(stored.agent, table);
+  if (typeof stored.model === 'string') stored.model = intern(stored.model, table);
+  if (typeof stored.tier === 'string') stored.tier = intern(stored.tier, table);
+  if (typeof stored.errorClass === 'string') stored.errorClass = intern(stored.errorClass, table);
+}
+
+function intern(value: string, table: Map<string, string>): string {
+  const known = table.get(value);
+  if (known !== undefined) return known;
+  if (table.size < MAX_INTERNED) table.set(value, value);
+  return value;
+}
+
 /** A valid record's line, or the error naming the field that cannot be written (or loaded back). */
 function lineOf(stored: InvocationMetric): string | InvalidMetricError {
   let line: string;
@@ -255,6 +277,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   readonly #bucketMs: number;
   readonly #replay: boolean;
   readonly #clock: Clock;
+  readonly #interned = new Map<string, string>();
   #closed = false;
 
   /**
@@ -340,6 +363,7 @@ export class InvocationMetricsCollector extends EventEmitter {
     if (problem !== undefined) return Promise.reject(problem);
     const line = lineOf(stored);
     if (line instanceof InvalidMetricError) return Promise.reject(line);
+    internFields(stored, this.#interned);
     const written = this.#writer.append(line, stored);
     this.#records.push(stored);
     if (this.#mirror !== undefined) this.#mirror.record(stored);
@@ -484,7 +508,7 @@ export class InvocationMetricsCollector extends EventEmitter {
     const line = lineOf(stored);
     if (typeof line === 'string') return line;
     log(this.#logger, 'error', `record ${stored.invocationId} changed while it waited for the disk (${line.message}); writing its known fields only`);
-    return serializeMetric(knownFields(stored));
+    return serializeFields(knownFields(stored));
   }
 
   #emit(metric: InvocationMetric): void {

@@ -6,6 +6,7 @@ import { InvocationMetricsCollector, type CheckpointState } from '../src/collect
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, LogLockedError } from '../src/errors.js';
 import type { InvocationMetric } from '../src/record.js';
 import { memoryLogger, metric, tempDir } from './helpers/records.js';
+import { serializeMetric } from '../src/serialize.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -255,5 +256,24 @@ describe('restore()', () => {
     expect(linesOnDisk()).toHaveLength(6);
     expect(() => b.restore([metric(), metric({ cost: -1 })])).toThrow(InvalidMetricError);
     expect(b.getCount()).toBe(6);
+  });
+});
+
+describe('InvocationMetricsCollector: interned strings', () => {
+  it('keeps equal values (one shared string per agent, model, tier, errorClass) and writes the same lines', async () => {
+    const { dir, cleanup } = tempDir('im-intern-');
+    try {
+      const c = new InvocationMetricsCollector(dir, memoryLogger());
+      const make = (i: number): InvocationMetric => JSON.parse(JSON.stringify({ ...metric({ invocationId: `i${i}`, success: false }), model: 'm-1', tier: 't', errorClass: 'timeout' })) as InvocationMetric;
+      const inputs = [make(1), make(2)];
+      await Promise.all(inputs.map((m) => c.record(m)));
+      const [a, b] = c.getAll();
+      expect([a, b]).toEqual(inputs);
+      expect(Object.keys(a!)).toEqual(Object.keys(inputs[0]!));
+      expect(readFileSync(c.path, 'utf8')).toBe(inputs.map((m) => `${serializeMetric(m)}\n`).join(''));
+      await c.close();
+    } finally {
+      cleanup();
+    }
   });
 });
