@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { InvalidMetricError, InvocationMetricsError } from '../src/errors.js';
 import { findMetricProblem, isInvocationMetric, parseTimestamp, validateMetric, type InvocationMetric } from '../src/record.js';
 
@@ -98,5 +99,44 @@ describe('parseTimestamp', () => {
   it('rejects times without a zone or impossible dates', () => {
     for (const s of ['2026-11-20T09:00', '2026-11-20', '2025-02-29T00:00Z', '2026-13-01T00:00Z', '2026-11-20T09:00+24:00', '2026-11-20t09:00z'])
       expect(parseTimestamp(s)).toBeNaN();
+  });
+});
+
+describe('parseTimestamp against the regular expression and Date.parse it replaced', () => {
+  // The former implementation, kept as the reference: the hand-written parser must agree on every string.
+  const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+  const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  const reference = (t: string): number => {
+    const m = TIMESTAMP_RE.exec(t);
+    if (m === null) return Number.NaN;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (month < 1 || month > 12 || day < 1) return Number.NaN;
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    if (day > (month === 2 && !leap ? 28 : DAYS[month - 1]!)) return Number.NaN;
+    if (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 59)) return Number.NaN;
+    if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return Number.NaN;
+    return Date.parse(t);
+  };
+  const same = (t: string): boolean => Object.is(parseTimestamp(t), reference(t));
+  const d = (n: number, max: number) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0'));
+
+  it('agrees on strings of the grammar, in and out of calendar range', () => {
+    const zone = fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), d(2, 29), d(2, 69)).map(([s, h, m]) => `${s}${h}:${m}`));
+    const seconds = fc.option(fc.tuple(d(2, 69), fc.option(fc.stringMatching(/^\d{1,10}$/))), { nil: undefined });
+    const ts = fc
+      .tuple(d(4, 9999), d(2, 13), d(2, 32), d(2, 25), d(2, 61), seconds, zone)
+      .map(([y, mo, da, h, mi, sec, z]) => `${y}-${mo}-${da}T${h}:${mi}${sec === undefined ? '' : `:${sec[0]}${sec[1] === null ? '' : `.${sec[1]}`}`}${z}`);
+    fc.assert(fc.property(ts, same), { numRuns: 20_000 });
+  });
+
+  it('agrees on mutated timestamps and arbitrary strings', () => {
+    const base = ['2026-11-20T09:00:30.123456789+05:30', '2024-02-29T23:59:59Z', '0000-01-01T00:00Z', '2026-11-20T09:00-00:00'];
+    const alphabet = fc.constantFrom(...'0123456789-+:.TZtz Ｔ١'.split(''));
+    const mutated = fc
+      .tuple(fc.constantFrom(...base), fc.nat(40), fc.nat(3), fc.array(alphabet, { maxLength: 3 }))
+      .map(([b, at, drop, ins]) => b.slice(0, at) + ins.join('') + b.slice(at + drop));
+    fc.assert(fc.property(fc.oneof(mutated, fc.string({ maxLength: 40 })), same), { numRuns: 20_000 });
+    for (const t of ['', '2026-11-20T09:00Z ', ' 2026-11-20T09:00Z', '2026-11-20T09:00:00.Z', '2026-11-20T09:00:00.1234567890Z', '2026-11-20T09:00+0530'])
+      expect([t, same(t)]).toEqual([t, true]);
   });
 });
