@@ -9,7 +9,7 @@
  */
 import type { InvocationMetric } from './record.js';
 
-const KNOWN = new Set([
+const ORDER = [
   'invocationId',
   'agent',
   'phase',
@@ -28,7 +28,29 @@ const KNOWN = new Set([
   'tier',
   'timestamp',
   'errorClass',
-]);
+] as const;
+const KNOWN = new Set<string>(ORDER);
+
+/**
+ * Whether the record's own keys come in the line's order: known keys in the order of `ORDER` (absent ones
+ * skipped), then only unknown ones, none named `toJSON`. `JSON.stringify` then writes exactly the line,
+ * in one native call and without the intermediate strings of a concatenation. Records parsed from lines
+ * this library wrote, and records written in the order of the type, take this path.
+ */
+function inLineOrder(keys: readonly string[]): boolean {
+  let k = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    while (k < ORDER.length && ORDER[k] !== key) k++;
+    if (k === ORDER.length) {
+      // `key` is unknown or a known key out of order; every key from here on must be unknown.
+      for (let j = i; j < keys.length; j++) if (KNOWN.has(keys[j]!) || keys[j] === 'toJSON') return false;
+      return true;
+    }
+    k++;
+  }
+  return true;
+}
 
 /**
  * What `JSON.stringify` escapes in a string: `"`, `\`, control characters, and surrogates (lone ones
@@ -48,6 +70,24 @@ const str = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '
  * @returns The JSON text, byte for byte what `JSON.stringify` writes for the same fields in this order.
  */
 export function serializeMetric(m: InvocationMetric): string {
+  // Own enumerable keys, as JSON.stringify visits them.
+  const keys = Object.keys(m);
+  const proto: unknown = Object.getPrototypeOf(m);
+  // A prototype's `toJSON` (a class instance) would take over JSON.stringify: plain objects only.
+  if ((proto === Object.prototype || proto === null) && inLineOrder(keys)) return JSON.stringify(m);
+  return serializeFields(m, keys);
+}
+
+/**
+ * {@link serializeMetric} without its `JSON.stringify` path: field by field, so that a known field holding
+ * a value that validation would refuse (a record changed after it was validated) is still written rather
+ * than thrown on.
+ *
+ * @param m - A record.
+ * @param keys - `Object.keys(m)`.
+ * @returns The JSON text.
+ */
+export function serializeFields(m: InvocationMetric, keys: readonly string[] = Object.keys(m)): string {
   // Numbers are finite (validated), so concatenation writes them exactly as JSON.stringify does. Plain `+`
   // rather than template literals: V8 builds the string with fewer intermediate copies.
   let known = 11; // required fields; each optional one present adds one
@@ -84,9 +124,8 @@ export function serializeMetric(m: InvocationMetric): string {
     s += ',"errorClass":' + str(m.errorClass);
     known++;
   }
-  // Own enumerable keys, as JSON.stringify visits them; only when there are more than the known ones
-  // present (or a known one holding `undefined`) is there anything to add.
-  const keys = Object.keys(m);
+  // Only when there are more keys than the known ones present (or a known one holding `undefined`) is
+  // there anything to add.
   if (keys.length !== known) {
     for (const key of keys) {
       if (KNOWN.has(key)) continue;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { serializeMetric } from '../src/serialize.js';
+import { serializeFields, serializeMetric } from '../src/serialize.js';
 import { findMetricProblem, type InvocationMetric } from '../src/record.js';
 
 const base: InvocationMetric = {
@@ -115,5 +115,45 @@ describe('serializeMetric', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('serializeMetric: the JSON.stringify path for records already in line order', () => {
+  const full = { ...base, taskId: 't', inputTokens: 1, outputTokens: 2, cachedTokens: 0, model: 'm', tier: 'x', errorClass: 'timeout' };
+  const order = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass'] as const;
+  const inOrder = (keys: readonly string[], extra: Record<string, unknown> = {}): InvocationMetric =>
+    Object.fromEntries([...keys.map((k) => [k, (full as Record<string, unknown>)[k]]), ...Object.entries(extra)]) as unknown as InvocationMetric;
+  const expected = (m: InvocationMetric): string => {
+    const copy: Record<string, unknown> = {};
+    for (const k of order) if ((m as unknown as Record<string, unknown>)[k] !== undefined) copy[k] = (m as unknown as Record<string, unknown>)[k];
+    for (const [k, v] of Object.entries(m)) if (!(order as readonly string[]).includes(k)) copy[k] = v;
+    return JSON.stringify(copy);
+  };
+
+  it('writes the same line whatever the order of the keys, with or without unknown and undefined fields', () => {
+    const optional = ['taskId', 'inputTokens', 'outputTokens', 'cachedTokens', 'model', 'tier', 'errorClass'];
+    const required = order.filter((k) => !optional.includes(k));
+    const keys = fc.shuffledSubarray(optional).chain((opt) => fc.shuffledSubarray([...required, ...opt], { minLength: required.length + opt.length }));
+    const extra = fc.dictionary(fc.constantFrom('x', 'y', 'z', 'agent2'), fc.oneof(fc.integer(), fc.string(), fc.constant(undefined)));
+    fc.assert(
+      fc.property(keys, extra, fc.boolean(), (ks, ex, sorted) => {
+        const chosen = sorted ? order.filter((k) => ks.includes(k)) : ks;
+        const m = inOrder(chosen, ex);
+        return serializeMetric(m) === expected(m) && serializeFields(m) === expected(m);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never lets a toJSON field or a prototype toJSON take over the line', () => {
+    const own = inOrder(order, { toJSON: () => 'hijacked' });
+    expect(serializeMetric(own)).toBe(JSON.stringify(inOrder(order)));
+    class Rec {
+      toJSON(): string {
+        return 'hijacked';
+      }
+    }
+    const instance = Object.assign(new Rec(), inOrder(order)) as unknown as InvocationMetric;
+    expect(serializeMetric(instance)).toBe(JSON.stringify(inOrder(order)));
   });
 });
