@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvocationMetricsCollector } from '../../src/collector.js';
-import { InvalidMetricError } from '../../src/errors.js';
+import { describeValue, InvalidMetricError } from '../../src/errors.js';
 import { parseLogLine } from '../../src/log/reader.js';
 import { findMetricProblem, parseTimestamp, validateMetric, type InvocationMetric } from '../../src/record.js';
 import { serializeMetric } from '../../src/serialize.js';
@@ -82,7 +82,8 @@ describe('findMetricProblem / validateMetric on hostile input', () => {
         if (bad === undefined) delete r[field];
         else r[field] = bad;
         const problem = findMetricProblem(r);
-        expect(problem, `${field} = ${String(bad)}`).toBeInstanceOf(InvalidMetricError);
+        // describeValue, not String(): generated values such as `{ toString: null }` make String() throw.
+        expect(problem, `${field} = ${describeValue(bad)}`).toBeInstanceOf(InvalidMetricError);
         expect(problem!.field).toBe(field);
         expect(Object.is(problem!.value, bad)).toBe(true);
         expect(problem!.message).toContain(bad === undefined ? 'got nothing' : `\`${field}\``);
