@@ -1,10 +1,12 @@
 /**
  * The log writer. This is the hot path: every record goes through {@link LogWriter.append}, so it does one
  * queue push per line (which encodes the line into the queue's off-heap chunks), one promise per batch,
- * and one `write` per batch.
+ * and one `write` per 1 MiB chunk of the batch (one `write` for any batch up to 1 MiB).
  *
  * The contract (see `shared/DESIGN.md`, "The log"):
- * - Lines appended in the same tick go out in one `write`, in append order. While a write is in flight,
+ * - Lines appended in the same tick go out together, in append order: in one `write` up to 1 MiB, else
+ *   in one `write` per chunk of whole lines, back to back, with nothing between them (one writer per
+ *   file), rather than joined by a copy of the whole batch. While a write is in flight,
  *   new lines gather into the next batch. A short write continues where it stopped; bytes already
  *   written are never written again, so no line is duplicated or torn by a retry.
  * - `append()` resolves once its batch is fully written (with `fsync: true`, also fsynced). A crash
