@@ -7,7 +7,7 @@
  * @module
  */
 
-import { equalBytes } from '../aggregate/key-table.js';
+import { equalBytes, hashBytes } from '../aggregate/key-table.js';
 
 const EMPTY = 0;
 
@@ -53,6 +53,31 @@ export class ByteInterner {
       if (this.#hashes[e] === hash && this.#lengths[e] === length && equalBytes(view, start, this.#poolView, this.#offsets[e]!, length)) return e;
     }
     return this.#add(buf, start, end, hash);
+  }
+
+  /** A small direct-mapped cache in front of the table: entry + 1 by a cheap key of the bytes, 0 = empty. */
+  readonly #recent = new Int32Array(64);
+
+  /**
+   * The entry of the bytes `buf[start, end)` like {@link entry}, hashing them only when a small cache of
+   * recent values (keyed by length, first and last byte; checked byte for byte) does not hold them:
+   * agents, models, tiers and error classes take few values.
+   *
+   * @param buf - The bytes.
+   * @param view - A `DataView` of the same bytes.
+   * @param start - First byte.
+   * @param end - Index after the last byte.
+   * @returns The entry.
+   */
+  lookup(buf: Buffer, view: DataView, start: number, end: number): number {
+    const length = end - start;
+    // For an empty value both bytes are its quotes: still in the line.
+    const c = (length * 31 + buf[start]! * 7 + buf[end - 1]!) & 63;
+    const recent = this.#recent[c]! - 1;
+    if (recent >= 0 && this.#lengths[recent] === length && equalBytes(view, start, this.#poolView, this.#offsets[recent]!, length)) return recent;
+    const e = this.entry(buf, view, start, end, hashBytes(buf, start, end));
+    this.#recent[c] = e + 1;
+    return e;
   }
 
   /**

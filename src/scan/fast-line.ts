@@ -9,8 +9,8 @@
  * @module
  */
 import { isUtf8 } from 'node:buffer';
-import { literalOf, matches, NOT_FAST, scanned, scanNumber, scanString, skipValue, type Literal } from './json-bytes.js';
-import { timestampMs } from './timestamp-bytes.js';
+import { endOfString, literalOf, matches, NOT_FAST, scanInteger, scanned, scanNumber, scanString, skipValue, type Literal } from './json-bytes.js';
+import { isoTimestampMs, timestampMs } from './timestamp-bytes.js';
 
 const key = (name: string, first = false): Literal => literalOf(`${first ? '{' : ','}"${name}":`);
 const K = {
@@ -42,11 +42,10 @@ const COMMA = 0x2c;
 const CLOSE = 0x7d;
 const CR = 0x0d;
 
-/** A string field: its bytes `[start, end)` and their hash. `start` is -1 when the field is absent. */
+/** A string field: its bytes `[start, end)`. `start` is -1 when the field is absent. */
 export class StringField {
   start = -1;
   end = -1;
-  hash = 0;
 }
 
 /** What {@link FastLineParser.parse} read from the last accepted line. One instance is reused. */
@@ -100,51 +99,65 @@ export class FastLineParser {
     // The line's end without its `\r`: the last byte must close the object.
     const end = buf[nl - 1] === CR ? nl - 1 : nl;
     if (buf[end - 1] !== CLOSE) return false;
-    let i = this.#string(buf, view, pos, end, K.invocationId, l.invocationId);
-    if (i < 0 || l.invocationId.end === l.invocationId.start) return false;
-    i = this.#string(buf, view, i, end, K.agent, l.agent);
-    if (i < 0 || l.agent.end === l.agent.start) return false;
-    if ((i = this.#number(buf, view, i, end, K.phase)) < 0 || !isNonNegInt((l.phase = scanned.number))) return false;
+    let i = pos;
+    if (!matches(buf, view, i, end, K.invocationId) || (i = this.#string(buf, i + K.invocationId.length, end, l.invocationId)) < 0) return false;
+    if (l.invocationId.end === l.invocationId.start) return false;
+    if (!matches(buf, view, i, end, K.agent) || (i = this.#string(buf, i + K.agent.length, end, l.agent)) < 0) return false;
+    if (l.agent.end === l.agent.start) return false;
+    if (!matches(buf, view, i, end, K.phase) || (i = scanInteger(buf, i + K.phase.length, end)) < 0) return false;
+    if (!isNonNegInt((l.phase = scanned.number))) return false;
     l.taskId.start = -1;
     if (matches(buf, view, i, end, K.taskId)) {
-      if ((i = this.#string(buf, view, i, end, K.taskId, l.taskId)) < 0) return false;
+      if ((i = this.#string(buf, i + K.taskId.length, end, l.taskId)) < 0) return false;
       // Task ids are interned by their bytes: only valid UTF-8 is canonical (invalid bytes decode to U+FFFD).
       if (!scanned.ascii && !isUtf8(buf.subarray(l.taskId.start, l.taskId.end))) return false;
     }
-    if ((i = this.#number(buf, view, i, end, K.durationMs)) < 0) return false;
+    if (!matches(buf, view, i, end, K.durationMs) || (i = scanInteger(buf, i + K.durationMs.length, end)) < 0) return false;
     l.durationMs = scanned.number;
     if (!(l.durationMs >= 0 && l.durationMs < Infinity)) return false;
-    if ((i = this.#number(buf, view, i, end, K.tokens)) < 0 || !isNonNegInt((l.tokens = scanned.number))) return false;
+    if (!matches(buf, view, i, end, K.tokens) || (i = scanInteger(buf, i + K.tokens.length, end)) < 0) return false;
+    if (!isNonNegInt((l.tokens = scanned.number))) return false;
     l.inputTokens = l.outputTokens = l.cachedTokens = -1;
     if (matches(buf, view, i, end, K.inputTokens)) {
-      if ((i = this.#number(buf, view, i, end, K.inputTokens)) < 0 || !isNonNegInt((l.inputTokens = scanned.number))) return false;
+      if ((i = scanInteger(buf, i + K.inputTokens.length, end)) < 0 || !isNonNegInt((l.inputTokens = scanned.number))) return false;
     }
     if (matches(buf, view, i, end, K.outputTokens)) {
-      if ((i = this.#number(buf, view, i, end, K.outputTokens)) < 0 || !isNonNegInt((l.outputTokens = scanned.number))) return false;
+      if ((i = scanInteger(buf, i + K.outputTokens.length, end)) < 0 || !isNonNegInt((l.outputTokens = scanned.number))) return false;
     }
     if (matches(buf, view, i, end, K.cachedTokens)) {
-      if ((i = this.#number(buf, view, i, end, K.cachedTokens)) < 0 || !isNonNegInt((l.cachedTokens = scanned.number))) return false;
+      if ((i = scanInteger(buf, i + K.cachedTokens.length, end)) < 0 || !isNonNegInt((l.cachedTokens = scanned.number))) return false;
     }
-    if ((i = this.#number(buf, view, i, end, K.cost)) < 0) return false;
+    if (!matches(buf, view, i, end, K.cost) || (i = scanNumber(buf, i + K.cost.length, end)) < 0) return false;
     l.cost = scanned.number;
     if (!(l.cost >= 0 && l.cost < Infinity)) return false;
-    if ((i = this.#number(buf, view, i, end, K.exitCode)) < 0 || !Number.isInteger((l.exitCode = scanned.number))) return false;
+    if (!matches(buf, view, i, end, K.exitCode) || (i = scanInteger(buf, i + K.exitCode.length, end)) < 0) return false;
+    if (!Number.isInteger((l.exitCode = scanned.number))) return false;
     if (!matches(buf, view, i, end, K.success)) return false;
     if ((i = this.#boolean(buf, view, i + K.success.length, end)) < 0) return false;
     l.success = this.#bool;
-    if ((i = this.#number(buf, view, i, end, K.attempt)) < 0) return false;
+    if (!matches(buf, view, i, end, K.attempt) || (i = scanInteger(buf, i + K.attempt.length, end)) < 0) return false;
     l.attempt = scanned.number;
     if (!(Number.isInteger(l.attempt) && l.attempt >= 1)) return false;
     if (!matches(buf, view, i, end, K.outputParsed)) return false;
     if ((i = this.#boolean(buf, view, i + K.outputParsed.length, end)) < 0) return false;
     l.outputParsed = this.#bool;
     l.model.start = l.tier.start = l.errorClass.start = -1;
-    if (matches(buf, view, i, end, K.model) && (i = this.#string(buf, view, i, end, K.model, l.model)) < 0) return false;
-    if (matches(buf, view, i, end, K.tier) && (i = this.#string(buf, view, i, end, K.tier, l.tier)) < 0) return false;
-    if ((i = this.#string(buf, view, i, end, K.timestamp, l.timestamp)) < 0) return false;
-    l.start = timestampMs(buf, l.timestamp.start, l.timestamp.end);
-    if (Number.isNaN(l.start)) return false;
-    if (matches(buf, view, i, end, K.errorClass) && (i = this.#string(buf, view, i, end, K.errorClass, l.errorClass)) < 0) return false;
+    if (matches(buf, view, i, end, K.model) && (i = this.#string(buf, i + K.model.length, end, l.model)) < 0) return false;
+    if (matches(buf, view, i, end, K.tier) && (i = this.#string(buf, i + K.tier.length, end, l.tier)) < 0) return false;
+    if (!matches(buf, view, i, end, K.timestamp)) return false;
+    i += K.timestamp.length;
+    const ts = l.timestamp;
+    // The writer's form, `"YYYY-MM-DDTHH:MM:SS.sssZ"`, read in place (its bytes need no string scan).
+    if (buf[i] === QUOTE && i + 25 < end && buf[i + 25] === QUOTE && !Number.isNaN((l.start = isoTimestampMs(buf, i + 1)))) {
+      ts.start = i + 1;
+      ts.end = i + 25;
+      i += 26;
+    } else {
+      if ((i = this.#string(buf, i, end, ts)) < 0) return false;
+      l.start = timestampMs(buf, ts.start, ts.end);
+      if (Number.isNaN(l.start)) return false;
+    }
+    if (matches(buf, view, i, end, K.errorClass) && (i = this.#string(buf, i + K.errorClass.length, end, l.errorClass)) < 0) return false;
     l.unknownFields = false;
     while (buf[i] === COMMA && i < end) {
       l.unknownFields = true;
@@ -161,22 +174,13 @@ export class FastLineParser {
     return matches(buf, view, i, end, lit) ? i + lit.length : NOT_FAST;
   }
 
-  /** Reads the key `k` and a number after it; returns the index after the number. */
-  #number(buf: Buffer, view: DataView, i: number, end: number, k: Literal): number {
-    if (!matches(buf, view, i, end, k)) return NOT_FAST;
-    return scanNumber(buf, i + k.length, end);
-  }
-
-  /** Reads the key `k` and `"..."` after it into `field`; returns the index after the closing quote. */
-  #string(buf: Buffer, view: DataView, i: number, end: number, k: Literal, field: StringField): number {
-    if (!matches(buf, view, i, end, k)) return NOT_FAST;
-    i += k.length;
+  /** Reads `"..."` at `i` (after its key) into `field`; returns the index after the closing quote. */
+  #string(buf: Buffer, i: number, end: number, field: StringField): number {
     if (buf[i] !== QUOTE) return NOT_FAST;
-    const close = scanString(buf, i + 1, end);
+    const close = endOfString(buf, i + 1, end);
     if (close < 0) return NOT_FAST;
     field.start = i + 1;
     field.end = close;
-    field.hash = scanned.hash;
     return close + 1;
   }
 

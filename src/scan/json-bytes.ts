@@ -35,6 +35,12 @@ export interface Literal {
   readonly length: number;
   readonly words: Int32Array;
   readonly tail: Uint8Array;
+  /** Its first four words (0 past its end), and how many of them are whole: literals of up to 16 bytes. */
+  readonly w0: number;
+  readonly w1: number;
+  readonly w2: number;
+  readonly w3: number;
+  readonly count: number;
 }
 
 /**
@@ -48,7 +54,7 @@ export function literalOf(text: string): Literal {
   const count = bytes.length >> 2;
   const words = new Int32Array(count);
   for (let w = 0; w < count; w++) words[w] = bytes.readInt32LE(w * 4);
-  return { length: bytes.length, words, tail: bytes.subarray(count * 4) };
+  return { length: bytes.length, words, tail: bytes.subarray(count * 4), w0: words[0] ?? 0, w1: words[1] ?? 0, w2: words[2] ?? 0, w3: words[3] ?? 0, count };
 }
 
 /**
@@ -62,10 +68,21 @@ export function literalOf(text: string): Literal {
  * @returns Whether it matches.
  */
 export function matches(buf: Buffer, view: DataView, i: number, end: number, lit: Literal): boolean {
-  if (i + lit.length > end) return false;
-  const words = lit.words;
+  const length = lit.length;
+  if (i + length > end) return false;
+  const count = lit.count;
   let at = i;
-  for (let w = 0; w < words.length; w++, at += 4) if (view.getInt32(at, true) !== words[w]) return false;
+  if (count <= 4) {
+    // Unrolled: every key of a log line is at most 16 bytes.
+    if (count > 0 && view.getInt32(i, true) !== lit.w0) return false;
+    if (count > 1 && view.getInt32(i + 4, true) !== lit.w1) return false;
+    if (count > 2 && view.getInt32(i + 8, true) !== lit.w2) return false;
+    if (count > 3 && view.getInt32(i + 12, true) !== lit.w3) return false;
+    at += count * 4;
+  } else {
+    const words = lit.words;
+    for (let w = 0; w < count; w++, at += 4) if (view.getInt32(at, true) !== words[w]) return false;
+  }
   const tail = lit.tail;
   for (let t = 0; t < tail.length; t++) if (buf[at + t] !== tail[t]) return false;
   return true;
@@ -99,6 +116,52 @@ export function scanString(buf: Buffer, i: number, end: number): number {
     h = Math.imul(h ^ b, 0x01000193);
   }
   return NOT_FAST;
+}
+
+/**
+ * Like {@link scanString} without the hash: finds the closing quote of a string body that has no escape
+ * and no raw control byte; `scanned.ascii` tells whether its bytes were all ASCII.
+ *
+ * @param buf - The bytes.
+ * @param i - Index after the opening quote.
+ * @param end - End of the line.
+ * @returns Index of the closing quote, or {@link NOT_FAST}.
+ */
+export function endOfString(buf: Buffer, i: number, end: number): number {
+  let high = 0;
+  for (; i < end; i++) {
+    const b = buf[i]!;
+    if (b === QUOTE) {
+      scanned.ascii = high < 0x80;
+      return i;
+    }
+    if (b === BACKSLASH || b < 0x20) return NOT_FAST;
+    high |= b;
+  }
+  return NOT_FAST;
+}
+
+/**
+ * Reads a JSON number like {@link scanNumber}, with a tight loop for the common case: a non-negative
+ * integer of up to 15 digits. Anything else (sign, fraction, exponent, more digits) goes to `scanNumber`.
+ *
+ * @param buf - The bytes.
+ * @param i - Index of the number's first byte.
+ * @param end - End of the line.
+ * @returns Index after the number (value in `scanned.number`), or {@link NOT_FAST}.
+ */
+export function scanInteger(buf: Buffer, i: number, end: number): number {
+  const from = i;
+  let b = buf[i]!;
+  let v = b - ZERO;
+  if (v === 0) i++;
+  else if (v > 0 && v <= 9) {
+    for (i++; i < end && (b = buf[i]!) >= ZERO && b <= NINE; i++) v = v * 10 + (b - ZERO);
+  } else return scanNumber(buf, from, end);
+  b = buf[i]!;
+  if (i - from > 15 || i >= end || b === DOT || b === 0x65 || b === 0x45) return scanNumber(buf, from, end);
+  scanned.number = v;
+  return i;
 }
 
 /**

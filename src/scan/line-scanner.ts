@@ -8,6 +8,7 @@
  */
 import type { Row, RowSink } from '../aggregate/row.js';
 import { emptyRow } from '../aggregate/row.js';
+import { hashBytes } from '../aggregate/key-table.js';
 import { parseLogLine } from '../log/reader.js';
 import type { InvocationMetric } from '../record.js';
 import { ByteInterner } from './byte-interner.js';
@@ -182,7 +183,7 @@ export class LineScanner {
     row.agent = this.#id(this.#agents, buf, view, l.agent);
     row.phase = l.phase;
     const t = l.taskId;
-    row.taskId = t.start < 0 ? -1 : target.sink.taskIdOfBytes(view, t.start, t.end, t.hash);
+    row.taskId = t.start < 0 ? -1 : target.sink.taskIdOfBytes(view, t.start, t.end, hashBytes(buf, t.start, t.end));
     row.model = this.#id(this.#models, buf, view, l.model);
     row.tier = this.#id(this.#tiers, buf, view, l.tier);
     row.errorClass = this.#id(this.#errorClasses, buf, view, l.errorClass);
@@ -196,11 +197,11 @@ export class LineScanner {
   }
 
   #id(table: ByteInterner, buf: Buffer, view: DataView, f: StringField): number {
-    return f.start < 0 ? -1 : table.idOf(table.entry(buf, view, f.start, f.end, f.hash));
+    return f.start < 0 ? -1 : table.idOf(table.lookup(buf, view, f.start, f.end));
   }
 
   #str(table: ByteInterner, buf: Buffer, view: DataView, f: StringField): string {
-    return table.strings[table.entry(buf, view, f.start, f.end, f.hash)]!;
+    return table.strings[table.lookup(buf, view, f.start, f.end)]!;
   }
 
   /** The line through `JSON.parse` (valid: the fast path checked it), for its unknown fields. */

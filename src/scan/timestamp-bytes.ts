@@ -42,17 +42,38 @@ export function daysFromCivil(y: number, m: number, d: number): number {
  * @returns Epoch ms, or `NaN`.
  */
 export function timestampMs(buf: Buffer, start: number, end: number): number {
-  if (
-    end - start !== 24 ||
-    buf[start + 4] !== 0x2d ||
-    buf[start + 7] !== 0x2d ||
-    buf[start + 10] !== 0x54 ||
-    buf[start + 13] !== 0x3a ||
-    buf[start + 16] !== 0x3a ||
-    buf[start + 19] !== 0x2e ||
-    buf[start + 23] !== 0x5a
-  )
-    return parseTimestamp(buf.toString('utf8', start, end));
+  if (end - start !== 24 || !isoForm(buf, start)) return parseTimestamp(buf.toString('utf8', start, end));
+  return isoMs(buf, start);
+}
+
+/** Whether the 24 bytes at `start` have the separators of `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+function isoForm(buf: Buffer, start: number): boolean {
+  return (
+    buf[start + 4] === 0x2d &&
+    buf[start + 7] === 0x2d &&
+    buf[start + 10] === 0x54 &&
+    buf[start + 13] === 0x3a &&
+    buf[start + 16] === 0x3a &&
+    buf[start + 19] === 0x2e &&
+    buf[start + 23] === 0x5a
+  );
+}
+
+/**
+ * Epoch milliseconds of the 24 bytes at `start` when they are exactly `YYYY-MM-DDTHH:MM:SS.sssZ` (digits
+ * where digits go) and a valid date, as `timestampMs` gives them; otherwise `NaN`, and the caller must
+ * take `timestampMs`. A non-`NaN` answer means the bytes are only digits and `-T:.Z`: a JSON string body
+ * without escapes.
+ *
+ * @param buf - The bytes.
+ * @param start - First byte.
+ * @returns Epoch ms, or `NaN`.
+ */
+export function isoTimestampMs(buf: Buffer, start: number): number {
+  return isoForm(buf, start) ? isoMs(buf, start) : Number.NaN;
+}
+
+function isoMs(buf: Buffer, start: number): number {
   const year = digit(buf, start) * 1000 + digit(buf, start + 1) * 100 + digit(buf, start + 2) * 10 + digit(buf, start + 3);
   const month = digit(buf, start + 5) * 10 + digit(buf, start + 6);
   const day = digit(buf, start + 8) * 10 + digit(buf, start + 9);

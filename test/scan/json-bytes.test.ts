@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashBytes } from '../../src/aggregate/key-table.js';
-import { NOT_FAST, scanned, scanNumber, scanString, skipValue } from '../../src/scan/json-bytes.js';
+import { endOfString, NOT_FAST, scanInteger, scanned, scanNumber, scanString, skipValue } from '../../src/scan/json-bytes.js';
 
 /** Scans `text` followed by a comma, as a value sits in a line. */
 function number(text: string): number | undefined {
@@ -56,6 +56,53 @@ describe('scanNumber', () => {
       expect(isJsonNumber(text), text).toBe(false);
       expect(number(text), text).toBeUndefined();
     }
+  });
+});
+
+describe('scanInteger', () => {
+  /** What a scanner gives on `text` followed by `after`: the end and the value, or undefined. */
+  const both = (scan: typeof scanNumber, text: string, after: string): [number, number] | undefined => {
+    const buf = Buffer.from(text + after);
+    const end = scan(buf, 0, buf.length);
+    return end < 0 ? undefined : [end, scanned.number];
+  };
+
+  it('ends where scanNumber ends, with the same value, on any spelling and whatever follows', () => {
+    const spelling = fc.oneof(
+      fc.stringMatching(/^-?(0|[1-9]\d{0,20})(\.\d{0,20})?([eE][+-]?\d{0,3})?$/),
+      fc.stringMatching(/^[-+0-9.eE]{0,25}$/),
+      fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }).map(String),
+    );
+    fc.assert(
+      fc.property(spelling, fc.constantFrom('', ',', '}', 'x', '0', '.', 'e'), (text, after) => {
+        const fast = both(scanInteger, text, after);
+        const ref = both(scanNumber, text, after);
+        expect(fast?.[0]).toBe(ref?.[0]);
+        if (ref !== undefined) expect(Object.is(fast![1], ref[1])).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of ['0', '-0', '00', '1.5', '1e3', '123456789012345', '1234567890123456', '9007199254740993', '-12']) {
+      const fast = both(scanInteger, text, ',');
+      const ref = both(scanNumber, text, ',');
+      expect(fast?.[0], text).toBe(ref?.[0]);
+      if (ref !== undefined) expect(Object.is(fast![1], ref[1]), text).toBe(true);
+    }
+  });
+});
+
+describe('endOfString', () => {
+  it('ends where scanString ends, with the same ascii flag', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (text) => {
+        const buf = Buffer.from(`"${text}`);
+        const close = scanString(buf, 1, buf.length);
+        const ascii = scanned.ascii;
+        expect(endOfString(buf, 1, buf.length)).toBe(close);
+        if (close >= 0) expect(scanned.ascii).toBe(ascii);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

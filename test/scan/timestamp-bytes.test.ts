@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTimestamp } from '../../src/record.js';
-import { timestampMs } from '../../src/scan/timestamp-bytes.js';
+import { isoTimestampMs, timestampMs } from '../../src/scan/timestamp-bytes.js';
 
 const ms = (text: string): number => {
   const buf = Buffer.from(text);
@@ -50,5 +50,12 @@ describe('timestampMs', () => {
       '２０２６-01-01T00:00:00.000Z',
     ];
     for (const text of cases) expect(Object.is(ms(text), parseTimestamp(text)), text).toBe(true);
+    // The in-place reading: the same value when it answers, NaN (go to timestampMs) otherwise.
+    for (const text of [...cases, '2026-01-01T00:00:00.00"Z', '2026-01-01T00:00:0\\.000Z']) {
+      const buf = Buffer.from(text);
+      const iso = isoTimestampMs(buf, 0);
+      if (!Number.isNaN(iso)) expect(iso, text).toBe(parseTimestamp(text));
+      else if (buf.length === 24 && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(text)) expect(parseTimestamp(text), text).toBeNaN();
+    }
   });
 });
