@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { PHASES } from '../src/demo/plan.js';
 import { prng } from '../src/demo/prng.js';
 import type { InvocationMetric } from '../src/record.js';
 import { serializeMetric } from '../src/serialize.js';
@@ -40,14 +41,6 @@ const ROLES: Record<string, readonly [number, number, number, number, number]> =
   'release-manager': [30, 9_000, 1_200, 0, 0.03],
 };
 
-const PHASES: readonly { roles: readonly [string, number][]; parallel: number }[] = [
-  { roles: [['planner', 1], ['researcher', 3]], parallel: 4 },
-  { roles: [['architect', 2]], parallel: 2 },
-  { roles: [['coder', 14], ['test-writer', 6]], parallel: 8 },
-  { roles: [['tester', 8], ['debugger', 3]], parallel: 6 },
-  { roles: [['reviewer', 4], ['security-auditor', 2], ['doc-writer', 3]], parallel: 5 },
-  { roles: [['integrator', 2], ['release-manager', 1]], parallel: 2 },
-];
 const INFRA = ['rate_limit', 'rate_limit', 'rate_limit', 'timeout', 'timeout', 'overloaded', 'network'] as const;
 const RUN_EVERY_MS = 45_000;
 const EPOCH = Date.parse('2026-11-20T00:00:00.000Z');

@@ -79,8 +79,8 @@ const ROLES: Record<string, Role> = {
   'release-manager': { agent: 'release-manager', seconds: 30, input: 9_000, output: 1_200, tier: 0, codeFail: 0.03 },
 };
 
-/** The phases: which roles run, how many tasks each, and how many may run at once. */
-const PHASES: readonly { roles: readonly [string, number][]; parallel: number }[] = [
+/** The phases: which roles run, how many tasks each, and how many may run at once (also the benchmarks' fleet). */
+export const PHASES: readonly { roles: readonly [string, number][]; parallel: number }[] = [
   { roles: [['planner', 1], ['researcher', 3]], parallel: 4 },
   { roles: [['architect', 2]], parallel: 2 },
   { roles: [['coder', 14], ['test-writer', 6]], parallel: 8 },

@@ -6,29 +6,11 @@
  */
 import type { InvocationMetric } from '../../../src/record.js';
 import { serializeMetric } from '../../../src/serialize.js';
+import { metric } from '../../helpers/records.js';
 
-/** A valid record; `patch` overrides fields. */
+/** A valid record with a fixed id and task; `patch` overrides fields. */
 export function record(patch: Partial<InvocationMetric> & Record<string, unknown> = {}): InvocationMetric {
-  return {
-    invocationId: 'inv',
-    agent: 'coder',
-    phase: 1,
-    taskId: 't1',
-    durationMs: 1500,
-    tokens: 1200,
-    inputTokens: 1000,
-    outputTokens: 200,
-    cachedTokens: 400,
-    cost: 0.0042,
-    exitCode: 0,
-    success: true,
-    attempt: 1,
-    outputParsed: true,
-    model: 'model-small',
-    tier: 'small',
-    timestamp: '2026-11-20T09:00:00.000Z',
-    ...patch,
-  } as InvocationMetric;
+  return metric({ invocationId: 'inv', taskId: 't1', ...patch });
 }
 
 const w = (patch: Partial<InvocationMetric> & Record<string, unknown> = {}): string => serializeMetric(record(patch));
