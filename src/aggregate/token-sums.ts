@@ -31,19 +31,7 @@ export class TokenSums {
    * @param cached - `cachedTokens`, possibly absent.
    */
   add(agent: number, phase: number, model: number, tokens: number, input?: number, output?: number, cached?: number): void {
-    this.total += tokens;
-    if (agent >= this.#byAgent.length) this.#byAgent = enlarge(this.#byAgent, agent);
-    this.#byAgent[agent]! += tokens;
-    if (phase >= this.#byPhase.length) this.#byPhase = enlarge(this.#byPhase, phase);
-    this.#byPhase[phase]! += tokens;
-    if (model + 1 >= this.#byModel.length) this.#byModel = enlarge(this.#byModel, model + 1);
-    this.#byModel[model + 1]! += tokens;
-    if (output !== undefined) this.output += output;
-    if (cached !== undefined) this.cached += cached;
-    if (input !== undefined) {
-      this.input += input;
-      if (cached !== undefined) this.cachedWithInput += cached;
-    }
+    this.addCounts(agent, phase, model, tokens, input ?? -1, output ?? -1, cached ?? -1);
   }
 
   /**
