@@ -9,17 +9,18 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Meter } from '@opentelemetry/api';
-import { computeAggregate } from './aggregate/index.js';
+import { computeAggregate, DEFAULT_BUCKET_MS } from './aggregate/index.js';
+import { resolveAggregateOptions } from './aggregate/options.js';
 import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError } from './errors.js';
-import { DEFAULT_MAX_LINE_BYTES } from './log/lines.js';
 import { LogWriter } from './log/writer.js';
 import { loadLog } from './log/reader.js';
 import { log, type Logger } from './logger.js';
 import { createMirror, type Mirror } from './otel/mirror.js';
 import type { Telemetry } from './otel/telemetry.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
-import { serializeFields, serializeMetric } from './serialize.js';
+import { serializeFields } from './serialize.js';
+import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
 
 /** Name of the event emitted for every recorded metric. */
 export const METRIC_RECORDED = 'metric-recorded';
@@ -172,82 +173,6 @@ function checkFileName(fileName: unknown): string {
   return fileName;
 }
 
-function copyRecord(metric: unknown): InvocationMetric | InvalidMetricError {
-  try {
-    if (typeof metric !== 'object' || metric === null || Array.isArray(metric)) return findMetricProblem(metric)!;
-    return { ...metric } as InvocationMetric;
-  } catch {
-    return new InvalidMetricError('(record)', 'an object whose fields can be read', metric);
-  }
-}
-
-/** Distinct strings a collector interns (agent, model, tier, errorClass values); past it, strings are kept as given. */
-const MAX_INTERNED = 4096;
-
-/**
- * Makes the low-cardinality strings of a stored record (`agent`, `model`, `tier`, `errorClass`) share one
- * string per distinct value: records parsed from JSON or built by a framework carry a fresh copy of each,
- * and the collector keeps every record. The values are equal strings, so nothing observable changes.
- */
-function internFields(stored: InvocationMetric, table: Map<string, string>): void {
-  stored.agent = intern(stored.agent, table);
-  if (typeof stored.model === 'string') stored.model = intern(stored.model, table);
-  if (typeof stored.tier === 'string') stored.tier = intern(stored.tier, table);
-  if (typeof stored.errorClass === 'string') stored.errorClass = intern(stored.errorClass, table);
-}
-
-function intern(value: string, table: Map<string, string>): string {
-  const known = table.get(value);
-  if (known !== undefined) return known;
-  if (table.size < MAX_INTERNED) table.set(value, value);
-  return value;
-}
-
-/** A valid record's line, or the error naming the field that cannot be written (or loaded back). */
-function lineOf(stored: InvocationMetric): string | InvalidMetricError {
-  let line: string;
-  try {
-    line = serializeMetric(stored);
-  } catch {
-    for (const [key, value] of Object.entries(stored)) {
-      try {
-        JSON.stringify(value);
-      } catch (error) {
-        return new InvalidMetricError(key, `a JSON-serializable value (${(error as Error)?.message ?? 'not serializable'})`, value);
-      }
-    }
-    return new InvalidMetricError('(record)', 'JSON-serializable', stored);
-  }
-  // UTF-8 takes at most 3 bytes per UTF-16 unit: most lines need no byte count.
-  if (line.length * 3 <= DEFAULT_MAX_LINE_BYTES) return line;
-  const bytes = Buffer.byteLength(line, 'utf8');
-  if (bytes <= DEFAULT_MAX_LINE_BYTES) return line;
-  let widest = '(record)';
-  let widestBytes = -1;
-  for (const [key, value] of Object.entries(stored)) {
-    const size = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-    if (size > widestBytes) [widest, widestBytes] = [key, size];
-  }
-  return new InvalidMetricError(
-    widest,
-    `small enough for the record's JSON line to fit in ${DEFAULT_MAX_LINE_BYTES} bytes (the reader's maxLineBytes; this line would be ${bytes} bytes)`,
-    (stored as unknown as Record<string, unknown>)[widest],
-  );
-}
-
-/** The known fields of a record, without its unknown ones. */
-function knownFields(m: InvocationMetric): InvocationMetric {
-  const { invocationId, agent, phase, taskId, durationMs, tokens, inputTokens, outputTokens, cachedTokens } = m;
-  const { cost, exitCode, success, attempt, outputParsed, model, tier, timestamp, errorClass } = m;
-  return { invocationId, agent, phase, taskId, durationMs, tokens, inputTokens, outputTokens, cachedTokens, cost, exitCode, success, attempt, outputParsed, model, tier, timestamp, errorClass };
-}
-
-function checkBucketMs(bucketMs: unknown): number {
-  if (typeof bucketMs !== 'number' || !Number.isSafeInteger(bucketMs) || bucketMs <= 0)
-    throw new InvalidOptionError('bucketMs', 'a positive integer (milliseconds)', bucketMs);
-  return bucketMs;
-}
-
 /**
  * Records invocations: validates each, appends it to the JSONL log through one ordered queue, keeps it
  * in memory, mirrors it into OpenTelemetry instruments and emits `metric-recorded`.
@@ -293,7 +218,8 @@ export class InvocationMetricsCollector extends EventEmitter {
     if (logger === null || typeof logger !== 'object' || typeof logger.warn !== 'function')
       throw new InvalidOptionError('logger', 'an object with a `warn` method (pino, console)', logger);
     const fileName = checkFileName(options.fileName ?? 'invocations.jsonl');
-    this.#bucketMs = checkBucketMs(options.bucketMs ?? 60_000);
+    // The aggregate's own check: the collector's default bucket is the one computeAggregate() gets.
+    this.#bucketMs = resolveAggregateOptions({ bucketMs: options.bucketMs ?? DEFAULT_BUCKET_MS }).bucketMs;
     if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new InvalidOptionError('fsync', 'a boolean', options.fsync);
     if (options.eventBus !== undefined && typeof options.eventBus?.emit !== 'function')
       throw new InvalidOptionError('eventBus', 'an object with an `emit(name, payload)` method', options.eventBus);
