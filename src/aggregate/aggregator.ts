@@ -12,6 +12,7 @@ import { buildAggregate } from './build-aggregate.js';
 import { Interner } from './interner.js';
 import { KeyTable, type KeyTableData } from './key-table.js';
 import { mergeKeyTables } from './merge-keys.js';
+import { ProvisionalTaskIds, type PendingKeys } from './provisional-task-ids.js';
 import { resolveAggregateOptions } from './options.js';
 import { aheadJobs, type Ahead, type AheadJobs } from './sorted-runs.js';
 import { OUTPUT_PARSED, RecordColumns, SUCCESS } from './record-columns.js';
@@ -21,7 +22,7 @@ import type { AggregateOptions, Aggregator, AggregatorState, MetricsAggregate } 
 
 const SMALL_PHASES = 64;
 
-/** An aggregator's state with its task ids as a byte table ({@link KeyTableData}) instead of strings. */
+/** An aggregator's state with its task ids as a byte table ({@link KeyTableData}) instead of strings (a deferred shard's may hold a key twice). */
 export type ShardState = Omit<AggregatorState, 'taskIds'> & { taskKeys: KeyTableData };
 
 
@@ -30,17 +31,27 @@ class ColumnarAggregator implements Aggregator, RowSink {
   readonly #columns = new RecordColumns();
   readonly #agents = new Interner<string>();
   readonly #phases = new Interner<number>();
-  readonly #taskIds = new KeyTable();
+  #taskIds = new KeyTable();
   readonly #models = new Interner<string>();
   readonly #tiers = new Interner<string>();
   readonly #errorClasses = new Interner<string>();
   readonly #tokens = new TokenSums();
   /** Shards whose task ids are not interned yet: their keys, and their rows [start, start + count). */
-  readonly #pending: { keys: KeyTableData; start: number; count: number }[] = [];
+  readonly #pending: PendingKeys[] = [];
   /** Phase ids of the phases 0 to SMALL_PHASES - 1 seen so far (-1: not yet), saving a map lookup per row. */
   readonly #smallPhases = new Int32Array(SMALL_PHASES).fill(-1);
   /** The sorting parts of `result()` done ahead for the current rows (see {@link adoptAhead}); cleared by any new row. */
   #ahead: Ahead | undefined;
+  /**
+   * Task ids are appended as read, not interned ({@link deferTaskIds}): `#taskIds` may hold a key twice
+   * and rows hold the key's position. Only a worker's shard is in this mode; anything but appending rows
+   * and exporting the shard first turns its table into a pending shard (`#undefer`).
+   */
+  #deferred = false;
+  /** The retries' task ids of the pending shards, gathered as they are merged (see provisional-task-ids.ts). */
+  #pendingIndex: ProvisionalTaskIds | undefined;
+  /** `result()`'s task id column while shards are pending (see {@link prepareResult}); cleared by any change. */
+  #provisional: { taskId: Int32Array; size: number } | undefined;
 
   constructor(bucketMs: number) {
     this.#bucketMs = bucketMs;
@@ -51,7 +62,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   add(record: InvocationMetric): void {
-    this.#ahead = undefined;
+    this.#changed();
     const c = this.#columns;
     c.reserve(1);
     const i = c.length;
@@ -64,7 +75,10 @@ class ColumnarAggregator implements Aggregator, RowSink {
     c.attempt[i] = record.attempt;
     c.agent[i] = agent;
     c.phase[i] = phase;
-    c.taskId[i] = record.taskId === undefined ? -1 : this.#taskIds.idOfString(record.taskId);
+    const taskId = record.taskId;
+    // Pending shards' task ids are interned before a new one, so that ids stay in order of first sight.
+    if (taskId !== undefined && this.#pending.length > 0) this.#settle();
+    c.taskId[i] = taskId === undefined ? -1 : this.#deferred ? this.#taskIds.appendString(taskId) : this.#taskIds.idOfString(taskId);
     c.model[i] = model;
     c.tier[i] = record.tier === undefined ? -1 : this.#tiers.id(record.tier);
     c.errorClass[i] = record.errorClass === undefined ? -1 : this.#errorClasses.id(record.errorClass);
@@ -78,7 +92,8 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   taskIdOfBytes(view: DataView, start: number, end: number, hash: number): number {
-    return this.#taskIds.idOfBytes(view, start, end, hash);
+    if (this.#pending.length > 0) this.#settle(); // as in add()
+    return this.#deferred ? this.#taskIds.appendKey(view, start, end, hash) : this.#taskIds.idOfBytes(view, start, end, hash);
   }
 
   internModel(value: string): number {
@@ -94,7 +109,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   addRow(row: Row): void {
-    this.#ahead = undefined;
+    this.#changed();
     const c = this.#columns;
     if (c.length === c.start.length) c.reserve(1);
     const i = c.length;
@@ -120,7 +135,8 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   merge(other: Aggregator): void {
-    this.#ahead = undefined;
+    this.#changed();
+    this.#undefer();
     // Another instance of this class lends views of its buffers (no copy); anything else, including this
     // aggregator itself (whose buffers grow while appending), goes through a copy.
     if (other instanceof ColumnarAggregator && other !== this) {
@@ -132,7 +148,8 @@ class ColumnarAggregator implements Aggregator, RowSink {
 
   mergeState(state: AggregatorState): void {
     checkState(state);
-    this.#ahead = undefined;
+    this.#changed();
+    this.#undefer();
     this.#appendState(state);
   }
 
@@ -147,8 +164,33 @@ class ColumnarAggregator implements Aggregator, RowSink {
    * @returns A copy whose buffers may be transferred.
    */
   exportShard(): ShardState {
-    const core = this.#core(true);
+    // A deferred table goes out as it is (keys possibly twice): the merging side interns it.
+    const core = this.#core(true, !this.#deferred);
     return { ...core, taskKeys: this.#taskIds.data(true) };
+  }
+
+  /**
+   * Task ids from now on are appended as read, without looking for an equal one: a worker's shard, whose
+   * ids the merging thread interns anyway (and, for `result()`, only as far as retries need them: see
+   * {@link prepareResult}). Only for an empty aggregator.
+   */
+  deferTaskIds(): void {
+    if (this.#columns.length === 0 && this.#taskIds.size === 0) this.#deferred = true;
+  }
+
+  /** Leaves the deferred mode: the table read so far becomes a pending shard of this aggregator's rows. */
+  #undefer(): void {
+    if (!this.#deferred) return;
+    this.#deferred = false;
+    const keys = this.#taskIds.data(true);
+    this.#taskIds = new KeyTable();
+    this.#pending.push({ keys, start: 0, count: this.#columns.length });
+  }
+
+  /** Any change to the rows drops what was computed ahead for them. */
+  #changed(): void {
+    this.#ahead = undefined;
+    this.#provisional = undefined;
   }
 
   /**
@@ -159,7 +201,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
    */
   reserve(rows: number, taskIds: number): void {
     this.#columns.reserve(rows - this.#columns.length);
-    this.#taskIds.reserve(taskIds);
+    if (!this.#deferred) this.#taskIds.reserve(taskIds);
   }
 
   /**
@@ -172,15 +214,18 @@ class ColumnarAggregator implements Aggregator, RowSink {
     // shard's own ids, translated by #settle() before anything reads the state.
     const identity = new Int32Array(shard.taskKeys.count);
     for (let i = 0; i < identity.length; i++) identity[i] = i;
+    this.#changed();
+    this.#undefer();
     this.#pending.push({ keys: shard.taskKeys, start: this.#columns.length, count: shard.count });
-    this.#ahead = undefined;
     this.#append(shard, identity);
+    this.#indexPending();
   }
 
   /** Interns the task ids of the shards merged since the last call, and translates their rows' ids. */
   #settle(): void {
     if (this.#pending.length === 0) return;
     const pending = this.#pending.splice(0);
+    this.#pendingIndex = undefined;
     const maps = mergeKeyTables(this.#taskIds, pending.map((p) => p.keys));
     const column = this.#columns.taskId;
     pending.forEach((p, k) => {
@@ -193,8 +238,36 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   result(): MetricsAggregate {
-    const core = this.#core(false);
-    return buildAggregate({ ...core, taskIds: { length: this.#taskIds.size } }, this.#bucketMs, this.#ahead);
+    this.#undefer();
+    if (this.#pending.length === 0) {
+      const core = this.#core(false);
+      return buildAggregate({ ...core, taskIds: { length: this.#taskIds.size } }, this.#bucketMs, this.#ahead);
+    }
+    // Shards are pending: previous attempts only need task ids told apart as far as retries go.
+    const provisional = (this.#provisional ??= this.#indexPending().resolve(this.#columns));
+    const core = this.#core(false, false);
+    return buildAggregate(
+      { ...core, columns: { ...core.columns, taskId: provisional.taskId }, taskIds: { length: provisional.size } },
+      this.#bucketMs,
+      this.#ahead,
+    );
+  }
+
+  /**
+   * Does now what `result()` would do first with shards pending (see {@link provisionalTaskIds}), so that
+   * it can run while other threads sort; the shards stay pending (a later `serialize()` interns them).
+   */
+  prepareResult(): void {
+    this.#undefer();
+    if (this.#pending.length > 0) this.#provisional ??= this.#indexPending().resolve(this.#columns);
+  }
+
+  /** The index of the pending shards' retry task ids, brought up to date (remade if `#taskIds` changed). */
+  #indexPending(): ProvisionalTaskIds {
+    let index = this.#pendingIndex;
+    if (index === undefined || index.existing !== this.#taskIds.size) index = this.#pendingIndex = new ProvisionalTaskIds(this.#taskIds);
+    while (index.shards < this.#pending.length) index.add(this.#pending[index.shards]!, this.#columns);
+    return index;
   }
 
   /**
@@ -208,13 +281,6 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   /**
-   * Interns the task ids of merged shards now (else the first `result()` does it).
-   */
-  settle(): void {
-    this.#settle();
-  }
-
-  /**
    * Takes what the jobs of sorted-runs.ts computed from {@link aheadJobs} for the current rows (trusted,
    * checked only for sizes): `result()` then sorts nothing. Any new row drops it.
    *
@@ -224,9 +290,12 @@ class ColumnarAggregator implements Aggregator, RowSink {
     if (ahead.durationByAgent.length === this.#agents.size && (ahead.duration?.count ?? 0) === this.#columns.length) this.#ahead = ahead;
   }
 
-  /** The state without its task id table. */
-  #core(copy: boolean): Omit<AggregatorState, 'taskIds'> {
-    this.#settle();
+  /** The state without its task id table (with the task ids of pending shards interned, unless `settle` is false). */
+  #core(copy: boolean, settle = true): Omit<AggregatorState, 'taskIds'> {
+    if (settle) {
+      this.#undefer();
+      this.#settle();
+    }
     const strings = (interner: Interner<string>): string[] => interner.values.slice();
     return {
       format: STATE_FORMAT,
@@ -301,8 +370,9 @@ export function shardsOf(
   exportShard(): ShardState;
   mergeShard(shard: ShardState): void;
   reserve(rows: number, taskIds: number): void;
+  deferTaskIds(): void;
   aheadJobs(): AheadJobs | undefined;
-  settle(): void;
+  prepareResult(): void;
   adoptAhead(ahead: Ahead): void;
 } | undefined {
   return aggregator instanceof ColumnarAggregator ? aggregator : undefined;

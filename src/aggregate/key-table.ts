@@ -125,17 +125,50 @@ export class KeyTable {
    * @returns The id.
    */
   idOfString(value: string): number {
+    const length = this.#canonical(value);
+    return this.idOfBytes(this.#scratchView, 0, length, hashBytes(this.#scratch, 0, length));
+  }
+
+  /**
+   * Appends a string's key without looking for an equal one (see {@link appendKey}).
+   *
+   * @param value - The string.
+   * @returns The new key's id.
+   */
+  appendString(value: string): number {
+    const length = this.#canonical(value);
+    return this.appendKey(this.#scratchView, 0, length, hashBytes(this.#scratch, 0, length));
+  }
+
+  /**
+   * Id of the key held by the bytes `[start, end)` of `view`, without adding it.
+   *
+   * @param view - The bytes.
+   * @param start - First byte.
+   * @param end - Index after the last byte.
+   * @param hash - {@link hashBytes} of them.
+   * @returns The id, or -1 when the table does not hold the key.
+   */
+  find(view: DataView, start: number, end: number, hash: number): number {
+    if (this.#count === 0) return -1;
+    if (!this.#indexed) this.#reindex();
+    const slots = this.#slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let slot = hash & mask, e = slots[2 * slot + 1]! - 1; e >= 0; slot = (slot + 1) & mask, e = slots[2 * slot + 1]! - 1) {
+      if (slots[2 * slot] === hash && this.#lengths[e] === end - start && equalBytes(view, start, this.#poolView, this.#offsets[e]!, end - start)) return e;
+    }
+    return -1;
+  }
+
+  /** Writes a string's canonical bytes into the scratch buffer; returns their length. */
+  #canonical(value: string): number {
     if (this.#scratch.length < value.length * 3 + 1) {
       this.#scratch = Buffer.allocUnsafe(value.length * 3 + 1);
       this.#scratchView = viewOf(this.#scratch);
     }
-    let length: number;
-    if (isWellFormed(value)) length = this.#scratch.write(value, 0, 'utf8');
-    else {
-      this.#scratch[0] = 0xff;
-      length = 1 + this.#scratch.write(value, 1, 'utf16le');
-    }
-    return this.idOfBytes(this.#scratchView, 0, length, hashBytes(this.#scratch, 0, length));
+    if (isWellFormed(value)) return this.#scratch.write(value, 0, 'utf8');
+    this.#scratch[0] = 0xff;
+    return 1 + this.#scratch.write(value, 1, 'utf16le');
   }
 
   /**
@@ -220,8 +253,10 @@ export class KeyTable {
   }
 
   /**
-   * Appends a key known to be new, without updating the probe index (a batch merge that found the
-   * duplicates by sorting); the index is rebuilt on the next lookup.
+   * Appends a key without looking for an equal one and without updating the probe index: a batch merge
+   * that found the duplicates by sorting, or a worker's shard that leaves interning to the thread that
+   * merges it (its table then may hold a key twice, and is only read as {@link data}). The index is
+   * rebuilt on the next lookup.
    *
    * @param view - The bytes.
    * @param start - First byte.

@@ -18,8 +18,11 @@ import { scanRange } from './read-range.js';
 export async function runTask(message: TaskMessage): Promise<{ result: TaskResult; transfer: ArrayBuffer[] }> {
   const { task, maxLineBytes, bucketMs, readBytes } = message;
   const aggregator = createAggregator({ bucketMs });
-  // Size the columns and the task id table for the range: a record line is a few hundred bytes.
-  if (Number.isFinite(task.bytes)) shardsOf(aggregator)!.reserve(Math.ceil(task.bytes / 256), Math.ceil(task.bytes / 256));
+  const shards = shardsOf(aggregator)!;
+  // Task ids are interned by the merging thread (only as far as result() needs): here they are appended.
+  shards.deferTaskIds();
+  // Size the columns for the range: a record line is a few hundred bytes.
+  if (Number.isFinite(task.bytes)) shards.reserve(Math.ceil(task.bytes / 256), 0);
   const warnings: [number, string][] = [];
   const scanner = new LineScanner({
     maxLineBytes,
@@ -34,6 +37,6 @@ export async function runTask(message: TaskMessage): Promise<{ result: TaskResul
     if (typeof e.code === 'string') result.error!.code = e.code;
     return { result, transfer: [] };
   }
-  const shard = shardsOf(aggregator)!.exportShard();
+  const shard = shards.exportShard();
   return { result: { index: task.index, shard, lines: scanner.lines, skipped: scanner.skipped, warnings }, transfer: shardTransferList(shard) };
 }

@@ -159,7 +159,7 @@ async function scanInWorkers(
   const result: ScanLogsResult = { aggregator: total, skipped: 0 };
   let lineOffset = 0;
   // After the last shard, the sorting parts of result() run in the workers (the parallelism sweep in one,
-  // the duration percentiles in the other) while this thread interns the task ids.
+  // the duration percentiles in the other) while this thread resolves the task ids result() needs.
   const finish = async (sort: (message: SortMessage, transfer: ArrayBuffer[], worker: number) => Promise<SortResult>): Promise<void> => {
     if (result.stoppedAt !== undefined || result.failed !== undefined) return;
     const jobs = shards.aheadJobs();
@@ -167,7 +167,7 @@ async function scanInWorkers(
     const { events, durations: grouped } = jobs;
     const parallelism = sort({ sort: 'parallelism', events, bucketMs: options.bucketMs }, [events.starts.buffer, events.ends.buffer] as ArrayBuffer[], 0);
     const durations = sort({ sort: 'durations', durations: grouped }, [grouped.sorted.buffer, grouped.offsets.buffer] as ArrayBuffer[], 1);
-    shards.settle();
+    shards.prepareResult();
     const [p, d] = await Promise.all([parallelism, durations]);
     shards.adoptAhead({ ...p.ahead, ...d.ahead } as Ahead);
   };

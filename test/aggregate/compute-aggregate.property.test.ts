@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { computeAggregate, createAggregator } from '../../src/aggregate/index.js';
+import { shardsOf } from '../../src/aggregate/aggregator.js';
 import type { DurationStats, MetricsAggregate, ParallelismBucket } from '../../src/aggregate/index.js';
 import type { InvocationMetric } from '../../src/record.js';
 
@@ -261,6 +262,13 @@ function split<T>(records: T[], cuts: number[]): T[][] {
   return shards;
 }
 
+/** The state of an aggregator fed `records` one by one. */
+function stateOfAll(records: InvocationMetric[]): ReturnType<ReturnType<typeof createAggregator>['serialize']> {
+  const a = createAggregator();
+  for (const r of records) a.add(r);
+  return a.serialize();
+}
+
 const cutsArb = fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { maxLength: 4 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -318,6 +326,53 @@ describe('computeAggregate (properties)', () => {
         expect(JSON.stringify(main.result())).toBe(JSON.stringify(computeAggregate(records)));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('merges worker shards (task ids appended, not interned) into exactly the aggregate and the state of the concatenation', () => {
+    // The scanner's path: shards whose task id tables may hold a key twice, merged without interning;
+    // result() tells task ids apart only as far as retries need (provisional-task-ids.ts), serialize()
+    // interns them all. Records added in this thread before and between shards mix both kinds of ids.
+    const plan = fc.array(fc.boolean(), { minLength: 5, maxLength: 5 });
+    fc.assert(
+      fc.property(recordsArb, cutsArb, plan, bucketArb, (records, cuts, asShard, bucketMs) => {
+        const whole = createAggregator({ bucketMs });
+        for (const r of records) whole.add(r);
+        const main = createAggregator({ bucketMs });
+        const mainShards = shardsOf(main)!;
+        split(records, cuts).forEach((part, k) => {
+          if (asShard[k] !== true) {
+            for (const r of part) main.add(r);
+            return;
+          }
+          const worker = createAggregator({ bucketMs });
+          shardsOf(worker)!.deferTaskIds();
+          for (const r of part) worker.add(r);
+          mainShards.mergeShard(structuredClone(shardsOf(worker)!.exportShard()));
+        });
+        const expected = JSON.stringify(whole.result());
+        mainShards.prepareResult();
+        expect(JSON.stringify(main.result())).toBe(expected);
+        expect(main.serialize()).toEqual(whole.serialize());
+        expect(JSON.stringify(main.result())).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives a deferred shard its own exact result and state too', () => {
+    fc.assert(
+      fc.property(recordsArb, (records) => {
+        const shard = createAggregator();
+        shardsOf(shard)!.deferTaskIds();
+        for (const r of records) shard.add(r);
+        expect(JSON.stringify(shard.result())).toBe(JSON.stringify(computeAggregate(records)));
+        for (const r of records) shard.add(r);
+        const twice = [...records, ...records];
+        expect(JSON.stringify(shard.result())).toBe(JSON.stringify(computeAggregate(twice)));
+        expect(shard.serialize()).toEqual(stateOfAll(twice));
+      }),
+      { numRuns: 100 },
     );
   });
 
