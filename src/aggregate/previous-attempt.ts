@@ -87,11 +87,14 @@ function selectCandidates(columns: AttemptColumns, count: number, sizes: Attempt
     }
   }
   if (retries === 0) return new Int32Array(0);
-  const rows: number[] = [];
-  for (let i = 0; i < count; i++) {
-    if (attempt[i]! > 1 || (agentMarked[agent[i]!] === 1 && phaseMarked[phase[i]!] === 1 && taskMarked[taskId[i]! + 1] === 1)) rows.push(i);
-  }
-  return Int32Array.from(rows);
+  // The task id mark first: it is the one that rules out most rows.
+  const selected = (i: number): boolean =>
+    attempt[i]! > 1 || (taskMarked[taskId[i]! + 1] === 1 && agentMarked[agent[i]!] === 1 && phaseMarked[phase[i]!] === 1);
+  let n = 0;
+  for (let i = 0; i < count; i++) if (selected(i)) n++;
+  const rows = new Int32Array(n);
+  for (let i = 0, j = 0; j < n; i++) if (selected(i)) rows[j++] = i;
+  return rows;
 }
 
 /**

@@ -45,27 +45,44 @@ export interface RetryOutcomes {
  */
 export function countRetryOutcomes(columns: RetryColumns, previous: Int32Array, tables: RetryTables): RetryOutcomes {
   const { agent, attempt, model, tier, errorClass } = columns;
-  const infraClass = tables.errorClasses.map((name) => name !== '');
+  const infraClass = Uint8Array.from(tables.errorClasses, (name) => (name !== '' ? 1 : 0));
   const outcomes: RetryOutcomes = { infra: 0, infraByAgent: new Float64Array(tables.agents), escalations: 0, transitions: new Map() };
+  // Transitions counted by id pair (from * size + to, below size^2: exact), named once at the end.
+  const tiers = tables.tiers.length;
+  const models = tables.models.length;
+  const tierMoves = new Map<number, number>();
+  const modelMoves = new Map<number, number>();
   for (let i = 0; i < previous.length; i++) {
     const p = previous[i]!;
     if (p < 0 || attempt[i]! <= 1) continue;
     const error = errorClass[p]!;
-    if (error >= 0 && infraClass[error]) {
+    if (error >= 0 && infraClass[error] === 1) {
       outcomes.infra++;
       outcomes.infraByAgent[agent[i]!]! += 1;
     }
     // Ids of one table are equal exactly when the strings are.
-    let transition: string | undefined;
-    if (tier[p]! >= 0 && tier[i]! >= 0) {
-      if (tier[p] !== tier[i]) transition = `${tables.tiers[tier[p]!]} -> ${tables.tiers[tier[i]!]}`;
-    } else if (model[p]! >= 0 && model[i]! >= 0) {
-      if (model[p] !== model[i]) transition = `${tables.models[model[p]!]} -> ${tables.models[model[i]!]}`;
-    }
-    if (transition !== undefined) {
-      outcomes.escalations++;
-      outcomes.transitions.set(transition, (outcomes.transitions.get(transition) ?? 0) + 1);
+    const from = tier[p]!;
+    const to = tier[i]!;
+    if (from >= 0 && to >= 0) {
+      if (from !== to) tierMoves.set(from * tiers + to, (tierMoves.get(from * tiers + to) ?? 0) + 1);
+    } else {
+      const fromModel = model[p]!;
+      const toModel = model[i]!;
+      if (fromModel >= 0 && toModel >= 0 && fromModel !== toModel) {
+        const key = fromModel * models + toModel;
+        modelMoves.set(key, (modelMoves.get(key) ?? 0) + 1);
+      }
     }
   }
+  const name = (moves: Map<number, number>, size: number, names: readonly string[]): void => {
+    for (const [k, n] of moves) {
+      outcomes.escalations += n;
+      // A tier and a model can share a name: the same transition text adds up.
+      const key = `${names[Math.floor(k / size)]} -> ${names[k % size]}`;
+      outcomes.transitions.set(key, (outcomes.transitions.get(key) ?? 0) + n);
+    }
+  };
+  name(tierMoves, tiers, tables.tiers);
+  name(modelMoves, models, tables.models);
   return outcomes;
 }

@@ -32,6 +32,17 @@ describe('countRetryOutcomes', () => {
     expect(outcomesOf([metric({ attempt: 2, errorClass: 'timeout', tier: 'x' })])).toEqual({ infra: 0, infraByAgent: [0], escalations: 0, transitions: {} });
   });
 
+  it('adds up a tier transition and a model transition of the same text, and keeps pairs of many ids apart', () => {
+    const records = [
+      ...pair({ tier: 'a' }, { tier: 'b' }),
+      ...pair({ model: 'a' }, { model: 'b' }).map((r) => ({ ...r, taskId: 'm' })),
+      ...pair({ tier: 'b' }, { tier: 'a' }).map((r) => ({ ...r, taskId: 'n' })),
+      ...pair({ tier: 'c' }, { tier: 'a' }).map((r) => ({ ...r, taskId: 'o' })),
+      ...pair({ tier: 'c' }, { tier: 'a' }).map((r) => ({ ...r, taskId: 'p' })),
+    ];
+    expect(outcomesOf(records)).toMatchObject({ escalations: 5, transitions: { 'a -> b': 2, 'b -> a': 1, 'c -> a': 2 } });
+  });
+
   it('compares tiers where both have one', () => {
     expect(outcomesOf(pair({ tier: 'small' }, { tier: 'large' }))).toMatchObject({ escalations: 1, transitions: { 'small -> large': 1 } });
     expect(outcomesOf(pair({ tier: 'small', model: 'a' }, { tier: 'small', model: 'b' })).escalations).toBe(0);
