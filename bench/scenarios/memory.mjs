@@ -1,18 +1,27 @@
 // Memory per record held by the collector (getAll() keeps every record in memory), measured as the
-// growth of the V8 heap after a full GC, and per record of the aggregator's columns.
-//   node --expose-gc memory.mjs <file> <records>
+// growth of the V8 heap after a full GC, and per record of the aggregator's columns; or (variant `json`)
+// the peer: the same records as JSON.parse objects held in an array.
+//   node --expose-gc memory.mjs <file> <records> [ours|json]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { report } from './common.mjs';
 
-const [file, n] = process.argv.slice(2);
+const [file, n, variant = 'ours'] = process.argv.slice(2);
 const lines = fs.readFileSync(file, 'utf8').split('\n', Number(n));
 const heap = () => {
   globalThis.gc();
   globalThis.gc();
   return process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
 };
+if (variant === 'json') {
+  const before = heap();
+  const held = [];
+  for (const line of lines) held.push(JSON.parse(line));
+  const after = heap();
+  report({ records: held.length, jsonBytesPerRecord: (after - before) / lines.length });
+  process.exit(0);
+}
 const lib = await import('../../dist/index.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-bench-mem-'));
 try {
