@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { durationStats, mergeSortedGroups, sortWithinGroups } from './percentiles.js';
+import { durationStats, groupValues } from './percentiles.js';
 import { computeParallelism } from './parallelism.js';
 import { findPreviousAttempts } from './previous-attempt.js';
 import type { Ahead, OrderStats } from './sorted-runs.js';
@@ -49,11 +49,12 @@ export function buildAggregate(
   let durationByAgent: Record<string, DurationStats>;
   let duration: DurationStats | null;
   if (ahead === undefined) {
-    const grouped = sortWithinGroups(columns.durationMs, columns.agent, t.agentCount);
+    // A copy grouped by agent; durationStats permutes what it is given (each agent's segment, then all).
+    const grouped = groupValues(columns.durationMs, columns.agent, t.agentCount);
     durationByAgent = sortedNameMap<DurationStats>(
       agentIds.map((a) => [agents[a]!, durationStats(grouped.sorted.subarray(grouped.offsets[a]!, grouped.offsets[a + 1]!), t.agentDuration[a]!)]),
     );
-    duration = count === 0 ? null : durationStats(mergeSortedGroups(grouped.sorted, grouped.offsets), t.totalDuration);
+    duration = count === 0 ? null : durationStats(grouped.sorted, t.totalDuration);
   } else {
     // The same statistics, their sorts done ahead; the means are sums in input order, from the tallies.
     durationByAgent = sortedNameMap<DurationStats>(agentIds.map((a) => [agents[a]!, withMean(ahead.durationByAgent[a]!, t.agentDuration[a]!)]));

@@ -1,22 +1,23 @@
 /**
- * The sorting parts of `result()` (the parallelism sweep over sorted starts and ends; the duration
- * percentiles, overall and per agent) as jobs that can run ahead in other threads while this one does
- * the rest: the CLI's scanner runs them in its workers, once the last shard is merged, while the main
- * thread interns the task ids. The same functions on the same values as `result()` would run: the
- * output is identical. The inputs are what the sorts need and no more (sorted in place by the jobs).
+ * The ordering parts of `result()` (the parallelism sweep over starts and ends ordered by bucket; the
+ * duration percentiles, overall and per agent, by selection) as jobs that can run ahead in other threads
+ * while this one does the rest: the CLI's scanner runs them in its workers, once the last shard is merged,
+ * while the main thread interns the task ids. The same functions on the same values as `result()` would
+ * run: the output is identical. The inputs are what the jobs need and no more (the jobs use them as
+ * scratch space: their contents afterwards are unspecified).
  *
  * @module
  */
 import { intervalEvents, sweepEvents, type IntervalEvents, type Parallelism } from './parallelism.js';
-import { durationStats, groupValues, mergeSortedGroups, sortGroups } from './percentiles.js';
-import type { DurationStats } from './types.js';
+import { groupedOrderStats, groupValues, type OrderStats } from './percentiles.js';
 
-/** Duration statistics without the mean (the mean is a sum in input order: the caller's). */
-export type OrderStats = Omit<DurationStats, 'mean'>;
+export type { OrderStats };
 
 /** Durations grouped by agent id (each group in row order), agent a at [offsets[a], offsets[a + 1]). */
 export interface GroupedDurations {
+  /** The grouped durations (the name predates selection: they are not sorted). */
   sorted: Float64Array;
+  /** Group bounds: agent a at [offsets[a], offsets[a + 1]). */
   offsets: Int32Array;
 }
 
@@ -53,7 +54,7 @@ export function aheadJobs(start: Float64Array, durationMs: Float64Array, agent: 
 }
 
 /**
- * The parallelism job (sorts `events` in place).
+ * The parallelism job (overwrites `events`' arrays).
  *
  * @param events - From {@link aheadJobs}.
  * @param bucketMs - Bucket width.
@@ -63,24 +64,15 @@ export function parallelismAhead(events: IntervalEvents, bucketMs: number): Para
   return sweepEvents(events, bucketMs);
 }
 
-const orderStats = (sorted: Float64Array): OrderStats | null => {
-  if (sorted.length === 0) return null;
-  const { count, min, p50, p90, p95, p99, max } = durationStats(sorted, 0);
-  return { count, min, p50, p90, p95, p99, max };
-};
-
 /**
- * The duration job (sorts `durations` in place).
+ * The duration job (permutes `durations.sorted` within and across groups).
  *
  * @param durations - From {@link aheadJobs}.
  * @returns The statistics per agent and overall.
  */
 export function durationsAhead(durations: GroupedDurations): Pick<Ahead, 'durationByAgent' | 'duration'> {
-  const { sorted, offsets } = durations;
-  sortGroups(sorted, offsets);
-  const durationByAgent: (OrderStats | null)[] = [];
-  for (let a = 0; a + 1 < offsets.length; a++) durationByAgent.push(orderStats(sorted.subarray(offsets[a]!, offsets[a + 1]!)));
-  return { durationByAgent, duration: orderStats(mergeSortedGroups(sorted, offsets)) };
+  const { byGroup, all } = groupedOrderStats(durations.sorted, durations.offsets);
+  return { durationByAgent: byGroup, duration: all };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeParallelism } from '../../src/aggregate/parallelism.js';
+import fc from 'fast-check';
+import { computeParallelism, sortInstants } from '../../src/aggregate/parallelism.js';
+import { referenceParallelism } from './references.js';
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
 
@@ -86,5 +88,119 @@ describe('computeParallelism', () => {
     expect(big + 0.25).toBe(big);
     expect(r.peak).toBe(0);
     expect(r.buckets.length).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Properties: the sweep against the algorithm it replaced (see references.ts).
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Intervals on a grid of eighths of a bucket around a base (so that starts and ends fall on bucket edges
+ * often), over about a hundred buckets: starts are integers (as Date.parse gives) unless `fractional`;
+ * durations are zero (either sign), whole eighths of a bucket, or those plus a fraction of a millisecond.
+ */
+const intervalsArb = fc
+  .record({
+    bucketMs: fc.constantFrom(1, 7, 1000, 60_000, 3_600_000, 86_400_000 * 365),
+    base: fc.constantFrom(0, T0, -315_619_200_000 /* 1960 */, 8.6e15),
+    fractional: fc.boolean(),
+    rows: fc.array(
+      fc.tuple(
+        fc.integer({ min: -400, max: 400 }),
+        fc.oneof(fc.constantFrom(0, -0), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }).map((d) => d + 0.5), fc.constantFrom(0.001, 0.25)),
+        fc.double({ min: 0, max: 0.99, noNaN: true }),
+      ),
+      { maxLength: 400 },
+    ),
+  })
+  .map(({ bucketMs, base, fractional, rows }) => {
+    const eighth = bucketMs / 8;
+    const start = rows.map(([x, , f]) => base + Math.floor(x * eighth) + (fractional ? f : 0));
+    const durationMs = rows.map(([, d]) => (Number.isInteger(d) ? d * eighth : Math.floor(d) * eighth + (d % 1)));
+    return { bucketMs, start, durationMs };
+  });
+
+/** Many intervals crowded into a few instants (one slot of the distribution gets them all) plus outliers. */
+const crowdedArb = fc
+  .record({
+    bucketMs: fc.constantFrom(1, 1000, 60_000),
+    crowd: fc.integer({ min: 0, max: 300 }),
+    instants: fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 4 }),
+    outliers: fc.array(fc.integer({ min: -2_000_000, max: 2_000_000 }), { maxLength: 3 }),
+    durations: fc.array(fc.constantFrom(0, 1, 2, 999, 1000, 1000.5), { minLength: 1, maxLength: 5 }),
+  })
+  .map(({ bucketMs, crowd, instants, outliers, durations }) => {
+    const start: number[] = [];
+    const durationMs: number[] = [];
+    for (let i = 0; i < crowd; i++) {
+      start.push(T0 + instants[i % instants.length]!);
+      durationMs.push(durations[i % durations.length]!);
+    }
+    for (const o of outliers) {
+      start.push(T0 + o);
+      durationMs.push(1000);
+    }
+    return { bucketMs: outliers.length > 0 && bucketMs === 1 ? 1000 : bucketMs, start, durationMs };
+  });
+
+describe('computeParallelism against the full-sort sweep', () => {
+  const same = ({ bucketMs, start, durationMs }: { bucketMs: number; start: number[]; durationMs: number[] }): void => {
+    const actual = computeParallelism(Float64Array.from(start), Float64Array.from(durationMs), start.length, bucketMs);
+    expect(actual).toEqual(referenceParallelism(start, durationMs, bucketMs));
+  };
+
+  it('agrees on intervals on and off bucket edges, zero-length ones, negative and fractional times, every bucket width', () => {
+    fc.assert(fc.property(intervalsArb, same), { numRuns: 300 });
+  });
+
+  it('agrees when the intervals crowd into one bucket or one instant', () => {
+    fc.assert(fc.property(crowdedArb, same), { numRuns: 200 });
+  });
+
+  it('agrees on rows in reversed and in log (end) order', () => {
+    fc.assert(
+      fc.property(intervalsArb, fc.boolean(), ({ bucketMs, start, durationMs }, byEnd) => {
+        const order = start.map((_, i) => i);
+        if (byEnd) order.sort((a, b) => start[a]! + durationMs[a]! - (start[b]! + durationMs[b]!));
+        else order.reverse();
+        same({ bucketMs, start: order.map((i) => start[i]!), durationMs: order.map((i) => durationMs[i]!) });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('takes only the first `count` rows of the columns', () => {
+    const r = computeParallelism(Float64Array.of(T0, T0, T0), Float64Array.of(10, 10, 10), 2, 1000);
+    expect(r.peak).toBe(2);
+  });
+});
+
+describe('sortInstants', () => {
+  /** Finite instants: clustered, spread, huge spans, subnormal spans, zeros of both signs. */
+  const instantsArb = fc.oneof(
+    fc.array(fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true, noDefaultInfinity: true }), { maxLength: 500 }),
+    fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 500 }),
+    fc.array(fc.constantFrom(0, -0, 5e-324, 1e-310, -5e-324), { maxLength: 300 }),
+    fc.array(fc.constantFrom(-Number.MAX_VALUE, Number.MAX_VALUE, 0, 1), { maxLength: 300 }),
+    fc
+      .tuple(fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 64, maxLength: 600 }), fc.constantFrom(T0, 0, -1e12))
+      .map(([xs, base]) => xs.map((x) => base + x / 4)),
+  );
+
+  it('sorts ascending (equal values, -0 with 0, in any order), in place or into `out`', () => {
+    fc.assert(
+      fc.property(instantsArb, fc.boolean(), (xs, withOut) => {
+        const values = Float64Array.from(xs);
+        const out = withOut ? new Float64Array(xs.length) : undefined;
+        const sorted = sortInstants(values, out);
+        expect(sorted === values || sorted === out || (out === undefined && sorted.length === xs.length)).toBe(true);
+        const expected = Float64Array.from(xs).sort();
+        let same = sorted.length === expected.length;
+        for (let i = 0; same && i < expected.length; i++) same = sorted[i] === expected[i];
+        expect(same).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

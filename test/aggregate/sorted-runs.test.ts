@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createAggregator, shardsOf } from '../../src/aggregate/aggregator.js';
 import { aheadJobs, computeAhead } from '../../src/aggregate/sorted-runs.js';
 import type { InvocationMetric } from '../../src/record.js';
+import { referenceParallelism, referenceStats } from './references.js';
 
 const record = (i: number, agent: string, durationMs: number, timestamp: string): InvocationMetric => ({
   invocationId: `id-${i}`,
@@ -59,5 +61,38 @@ describe('sorting parts computed ahead, adopted by an aggregator', () => {
     aggregator.add(records[0]!);
     shardsOf(aggregator)!.adoptAhead(ahead); // 3 rows computed, 1 held: not taken
     expect(aggregator.result().duration!.count).toBe(1);
+  });
+});
+
+describe('the jobs against full sorts', () => {
+  const rowsArb = fc.record({
+    agents: fc.integer({ min: 1, max: 5 }),
+    rows: fc.array(
+      fc.tuple(
+        fc.integer({ min: -3_000, max: 3_000 }).map((x) => Date.UTC(2026, 10, 20, 9) + x * 250),
+        fc.oneof(fc.constantFrom(0, -0, 250, 1000, 60_000), fc.integer({ min: 0, max: 5000 }), fc.double({ min: 0, max: 1e5, noNaN: true })),
+        fc.nat(),
+      ),
+      { minLength: 1, maxLength: 500 },
+    ),
+    bucketMs: fc.constantFrom(1000, 60_000),
+  });
+
+  it('give the statistics of the sorted durations per agent and overall (-0 included), and the full-sort parallelism', () => {
+    fc.assert(
+      fc.property(rowsArb, ({ agents, rows, bucketMs }) => {
+        // Agent ids 0..agents - 1; with two or more, the last one is never used: an empty group.
+        const used = Math.max(1, agents - 1);
+        const start = Float64Array.from(rows, ([s]) => s);
+        const durationMs = Float64Array.from(rows, ([, d]) => d);
+        const agent = Int32Array.from(rows, ([, , a]) => a % used);
+        const ahead = computeAhead(aheadJobs(start, durationMs, agent, rows.length, agents), bucketMs);
+        const expectedByAgent = Array.from({ length: agents }, (_, a) => referenceStats(rows.filter((_, i) => agent[i] === a).map(([, d]) => d)));
+        expect(ahead.durationByAgent).toEqual(expectedByAgent);
+        expect(ahead.duration).toEqual(referenceStats(rows.map(([, d]) => d)));
+        expect(ahead.parallelism).toEqual(referenceParallelism([...start], [...durationMs], bucketMs));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
