@@ -14,7 +14,7 @@ import { KeyTable, type KeyTableData } from './key-table.js';
 import { mergeKeyTables } from './merge-keys.js';
 import { ProvisionalTaskIds, type PendingKeys } from './provisional-task-ids.js';
 import { resolveAggregateOptions } from './options.js';
-import { aheadJobs, type Ahead, type AheadJobs } from './sorted-runs.js';
+import { aheadFits, type Ahead, type AheadInput } from './sorted-runs.js';
 import { OUTPUT_PARSED, RecordColumns, SUCCESS } from './record-columns.js';
 import type { Row, RowSink } from './row.js';
 import { TokenSums } from './token-sums.js';
@@ -271,23 +271,33 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   /**
-   * The inputs of the jobs of sorted-runs.ts for the current rows, to run them in other threads.
+   * The input of the jobs of sorted-runs.ts for the current rows: views of the columns (in shared memory
+   * after {@link shareColumns}, so that other threads read them without a copy). Valid until a row is added.
    *
-   * @returns The inputs; `undefined` when there are no rows (nothing to sort).
+   * @returns The input; `undefined` when there are no rows.
    */
-  aheadJobs(): AheadJobs | undefined {
+  aheadInput(): AheadInput | undefined {
     const c = this.#columns;
-    return c.length === 0 ? undefined : aheadJobs(c.start, c.durationMs, c.agent, c.length, this.#agents.size);
+    if (c.length === 0) return undefined;
+    const sizes = { agents: this.#agents.size, phases: this.#phases.size, models: this.#models.size, errorClasses: this.#errorClasses.values.slice() };
+    return { columns: c.view(), count: c.length, sizes };
   }
 
   /**
-   * Takes what the jobs of sorted-runs.ts computed from {@link aheadJobs} for the current rows (trusted,
-   * checked only for sizes): `result()` then sorts nothing. Any new row drops it.
+   * Keeps the columns in `SharedArrayBuffer`s from now on (they move there at once).
+   */
+  shareColumns(): void {
+    this.#columns.share();
+  }
+
+  /**
+   * Takes what the jobs of sorted-runs.ts computed from {@link aheadInput} for the current rows (trusted,
+   * checked only for sizes): `result()` then runs none of them. Any new row drops it.
    *
    * @param ahead - The jobs' results.
    */
   adoptAhead(ahead: Ahead): void {
-    if (ahead.durationByAgent.length === this.#agents.size && (ahead.duration?.count ?? 0) === this.#columns.length) this.#ahead = ahead;
+    if (aheadFits(ahead, this.#columns.length, this.#agents.size, this.#phases.size)) this.#ahead = ahead;
   }
 
   /** The state without its task id table (with the task ids of pending shards interned, unless `settle` is false). */
@@ -371,7 +381,8 @@ export function shardsOf(
   mergeShard(shard: ShardState): void;
   reserve(rows: number, taskIds: number): void;
   deferTaskIds(): void;
-  aheadJobs(): AheadJobs | undefined;
+  aheadInput(): AheadInput | undefined;
+  shareColumns(): void;
   prepareResult(): void;
   adoptAhead(ahead: Ahead): void;
 } | undefined {

@@ -21,7 +21,7 @@ export const NONE_KEY = '(none)';
  *
  * @param state - The records (views are fine: nothing is written); only the number of task ids is read.
  * @param bucketMs - Bucket width of the parallelism series.
- * @param ahead - The sorting parts, when computed ahead (see sorted-runs.ts; agent ids as the state's).
+ * @param ahead - The parts computed ahead, if they were (see sorted-runs.ts; ids as the state's).
  * @returns The aggregate.
  */
 export function buildAggregate(
@@ -30,7 +30,7 @@ export function buildAggregate(
   ahead?: Ahead,
 ): MetricsAggregate {
   const { count, columns, agents, phases, models, tokens } = state;
-  const t = tally(columns, count, { agents: agents.length, phases: phases.length, models: models.length, errorClasses: state.errorClasses });
+  const t = ahead?.tallies ?? tally(columns, count, { agents: agents.length, phases: phases.length, models: models.length, errorClasses: state.errorClasses });
   const previous = findPreviousAttempts(columns, count, { agents: agents.length, phases: phases.length, taskIds: state.taskIds.length });
   const retries = countRetryOutcomes(columns, previous, { agents: agents.length, models, tiers: state.tiers, errorClasses: state.errorClasses });
   const parallelism = ahead?.parallelism ?? computeParallelism(columns.start, columns.durationMs, count, bucketMs);

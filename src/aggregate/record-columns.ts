@@ -41,6 +41,18 @@ export class RecordColumns implements AggregatorColumns {
   tier: Int32Array = new Int32Array(INITIAL_CAPACITY);
   errorClass: Int32Array = new Int32Array(INITIAL_CAPACITY);
   flags: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
+  /** Columns live in `SharedArrayBuffer`s (see {@link share}). */
+  #shared = false;
+
+  /**
+   * Moves the columns into `SharedArrayBuffer`s, and keeps them there when they grow: other threads can
+   * then read them without a copy (they are only read there; this thread alone writes).
+   */
+  share(): void {
+    if (this.#shared) return;
+    this.#shared = true;
+    this.#regrow(this.start.length);
+  }
 
   /**
    * Makes room for `extra` more rows. Capacity at least doubles, so appending n rows costs O(n) copies in all.
@@ -49,13 +61,17 @@ export class RecordColumns implements AggregatorColumns {
    */
   reserve(extra: number): void {
     const needed = this.length + extra;
-    let capacity = this.start.length;
+    const capacity = this.start.length;
     if (needed <= capacity) return;
     // Doubling keeps appends O(n) in all; a large reservation gets exactly what it asked for.
-    capacity = Math.max(capacity * 2, needed);
-    for (const name of FLOAT_COLUMNS) this[name] = grow(this[name], new Float64Array(capacity), this.length);
-    for (const name of ID_COLUMNS) this[name] = grow(this[name], new Int32Array(capacity), this.length);
-    this.flags = grow(this.flags, new Uint8Array(capacity), this.length);
+    this.#regrow(Math.max(capacity * 2, needed));
+  }
+
+  #regrow(capacity: number): void {
+    const memory = (bytes: number): ArrayBuffer => (this.#shared ? (new SharedArrayBuffer(bytes) as unknown as ArrayBuffer) : new ArrayBuffer(bytes));
+    for (const name of FLOAT_COLUMNS) this[name] = grow(this[name], new Float64Array(memory(8 * capacity)), this.length);
+    for (const name of ID_COLUMNS) this[name] = grow(this[name], new Int32Array(memory(4 * capacity)), this.length);
+    this.flags = grow(this.flags, new Uint8Array(memory(capacity)), this.length);
   }
 
   /**

@@ -1,31 +1,31 @@
 /**
- * The ordering parts of `result()` (the parallelism sweep over starts and ends ordered by bucket; the
- * duration percentiles, overall and per agent, by selection) as jobs that can run ahead in other threads
- * while this one does the rest: the CLI's scanner runs them in its workers, once the last shard is merged,
- * while the main thread interns the task ids. The same functions on the same values as `result()` would
- * run: the output is identical. The inputs are what the jobs need and no more (the jobs use them as
- * scratch space: their contents afterwards are unspecified).
+ * The parts of `result()` that read every row but need no task id (the parallelism sweep; the duration
+ * percentiles, overall and per agent; the counting pass of tallies.ts) as jobs that can run ahead in other
+ * threads while this one resolves previous attempts: the CLI's scanner runs them in its workers, on the
+ * merged columns in shared memory, once the last shard is merged. The same functions on the same values as
+ * `result()` would run: the output is identical. The jobs only read the columns.
  *
  * @module
  */
-import { intervalEvents, sweepEvents, type IntervalEvents, type Parallelism } from './parallelism.js';
+import { intervalEvents, sweepEvents, type Parallelism } from './parallelism.js';
 import { groupedOrderStats, groupValues, type OrderStats } from './percentiles.js';
+import { tally, type Tallies, type TallySizes } from './tallies.js';
+import type { AggregatorColumns } from './types.js';
 
 export type { OrderStats };
 
-/** Durations grouped by agent id (each group in row order), agent a at [offsets[a], offsets[a + 1]). */
-export interface GroupedDurations {
-  /** The grouped durations (the name predates selection: they are not sorted). */
-  sorted: Float64Array;
-  /** Group bounds: agent a at [offsets[a], offsets[a + 1]). */
-  offsets: Int32Array;
+/** The rows the jobs read, and the sizes of the id tables. */
+export interface AheadInput {
+  /** The columns (views; `SharedArrayBuffer`-backed when the jobs run in other threads). */
+  columns: AggregatorColumns;
+  /** Rows, at least one. */
+  count: number;
+  /** Sizes of the id tables (and the error class names, to tell empty ones). */
+  sizes: TallySizes;
 }
 
-/** The inputs of the two jobs (fresh buffers: they may be transferred). */
-export interface AheadJobs {
-  events: IntervalEvents;
-  durations: GroupedDurations;
-}
+/** The jobs. */
+export type AheadJob = 'parallelism' | 'durations' | 'tallies';
 
 /** What the jobs computed. */
 export interface Ahead {
@@ -35,53 +35,50 @@ export interface Ahead {
   durationByAgent: (OrderStats | null)[];
   /** All durations' statistics (`null`: no rows). */
   duration: OrderStats | null;
+  /** `tally` of the rows. */
+  tallies: Tallies;
 }
 
 /**
- * The jobs' inputs for rows (at least one).
+ * Runs one job.
  *
- * @param start - Start column.
- * @param durationMs - Duration column.
- * @param agent - Agent id column.
- * @param count - Rows (> 0).
- * @param agents - Agent ids.
- * @returns The inputs.
+ * @param job - Which.
+ * @param input - The rows.
+ * @param bucketMs - Bucket width (the parallelism job).
+ * @returns The job's fields of {@link Ahead}.
  */
-export function aheadJobs(start: Float64Array, durationMs: Float64Array, agent: Int32Array, count: number, agents: number): AheadJobs {
-  const counts = new Float64Array(agents);
-  for (let i = 0; i < count; i++) counts[agent[i]!]! += 1;
-  return { events: intervalEvents(start, durationMs, count), durations: groupValues(durationMs.subarray(0, count), agent, counts) };
-}
-
-/**
- * The parallelism job (overwrites `events`' arrays).
- *
- * @param events - From {@link aheadJobs}.
- * @param bucketMs - Bucket width.
- * @returns The parallelism.
- */
-export function parallelismAhead(events: IntervalEvents, bucketMs: number): Parallelism {
-  return sweepEvents(events, bucketMs);
-}
-
-/**
- * The duration job (permutes `durations.sorted` within and across groups).
- *
- * @param durations - From {@link aheadJobs}.
- * @returns The statistics per agent and overall.
- */
-export function durationsAhead(durations: GroupedDurations): Pick<Ahead, 'durationByAgent' | 'duration'> {
-  const { byGroup, all } = groupedOrderStats(durations.sorted, durations.offsets);
+export function runAheadJob(job: AheadJob, input: AheadInput, bucketMs: number): Partial<Ahead> {
+  const { columns, count, sizes } = input;
+  if (job === 'parallelism') return { parallelism: sweepEvents(intervalEvents(columns.start, columns.durationMs, count), bucketMs) };
+  if (job === 'tallies') return { tallies: tally(columns, count, sizes) };
+  const counts = new Float64Array(sizes.agents);
+  for (let i = 0; i < count; i++) counts[columns.agent[i]!]! += 1;
+  const grouped = groupValues(columns.durationMs.subarray(0, count), columns.agent, counts);
+  const { byGroup, all } = groupedOrderStats(grouped.sorted, grouped.offsets);
   return { durationByAgent: byGroup, duration: all };
 }
 
 /**
- * Both jobs, in this thread (tests, and the reference for the threaded run).
+ * Every job, in this thread (tests, and the reference for the threaded run).
  *
- * @param jobs - From {@link aheadJobs}.
+ * @param input - The rows.
  * @param bucketMs - Bucket width.
  * @returns What `result()` can take ahead.
  */
-export function computeAhead(jobs: AheadJobs, bucketMs: number): Ahead {
-  return { parallelism: parallelismAhead(jobs.events, bucketMs), ...durationsAhead(jobs.durations) };
+export function computeAhead(input: AheadInput, bucketMs: number): Ahead {
+  return { ...runAheadJob('parallelism', input, bucketMs), ...runAheadJob('durations', input, bucketMs), ...runAheadJob('tallies', input, bucketMs) } as Ahead;
+}
+
+/**
+ * Whether `ahead` was computed for rows of these sizes (a cheap check against stale results).
+ *
+ * @param ahead - The jobs' results.
+ * @param count - Rows held now.
+ * @param agents - Agent ids now.
+ * @param phases - Phase ids now.
+ * @returns Whether the sizes agree.
+ */
+export function aheadFits(ahead: Ahead, count: number, agents: number, phases: number): boolean {
+  const t = ahead.tallies;
+  return ahead.durationByAgent.length === agents && (ahead.duration?.count ?? 0) === count && t.agentCount.length === agents && t.phaseCount.length === phases;
 }

@@ -4,8 +4,7 @@
  * @module
  */
 import type { ShardState } from '../aggregate/aggregator.js';
-import type { IntervalEvents } from '../aggregate/parallelism.js';
-import type { Ahead, GroupedDurations } from '../aggregate/sorted-runs.js';
+import type { Ahead, AheadInput, AheadJob } from '../aggregate/sorted-runs.js';
 import type { ScanTask } from './tasks.js';
 
 /** Main thread to worker: scan one task. */
@@ -16,8 +15,12 @@ export interface TaskMessage {
   readBytes: number;
 }
 
-/** Main thread to worker, after the last task: one job of sorted-runs.ts on the merged columns. */
-export type SortMessage = { sort: 'parallelism'; events: IntervalEvents; bucketMs: number } | { sort: 'durations'; durations: GroupedDurations };
+/** Main thread to worker, after the last task: one job of sorted-runs.ts on the merged columns (shared memory). */
+export interface SortMessage {
+  sort: AheadJob;
+  input: AheadInput;
+  bucketMs: number;
+}
 
 /** Worker to main thread: the answer to a {@link SortMessage} (the fields of its job). */
 export interface SortResult {

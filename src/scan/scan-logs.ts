@@ -156,20 +156,21 @@ async function scanInWorkers(
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const total = createAggregator({ bucketMs: options.bucketMs });
   const shards = shardsOf(total)!;
+  shards.shareColumns(); // the workers read the merged columns at the end
   const result: ScanLogsResult = { aggregator: total, skipped: 0 };
   let lineOffset = 0;
-  // After the last shard, the sorting parts of result() run in the workers (the parallelism sweep in one,
-  // the duration percentiles in the other) while this thread resolves the task ids result() needs.
-  const finish = async (sort: (message: SortMessage, transfer: ArrayBuffer[], worker: number) => Promise<SortResult>): Promise<void> => {
+  // After the last shard, the parts of result() that need no task id run in the workers on the merged
+  // columns, which live in shared memory (the parallelism sweep in one; the duration percentiles, then the
+  // tallies in the other), while this thread resolves the task ids that previous attempts need.
+  const finish = async (run: (message: SortMessage, transfer: ArrayBuffer[], worker: number) => Promise<SortResult>): Promise<void> => {
     if (result.stoppedAt !== undefined || result.failed !== undefined) return;
-    const jobs = shards.aheadJobs();
-    if (jobs === undefined) return;
-    const { events, durations: grouped } = jobs;
-    const parallelism = sort({ sort: 'parallelism', events, bucketMs: options.bucketMs }, [events.starts.buffer, events.ends.buffer] as ArrayBuffer[], 0);
-    const durations = sort({ sort: 'durations', durations: grouped }, [grouped.sorted.buffer, grouped.offsets.buffer] as ArrayBuffer[], 1);
+    const input = shards.aheadInput();
+    if (input === undefined) return;
+    const { bucketMs } = options;
+    const jobs = [run({ sort: 'parallelism', input, bucketMs }, [], 0), run({ sort: 'durations', input, bucketMs }, [], 1), run({ sort: 'tallies', input, bucketMs }, [], 1)];
     shards.prepareResult();
-    const [p, d] = await Promise.all([parallelism, durations]);
-    shards.adoptAhead({ ...p.ahead, ...d.ahead } as Ahead);
+    const parts = await Promise.all(jobs);
+    shards.adoptAhead(Object.assign({}, ...parts.map((p) => p.ahead)) as Ahead);
   };
   const pool = { ...options, readBytes: options.readBytes ?? READ_BYTES, finish };
   await runTasks(tasks, pool, (r) => {
@@ -189,9 +190,8 @@ async function scanInWorkers(
     }
     const shard = r.shard!;
     if (r.index === 0 && task.bytes > 0) {
-      // Size the merged columns and task id table once, from the first shard's density.
-      const scale = (1.05 * totalBytes) / task.bytes;
-      shards.reserve(Math.ceil(shard.count * scale), Math.ceil(shard.taskKeys.count * scale));
+      // Size the merged columns once, from the first shard's density.
+      shards.reserve(Math.ceil((shard.count * 1.05 * totalBytes) / task.bytes), 0);
     }
     shards.mergeShard(shard);
     lineOffset += r.lines;

@@ -5,7 +5,7 @@
  * @module
  */
 import { parentPort } from 'node:worker_threads';
-import { durationsAhead, parallelismAhead } from '../aggregate/sorted-runs.js';
+import { runAheadJob } from '../aggregate/sorted-runs.js';
 import type { SortMessage, SortResult, TaskMessage } from './protocol.js';
 import { runTask } from './run-task.js';
 
@@ -14,9 +14,7 @@ let queue: Promise<void> = Promise.resolve();
 if (port !== null) {
   port.on('message', (message: TaskMessage | SortMessage) => {
     if ('sort' in message) {
-      const result: SortResult = {
-        ahead: message.sort === 'parallelism' ? { parallelism: parallelismAhead(message.events, message.bucketMs) } : durationsAhead(message.durations),
-      };
+      const result: SortResult = { ahead: runAheadJob(message.sort, message.input, message.bucketMs) };
       port.postMessage(result);
       return;
     }

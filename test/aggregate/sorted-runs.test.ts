@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createAggregator, shardsOf } from '../../src/aggregate/aggregator.js';
-import { aheadJobs, computeAhead } from '../../src/aggregate/sorted-runs.js';
+import { computeAhead, type AheadInput } from '../../src/aggregate/sorted-runs.js';
 import type { InvocationMetric } from '../../src/record.js';
 import { referenceParallelism, referenceStats } from './references.js';
 
@@ -20,7 +20,15 @@ const record = (i: number, agent: string, durationMs: number, timestamp: string)
   timestamp,
 });
 
-describe('sorting parts computed ahead, adopted by an aggregator', () => {
+/** Job input of rows with these starts, durations and agents (every other column neutral). */
+function inputOf(start: Float64Array, durationMs: Float64Array, agent: Int32Array, agents: number): AheadInput {
+  const n = start.length;
+  const ids = (v: number): Int32Array => new Int32Array(n).fill(v);
+  const columns = { start, durationMs, agent, cost: new Float64Array(n), attempt: new Float64Array(n).fill(1), phase: ids(0), taskId: ids(-1), model: ids(-1), tier: ids(-1), errorClass: ids(-1), flags: new Uint8Array(n).fill(3) };
+  return { columns, count: n, sizes: { agents, phases: 1, models: 0, errorClasses: [] } };
+}
+
+describe('parts computed ahead, adopted by an aggregator', () => {
   const records = Array.from({ length: 200 }, (_, i) =>
     record(i, ['b', 'a', 'c'][i % 3]!, [0, -0, 5, 1e-300, 1000.5, 60_000][i % 6]!, new Date(Date.UTC(2026, 10, 20, 9) + ((i * 7919) % 500_000)).toISOString()),
   );
@@ -33,8 +41,29 @@ describe('sorting parts computed ahead, adopted by an aggregator', () => {
       ahead.add(r);
     }
     const shards = shardsOf(ahead)!;
-    shards.adoptAhead(computeAhead(shards.aheadJobs()!, 1000));
+    shards.adoptAhead(computeAhead(shards.aheadInput()!, 1000));
     expect(ahead.result()).toEqual(plain.result());
+  });
+
+  it('gives the same aggregate from columns in shared memory, and the jobs read them where they are', () => {
+    const plain = createAggregator({ bucketMs: 1000 });
+    const shared = createAggregator({ bucketMs: 1000 });
+    const shards = shardsOf(shared)!;
+    shards.shareColumns();
+    // 1,600 rows: past the initial capacity, so the columns grow (and stay shared).
+    for (let k = 0; k < 8; k++) {
+      for (const r of records) {
+        plain.add(r);
+        shared.add(r);
+      }
+    }
+    const input = shards.aheadInput()!;
+    expect(input.columns.start.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(input.columns.flags.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const ahead = computeAhead(input, 1000);
+    expect(ahead.tallies.agentCount.reduce((a, b) => a + b, 0)).toBe(8 * records.length);
+    shards.adoptAhead(ahead);
+    expect(shared.result()).toEqual(plain.result());
   });
 
   it('drops the runs when a record is added after', () => {
@@ -45,7 +74,7 @@ describe('sorting parts computed ahead, adopted by an aggregator', () => {
       ahead.add(r);
     }
     const shards = shardsOf(ahead)!;
-    shards.adoptAhead(computeAhead(shards.aheadJobs()!, 1000));
+    shards.adoptAhead(computeAhead(shards.aheadInput()!, 1000));
     for (const r of records.slice(100)) {
       plain.add(r);
       ahead.add(r);
@@ -54,7 +83,7 @@ describe('sorting parts computed ahead, adopted by an aggregator', () => {
   });
 
   it('keeps -0 where the sort puts it, and ignores stale input', () => {
-    const ahead = computeAhead(aheadJobs(new Float64Array([0, 0, 0]), new Float64Array([0, -0, 0]), new Int32Array([0, 0, 0]), 3, 1), 1000);
+    const ahead = computeAhead(inputOf(new Float64Array([0, 0, 0]), new Float64Array([0, -0, 0]), new Int32Array([0, 0, 0]), 1), 1000);
     expect(Object.is(ahead.duration!.min, -0)).toBe(true);
     expect(ahead.parallelism.peak).toBe(0);
     const aggregator = createAggregator({ bucketMs: 1000 });
@@ -86,7 +115,7 @@ describe('the jobs against full sorts', () => {
         const start = Float64Array.from(rows, ([s]) => s);
         const durationMs = Float64Array.from(rows, ([, d]) => d);
         const agent = Int32Array.from(rows, ([, , a]) => a % used);
-        const ahead = computeAhead(aheadJobs(start, durationMs, agent, rows.length, agents), bucketMs);
+        const ahead = computeAhead(inputOf(start, durationMs, agent, agents), bucketMs);
         const expectedByAgent = Array.from({ length: agents }, (_, a) => referenceStats(rows.filter((_, i) => agent[i] === a).map(([, d]) => d)));
         expect(ahead.durationByAgent).toEqual(expectedByAgent);
         expect(ahead.duration).toEqual(referenceStats(rows.map(([, d]) => d)));
