@@ -10,6 +10,10 @@
 import { equalBytes, hashBytes } from '../aggregate/key-table.js';
 
 const EMPTY = 0;
+const QUOTE = 0x22;
+/** Slots of the cache of {@link ByteInterner.guess}: 2^GUESS_BITS. */
+const GUESS_BITS = 6;
+const GUESS_SLOTS = 1 << GUESS_BITS;
 
 /** Byte-keyed cache of string ids. */
 export class ByteInterner {
@@ -78,6 +82,89 @@ export class ByteInterner {
     const e = this.entry(buf, view, start, end, hashBytes(buf, start, end));
     this.#recent[c] = e + 1;
     return e;
+  }
+
+  /**
+   * Direct-mapped cache of values by the 8 bytes where they start in a line (for a value shorter than 8
+   * bytes: with the bytes that follow it there, its closing quote first). Slot s holds, from 4s: those
+   * two words, entry + 1 (0 = empty) and the length. Filled by {@link remember}, read by {@link guess}.
+   */
+  readonly #guesses = new Int32Array(4 * GUESS_SLOTS);
+
+  /**
+   * The entry of the JSON string body that starts at `start`, when it is one of the values seen before
+   * (recorded by {@link remember}): found from its first 8 bytes, then checked byte for byte and followed
+   * by its closing quote, so no scan of the string is needed. Sound because a remembered value was a
+   * valid string body (no quote, no escape, no control byte): the same bytes then a quote are that string.
+   *
+   * @param buf - The bytes.
+   * @param view - A `DataView` of the same bytes.
+   * @param start - Index after the opening quote.
+   * @param end - End of the line.
+   * @returns The entry (its value ends at `start + lengthOf(entry)`, the closing quote), or -1.
+   */
+  guess(buf: Buffer, view: DataView, start: number, end: number): number {
+    if (start + 8 > end) return -1;
+    const a = view.getInt32(start, true);
+    const b = view.getInt32(start + 4, true);
+    const g = this.#guesses;
+    const k = (Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b) >>> (32 - GUESS_BITS)) * 4;
+    if (g[k] !== a || g[k + 1] !== b || g[k + 2] === 0) return -1;
+    const e = g[k + 2]! - 1;
+    const length = g[k + 3]!;
+    const close = start + length;
+    // Bytes [0, 8) are equal (a value shorter than that lies wholly in them); the rest is compared.
+    if (close >= end || buf[close] !== QUOTE || (length > 8 && !equalBytes(view, start + 8, this.#poolView, this.#offsets[e]! + 8, length - 8))) return -1;
+    return e;
+  }
+
+  /**
+   * The entry of the string body `buf[start, close)` (a valid one: no quote, escape or control byte; its
+   * closing quote at `close`), like {@link lookup}, and remembered for {@link guess}.
+   *
+   * @param buf - The bytes.
+   * @param view - A `DataView` of the same bytes.
+   * @param start - First byte.
+   * @param close - Index of the closing quote.
+   * @param end - End of the line.
+   * @returns The entry.
+   */
+  remember(buf: Buffer, view: DataView, start: number, close: number, end: number): number {
+    const e = this.lookup(buf, view, start, close);
+    if (start + 8 <= end) {
+      const a = view.getInt32(start, true);
+      const b = view.getInt32(start + 4, true);
+      const g = this.#guesses;
+      const k = (Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b) >>> (32 - GUESS_BITS)) * 4;
+      g[k] = a;
+      g[k + 1] = b;
+      g[k + 2] = e + 1;
+      g[k + 3] = close - start;
+    }
+    return e;
+  }
+
+  /**
+   * The length in bytes of an entry's value.
+   *
+   * @param entry - From {@link entry}, {@link lookup}, {@link guess} or {@link remember}.
+   * @returns The length.
+   */
+  lengthOf(entry: number): number {
+    return this.#lengths[entry]!;
+  }
+
+  /**
+   * The aggregator's id of the bytes `buf[start, end)`: `idOf(lookup(...))`.
+   *
+   * @param buf - The bytes.
+   * @param view - A `DataView` of the same bytes.
+   * @param start - First byte.
+   * @param end - Index after the last byte.
+   * @returns The id.
+   */
+  id(buf: Buffer, view: DataView, start: number, end: number): number {
+    return this.#ids[this.lookup(buf, view, start, end)]!;
   }
 
   /**

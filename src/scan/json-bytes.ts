@@ -1,9 +1,10 @@
 /**
- * JSON grammar on raw bytes, for the fast path: keys compared four bytes at a time, strings without
- * escapes (with an FNV-1a hash of their bytes), numbers as `JSON.parse` reads them, and a validating skip
- * of any value (unknown fields). The caller has found the line's end first, so every function works on
- * `[i, end)` of a complete line and returns the index after what it read, or {@link NOT_FAST} when the
- * bytes are not what the fast path handles (the line then goes to `JSON.parse`).
+ * JSON grammar on raw bytes, for the fast path: strings without escapes, found four bytes at a time (with
+ * an FNV-1a hash of their bytes when asked), numbers as `JSON.parse` reads them, literals, and a
+ * validating skip of any value (unknown fields). Every function works on `[i, end)`, where `end` is a
+ * line's `\n` or a later one (no token accepted spans a `\n`), and returns the index after what it read,
+ * or {@link NOT_FAST} when the bytes are not what the fast path handles (the line then goes to
+ * `JSON.parse`).
  * Grammar: RFC 8259 (https://www.rfc-editor.org/rfc/rfc8259).
  *
  * @module
@@ -18,7 +19,10 @@ const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
+const COMMA = 0x2c;
 const MAX_DEPTH = 64;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
 
 /** Out-values of the last call (one scanner per thread: no allocation per value). */
 export const scanned = {
@@ -30,7 +34,7 @@ export const scanned = {
   number: 0,
 };
 
-/** A literal (a key with its punctuation) prepared for comparison by 32-bit words. */
+/** A literal (`true`, `false`, `null` of an unknown field) prepared for comparison by 32-bit words. */
 export interface Literal {
   readonly length: number;
   readonly words: Int32Array;
@@ -102,7 +106,7 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
  * @returns Index of the closing quote (hash and ascii in `scanned`), or {@link NOT_FAST}.
  */
 export function scanString(buf: Buffer, i: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
+  let h = FNV_OFFSET;
   let high = 0;
   for (; i < end; i++) {
     const b = buf[i]!;
@@ -113,54 +117,137 @@ export function scanString(buf: Buffer, i: number, end: number): number {
     }
     if (b === BACKSLASH || b < 0x20) return NOT_FAST;
     high |= b;
-    h = Math.imul(h ^ b, 0x01000193);
+    h = Math.imul(h ^ b, FNV_PRIME);
   }
   return NOT_FAST;
 }
 
 /**
- * Like {@link scanString} without the hash: finds the closing quote of a string body that has no escape
- * and no raw control byte; `scanned.ascii` tells whether its bytes were all ASCII.
+ * Flags, as bit 7 of each byte, the bytes of the little-endian word `x` that end a string or leave it to
+ * `JSON.parse`: `"`, `\`, control bytes (< 0x20). Each term is the classic exact test for "some byte is
+ * zero" (`(v - 0x01010101) & ~v`, with `v` the word xor the byte) or "some byte is < 0x20"; a borrow
+ * can only flag bytes above a truly flagged one, so the lowest flag always marks the first such byte.
+ * Bytes >= 0x80 are never flagged (nor borrowed from).
+ */
+const stops = (x: number): number => {
+  const q = x ^ 0x22222222;
+  const s = x ^ 0x5c5c5c5c;
+  return (((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((x - 0x20202020) & ~x)) & 0x80808080;
+};
+
+/** Index (0 to 3) of the byte that holds the lowest flag of `flags` (non-zero). */
+const firstFlagged = (flags: number): number => (31 - Math.clz32(flags & -flags)) >> 3;
+
+/**
+ * Like {@link scanString} without the hash and the ascii flag, four bytes at a time: finds the closing
+ * quote of a string body that has no escape and no raw control byte.
  *
  * @param buf - The bytes.
+ * @param view - A `DataView` of the same bytes.
  * @param i - Index after the opening quote.
  * @param end - End of the line.
  * @returns Index of the closing quote, or {@link NOT_FAST}.
  */
-export function endOfString(buf: Buffer, i: number, end: number): number {
-  let high = 0;
+export function stringEnd(buf: Buffer, view: DataView, i: number, end: number): number {
+  for (; i + 4 <= end; i += 4) {
+    const flags = stops(view.getInt32(i, true));
+    if (flags !== 0) {
+      i += firstFlagged(flags);
+      return buf[i] === QUOTE ? i : NOT_FAST;
+    }
+  }
   for (; i < end; i++) {
     const b = buf[i]!;
-    if (b === QUOTE) {
-      scanned.ascii = high < 0x80;
-      return i;
-    }
+    if (b === QUOTE) return i;
     if (b === BACKSLASH || b < 0x20) return NOT_FAST;
-    high |= b;
   }
   return NOT_FAST;
 }
 
 /**
- * Reads a JSON number like {@link scanNumber}, with a tight loop for the common case: a non-negative
- * integer of up to 15 digits. Anything else (sign, fraction, exponent, more digits) goes to `scanNumber`.
+ * {@link scanString} four bytes at a time: the closing quote, with the hash and the ascii flag in `scanned`.
+ *
+ * @param buf - The bytes.
+ * @param view - A `DataView` of the same bytes.
+ * @param i - Index after the opening quote.
+ * @param end - End of the line.
+ * @returns Index of the closing quote (hash and ascii in `scanned`), or {@link NOT_FAST}.
+ */
+export function hashedStringEnd(buf: Buffer, view: DataView, i: number, end: number): number {
+  let h = FNV_OFFSET;
+  let high = 0; // bit 7 of each byte seen, in some byte
+  for (; i + 4 <= end; i += 4) {
+    const x = view.getInt32(i, true);
+    const flags = stops(x);
+    if (flags !== 0) {
+      for (const stop = i + firstFlagged(flags); i < stop; i++) {
+        const b = buf[i]!;
+        high |= b;
+        h = Math.imul(h ^ b, FNV_PRIME);
+      }
+      if (buf[i] !== QUOTE) return NOT_FAST;
+      scanned.hash = h;
+      scanned.ascii = (high & 0x80808080) === 0;
+      return i;
+    }
+    high |= x;
+    h = Math.imul(h ^ (x & 0xff), FNV_PRIME);
+    h = Math.imul(h ^ ((x >>> 8) & 0xff), FNV_PRIME);
+    h = Math.imul(h ^ ((x >>> 16) & 0xff), FNV_PRIME);
+    h = Math.imul(h ^ (x >>> 24), FNV_PRIME);
+  }
+  for (; i < end; i++) {
+    const b = buf[i]!;
+    if (b === QUOTE) {
+      scanned.hash = h;
+      scanned.ascii = (high & 0x80808080) === 0;
+      return i;
+    }
+    if (b === BACKSLASH || b < 0x20) return NOT_FAST;
+    high |= b;
+    h = Math.imul(h ^ b, FNV_PRIME);
+  }
+  return NOT_FAST;
+}
+
+/**
+ * Reads the number of a field of a writer line, which a comma always follows: a fast path for the
+ * common spellings, a non-negative integer or decimal of at most 15 digits (exact as `m / 10^k`, see
+ * {@link scanNumber}), and {@link scanNumber} for any other. The digit loops have no bound check: a byte
+ * at or before `end` must be neither a digit nor `.` (the caller's sentinel `\n` at `end`).
  *
  * @param buf - The bytes.
  * @param i - Index of the number's first byte.
- * @param end - End of the line.
+ * @param end - Bound of the line (see above).
  * @returns Index after the number (value in `scanned.number`), or {@link NOT_FAST}.
  */
-export function scanInteger(buf: Buffer, i: number, end: number): number {
+export function fieldNumber(buf: Buffer, i: number, end: number): number {
   const from = i;
-  let b = buf[i]!;
-  let v = b - ZERO;
-  if (v === 0) i++;
-  else if (v > 0 && v <= 9) {
-    for (i++; i < end && (b = buf[i]!) >= ZERO && b <= NINE; i++) v = v * 10 + (b - ZERO);
-  } else return scanNumber(buf, from, end);
-  b = buf[i]!;
-  if (i - from > 15 || i >= end || b === DOT || b === 0x65 || b === 0x45) return scanNumber(buf, from, end);
-  scanned.number = v;
+  let v = buf[i]! - ZERO;
+  if (!(v >= 0 && v <= 9)) return scanNumber(buf, from, end);
+  let d = 0;
+  i++;
+  if (v !== 0) {
+    while ((d = buf[i]! - ZERO) >= 0 && d <= 9) {
+      v = v * 10 + d;
+      i++;
+    }
+  }
+  let digits = i - from;
+  let scale = 1;
+  if (buf[i] === DOT) {
+    const dot = ++i;
+    while ((d = buf[i]! - ZERO) >= 0 && d <= 9) {
+      v = v * 10 + d;
+      i++;
+    }
+    digits += i - dot;
+    if (i === dot || digits > 15) return scanNumber(buf, from, end);
+    scale = POW10[i - dot]!;
+  }
+  // More digits, an exponent, a leading zero before a digit: scanNumber decides.
+  if (digits > 15 || buf[i] !== COMMA) return scanNumber(buf, from, end);
+  scanned.number = scale === 1 ? v : v / scale;
   return i;
 }
 

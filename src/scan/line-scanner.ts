@@ -8,11 +8,10 @@
  */
 import type { Row, RowSink } from '../aggregate/row.js';
 import { emptyRow } from '../aggregate/row.js';
-import { hashBytes } from '../aggregate/key-table.js';
 import { parseLogLine } from '../log/reader.js';
 import type { InvocationMetric } from '../record.js';
 import { ByteInterner } from './byte-interner.js';
-import { FastLineParser, type FastLine, type StringField } from './fast-line.js';
+import { FastLineParser, type FastLine } from './fast-line.js';
 import { invalidReason, overlongReason } from './limits.js';
 
 const NEWLINE = 0x0a;
@@ -53,7 +52,7 @@ export class LineScanner {
   readonly #target: ScanTarget;
   readonly #onWarning: (line: number, reason: string) => void;
   readonly #slowOnly: boolean;
-  readonly #parser = new FastLineParser();
+  readonly #parser: FastLineParser;
   readonly #row: Row = emptyRow();
   readonly #agents: ByteInterner;
   readonly #taskIds: ByteInterner;
@@ -75,6 +74,7 @@ export class LineScanner {
     this.#models = new ByteInterner(sink === undefined ? none : (s) => sink.internModel(s));
     this.#tiers = new ByteInterner(sink === undefined ? none : (s) => sink.internTier(s));
     this.#errorClasses = new ByteInterner(sink === undefined ? none : (s) => sink.internErrorClass(s));
+    this.#parser = new FastLineParser(this.#agents, this.#models, this.#tiers);
   }
 
   /** Whether an overlong line is being skipped: its end (and warning) is still to come. */
@@ -112,7 +112,19 @@ export class LineScanner {
     }
     const view = this.#viewOf(buf);
     const parser = this.#parser;
+    // The last `\n` of the bytes: the parser's bound (it finds each line's end itself, and only a line
+    // that it does not accept needs the native search for its `\n`).
+    const last = this.#slowOnly ? -1 : data.lastIndexOf(NEWLINE, end - 1);
     while (pos < end && pos < stopAt && !this.stopped) {
+      if (pos <= last) {
+        const nl = parser.parse(buf, view, pos, last);
+        if (nl >= 0 && nl - pos <= this.#max) {
+          this.lines++;
+          this.#fast(buf, view, pos, nl);
+          pos = nl + 1;
+          continue;
+        }
+      }
       const nl = data.indexOf(NEWLINE, pos);
       if (nl === -1) {
         if (eof) this.#slow(buf, pos, end, false); // the last line, without its `\n`: torn
@@ -123,11 +135,7 @@ export class LineScanner {
         }
         return end;
       }
-      if (nl - pos > this.#max || this.#slowOnly || !parser.parse(buf, view, pos, nl)) this.#slow(buf, pos, nl, true);
-      else {
-        this.lines++;
-        this.#fast(buf, view, pos, nl);
-      }
+      this.#slow(buf, pos, nl, true); // not in the fast path's form, or longer than the limit
       pos = nl + 1;
     }
     return pos;
@@ -180,13 +188,16 @@ export class LineScanner {
     row.durationMs = l.durationMs;
     row.cost = l.cost;
     row.attempt = l.attempt;
-    row.agent = this.#id(this.#agents, buf, view, l.agent);
+    // Values the parser did not recognize are interned now that the line is accepted.
+    const agents = this.#agents;
+    row.agent = agents.idOf(l.agentEntry >= 0 ? l.agentEntry : agents.remember(buf, view, l.agentStart, l.agentEnd, l.end));
     row.phase = l.phase;
-    const t = l.taskId;
-    row.taskId = t.start < 0 ? -1 : target.sink.taskIdOfBytes(view, t.start, t.end, hashBytes(buf, t.start, t.end));
-    row.model = this.#id(this.#models, buf, view, l.model);
-    row.tier = this.#id(this.#tiers, buf, view, l.tier);
-    row.errorClass = this.#id(this.#errorClasses, buf, view, l.errorClass);
+    row.taskId = l.taskIdStart < 0 ? -1 : target.sink.taskIdOfBytes(view, l.taskIdStart, l.taskIdEnd, l.taskIdHash);
+    const models = this.#models;
+    row.model = l.modelStart < 0 ? -1 : models.idOf(l.modelEntry >= 0 ? l.modelEntry : models.remember(buf, view, l.modelStart, l.modelEnd, l.end));
+    const tiers = this.#tiers;
+    row.tier = l.tierStart < 0 ? -1 : tiers.idOf(l.tierEntry >= 0 ? l.tierEntry : tiers.remember(buf, view, l.tierStart, l.tierEnd, l.end));
+    row.errorClass = l.errorClassStart < 0 ? -1 : this.#errorClasses.id(buf, view, l.errorClassStart, l.errorClassEnd);
     row.success = l.success;
     row.outputParsed = l.outputParsed;
     row.tokens = l.tokens;
@@ -196,12 +207,13 @@ export class LineScanner {
     target.sink.addRow(row);
   }
 
-  #id(table: ByteInterner, buf: Buffer, view: DataView, f: StringField): number {
-    return f.start < 0 ? -1 : table.idOf(table.lookup(buf, view, f.start, f.end));
+  #str(table: ByteInterner, buf: Buffer, view: DataView, start: number, end: number): string {
+    return table.strings[table.lookup(buf, view, start, end)]!;
   }
 
-  #str(table: ByteInterner, buf: Buffer, view: DataView, f: StringField): string {
-    return table.strings[table.lookup(buf, view, f.start, f.end)]!;
+  /** The string of a value the parser may have recognized (`entry` >= 0), else of its bytes, remembered. */
+  #named(table: ByteInterner, buf: Buffer, view: DataView, entry: number, start: number, end: number, lineEnd: number): string {
+    return table.strings[entry >= 0 ? entry : table.remember(buf, view, start, end, lineEnd)]!;
   }
 
   /** The line through `JSON.parse` (valid: the fast path checked it), for its unknown fields. */
@@ -212,11 +224,11 @@ export class LineScanner {
   /** The record object `JSON.parse` would give: the same keys in the same order, the same values. */
   #object(buf: Buffer, view: DataView, l: FastLine): InvocationMetric {
     const m: Record<string, unknown> = {
-      invocationId: buf.toString('utf8', l.invocationId.start, l.invocationId.end),
-      agent: this.#str(this.#agents, buf, view, l.agent),
+      invocationId: buf.toString('utf8', l.invocationIdStart, l.invocationIdEnd),
+      agent: this.#named(this.#agents, buf, view, l.agentEntry, l.agentStart, l.agentEnd, l.end),
       phase: l.phase,
     };
-    if (l.taskId.start >= 0) m.taskId = this.#str(this.#taskIds, buf, view, l.taskId);
+    if (l.taskIdStart >= 0) m.taskId = this.#str(this.#taskIds, buf, view, l.taskIdStart, l.taskIdEnd);
     m.durationMs = l.durationMs;
     m.tokens = l.tokens;
     if (l.inputTokens >= 0) m.inputTokens = l.inputTokens;
@@ -227,10 +239,10 @@ export class LineScanner {
     m.success = l.success;
     m.attempt = l.attempt;
     m.outputParsed = l.outputParsed;
-    if (l.model.start >= 0) m.model = this.#str(this.#models, buf, view, l.model);
-    if (l.tier.start >= 0) m.tier = this.#str(this.#tiers, buf, view, l.tier);
-    m.timestamp = buf.toString('utf8', l.timestamp.start, l.timestamp.end);
-    if (l.errorClass.start >= 0) m.errorClass = this.#str(this.#errorClasses, buf, view, l.errorClass);
+    if (l.modelStart >= 0) m.model = this.#named(this.#models, buf, view, l.modelEntry, l.modelStart, l.modelEnd, l.end);
+    if (l.tierStart >= 0) m.tier = this.#named(this.#tiers, buf, view, l.tierEntry, l.tierStart, l.tierEnd, l.end);
+    m.timestamp = buf.toString('utf8', l.timestampStart, l.timestampEnd);
+    if (l.errorClassStart >= 0) m.errorClass = this.#str(this.#errorClasses, buf, view, l.errorClassStart, l.errorClassEnd);
     return m as unknown as InvocationMetric;
   }
 }

@@ -74,17 +74,44 @@ export function isoTimestampMs(buf: Buffer, start: number): number {
 }
 
 function isoMs(buf: Buffer, start: number): number {
+  const tail = secondsMs(buf, start);
+  return tail < 0 ? Number.NaN : minuteMs(buf, start) + tail;
+}
+
+/**
+ * Epoch milliseconds of the minute `YYYY-MM-DDTHH:MM` of the writer's form at `start` (its first 16
+ * bytes), with the calendar checks of `parseTimestamp`; `NaN` when a digit is not one or the date is
+ * not valid. The separators are the caller's to check. A non-`NaN` answer depends on these 16 bytes only,
+ * so a caller may reuse it for the next timestamp whose first 16 bytes are the same.
+ *
+ * @param buf - The bytes.
+ * @param start - First byte of the timestamp.
+ * @returns Epoch ms of the minute, or `NaN`.
+ */
+export function minuteMs(buf: Buffer, start: number): number {
   const year = digit(buf, start) * 1000 + digit(buf, start + 1) * 100 + digit(buf, start + 2) * 10 + digit(buf, start + 3);
   const month = digit(buf, start + 5) * 10 + digit(buf, start + 6);
   const day = digit(buf, start + 8) * 10 + digit(buf, start + 9);
   const hour = digit(buf, start + 11) * 10 + digit(buf, start + 12);
   const minute = digit(buf, start + 14) * 10 + digit(buf, start + 15);
-  const second = digit(buf, start + 17) * 10 + digit(buf, start + 18);
-  const ms = digit(buf, start + 20) * 100 + digit(buf, start + 21) * 10 + digit(buf, start + 22);
   // A non-digit makes its field very negative, failing the range checks below.
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0)
-    return Number.NaN;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return Number.NaN;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   if (day > (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!)) return Number.NaN;
-  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000;
+}
+
+/**
+ * Milliseconds into the minute of the writer's form at `start`: its last 8 bytes, `:SS.sssZ`, separators
+ * included (0 to 59 999); -1 when they are not that form or the second is over 59.
+ *
+ * @param buf - The bytes.
+ * @param start - First byte of the timestamp (not of the 8 bytes).
+ * @returns Milliseconds, or -1.
+ */
+export function secondsMs(buf: Buffer, start: number): number {
+  if (buf[start + 16] !== 0x3a || buf[start + 19] !== 0x2e || buf[start + 23] !== 0x5a) return -1;
+  const second = digit(buf, start + 17) * 10 + digit(buf, start + 18);
+  const ms = digit(buf, start + 20) * 100 + digit(buf, start + 21) * 10 + digit(buf, start + 22);
+  return second < 0 || second > 59 || ms < 0 ? -1 : second * 1000 + ms;
 }

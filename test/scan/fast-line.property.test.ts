@@ -1,13 +1,13 @@
 /**
  * Properties of the fast path over generated logs: written by the serializer (unicode, unknown fields,
  * any numbers) and then damaged (bytes flipped, cut, inserted), the fast path and the fallback give the
- * reader's aggregate, warnings and skip count, in any read size.
+ * reader's aggregate, warnings and skip count, in any read size, and records mode the reader's records.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvocationMetric } from '../../src/record.js';
 import { serializeMetric } from '../../src/serialize.js';
-import { reference, scan, tempDir, writeLog } from './helpers/compare.js';
+import { reference, scan, scanRecords, tempDir, writeLog } from './helpers/compare.js';
 
 const MAX = 2048;
 let dir: string;
@@ -72,9 +72,13 @@ function apply(bytes: Buffer, damages: { kind: 'flip' | 'cut'; at: number; byte?
 let n = 0;
 async function check(bytes: Buffer, readBytes: number): Promise<void> {
   const file = writeLog(dir, `p${n++}.jsonl`, bytes);
-  const { records: _records, ...want } = await reference([file], MAX, 3_600_000);
+  const { records, ...want } = await reference([file], MAX, 3_600_000);
   expect(await scan([file], { maxLineBytes: MAX, bucketMs: 3_600_000, readBytes })).toEqual(want);
   expect(await scan([file], { maxLineBytes: MAX, bucketMs: 3_600_000, slowOnly: true })).toEqual(want);
+  // Records mode: the same objects as JSON.parse (key order included).
+  const got = await scanRecords([file], MAX);
+  expect(got).toEqual(records);
+  expect(got.map((r) => Object.keys(r))).toEqual(records.map((r) => Object.keys(r)));
 }
 
 describe('fast path = fallback = reader', () => {

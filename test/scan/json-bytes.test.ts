@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashBytes } from '../../src/aggregate/key-table.js';
-import { endOfString, NOT_FAST, scanInteger, scanned, scanNumber, scanString, skipValue } from '../../src/scan/json-bytes.js';
+import { fieldNumber, hashedStringEnd, NOT_FAST, scanned, scanNumber, scanString, skipValue, stringEnd } from '../../src/scan/json-bytes.js';
 
 /** Scans `text` followed by a comma, as a value sits in a line. */
 function number(text: string): number | undefined {
@@ -59,11 +59,11 @@ describe('scanNumber', () => {
   });
 });
 
-describe('scanInteger', () => {
-  /** What a scanner gives on `text` followed by `after`: the end and the value, or undefined. */
-  const both = (scan: typeof scanNumber, text: string, after: string): [number, number] | undefined => {
-    const buf = Buffer.from(text + after);
-    const end = scan(buf, 0, buf.length);
+describe('fieldNumber', () => {
+  /** What a scanner gives on `text` then `after` then the line's `\n`: the end and the value, or undefined. */
+  const read = (scan: (buf: Buffer, i: number, end: number) => number, text: string, after: string): [number, number] | undefined => {
+    const buf = Buffer.from(`${text}${after}\n`);
+    const end = scan(buf, 0, buf.length - 1);
     return end < 0 ? undefined : [end, scanned.number];
   };
 
@@ -72,36 +72,47 @@ describe('scanInteger', () => {
       fc.stringMatching(/^-?(0|[1-9]\d{0,20})(\.\d{0,20})?([eE][+-]?\d{0,3})?$/),
       fc.stringMatching(/^[-+0-9.eE]{0,25}$/),
       fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }).map(String),
+      fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
     );
+    const check = (text: string, after: string): void => {
+      const fast = read(fieldNumber, text, after);
+      const ref = read(scanNumber, text, after);
+      expect(fast?.[0], text + after).toBe(ref?.[0]);
+      if (ref !== undefined) expect(Object.is(fast![1], ref[1]), text + after).toBe(true);
+    };
     fc.assert(
-      fc.property(spelling, fc.constantFrom('', ',', '}', 'x', '0', '.', 'e'), (text, after) => {
-        const fast = both(scanInteger, text, after);
-        const ref = both(scanNumber, text, after);
-        expect(fast?.[0]).toBe(ref?.[0]);
-        if (ref !== undefined) expect(Object.is(fast![1], ref[1])).toBe(true);
-      }),
-      { numRuns: 5000 },
+      fc.property(spelling, fc.constantFrom('', ',', '}', 'x', '0', '.', 'e', ',"k":1'), check),
+      { numRuns: 10_000 },
     );
-    for (const text of ['0', '-0', '00', '1.5', '1e3', '123456789012345', '1234567890123456', '9007199254740993', '-12']) {
-      const fast = both(scanInteger, text, ',');
-      const ref = both(scanNumber, text, ',');
-      expect(fast?.[0], text).toBe(ref?.[0]);
-      if (ref !== undefined) expect(Object.is(fast![1], ref[1]), text).toBe(true);
+    for (const text of ['0', '-0', '00', '01', '1.', '1.5', '0.0', '1e3', '123456789012345', '1234567890123456', '12345678901234.5', '1234567890123.45', '0.123456789012345', '0.1234567890123456', '9007199254740993', '-12']) {
+      for (const after of [',', '}', '']) check(text, after);
     }
   });
 });
 
-describe('endOfString', () => {
-  it('ends where scanString ends, with the same ascii flag', () => {
+describe('stringEnd and hashedStringEnd', () => {
+  /** Bytes that matter to a string scan, and others, in any mix. */
+  const byte = fc.oneof(fc.constantFrom(0x22, 0x5c, 0x00, 0x1f, 0x20, 0x0a, 0x0d, 0x7f, 0x80, 0xc3, 0xa9, 0xff, 0x61), fc.integer({ min: 0, max: 255 }));
+
+  it('end where scanString ends, with the same hash and ascii flag, at any alignment and line end', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (text) => {
-        const buf = Buffer.from(`"${text}`);
-        const close = scanString(buf, 1, buf.length);
-        const ascii = scanned.ascii;
-        expect(endOfString(buf, 1, buf.length)).toBe(close);
-        if (close >= 0) expect(scanned.ascii).toBe(ascii);
+      fc.property(fc.array(byte, { maxLength: 40 }), fc.nat(8), fc.nat(40), (bytes, offset, cut) => {
+        // A padded buffer: the line's end `end` is anywhere in it, and bytes after it are not the string's.
+        const buf = Buffer.concat([Buffer.alloc(offset, 0x61), Buffer.from(bytes), Buffer.from('"",}\n')]);
+        const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+        const end = Math.min(buf.length, offset + cut);
+        const close = scanString(buf, offset, end);
+        const { hash, ascii } = scanned;
+        expect(stringEnd(buf, view, offset, end)).toBe(close);
+        scanned.hash = 0;
+        expect(hashedStringEnd(buf, view, offset, end)).toBe(close);
+        if (close >= 0) {
+          expect(scanned.hash).toBe(hash);
+          expect(scanned.hash).toBe(hashBytes(buf, offset, close));
+          expect(scanned.ascii).toBe(ascii);
+        }
       }),
-      { numRuns: 3000 },
+      { numRuns: 20_000 },
     );
   });
 });
