@@ -201,7 +201,8 @@ class ColumnarAggregator implements Aggregator, RowSink {
    */
   reserve(rows: number, taskIds: number): void {
     this.#columns.reserve(rows - this.#columns.length);
-    if (!this.#deferred) this.#taskIds.reserve(taskIds);
+    if (this.#deferred) this.#taskIds.reserveKeys(taskIds);
+    else this.#taskIds.reserve(taskIds);
   }
 
   /**

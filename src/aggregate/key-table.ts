@@ -279,6 +279,29 @@ export class KeyTable {
     return id;
   }
 
+  /**
+   * Makes room for `count` keys of about 24 bytes in the key arrays and the pool (not in the index: a
+   * table filled by {@link appendKey} has none).
+   *
+   * @param count - Keys expected in all.
+   */
+  reserveKeys(count: number): void {
+    if (count > this.#offsets.length) {
+      const size = 2 ** Math.ceil(Math.log2(count));
+      this.#offsets = grow(this.#offsets, size);
+      this.#lengths = grow(this.#lengths, size);
+      this.#hashes = grow(this.#hashes, size);
+    }
+    if (count * 24 > this.#pool.length) this.#growPool(count * 24);
+  }
+
+  #growPool(bytes: number): void {
+    const pool = Buffer.allocUnsafe(bytes);
+    this.#pool.copy(pool, 0, 0, this.#used);
+    this.#pool = pool;
+    this.#poolView = viewOf(pool);
+  }
+
   #store(view: DataView, start: number, end: number, hash: number): number {
     const length = end - start;
     const id = this.#count++;
@@ -287,15 +310,12 @@ export class KeyTable {
       this.#lengths = grow(this.#lengths);
       this.#hashes = grow(this.#hashes);
     }
-    if (this.#used + length > this.#pool.length) {
-      const pool = Buffer.allocUnsafe(Math.max(this.#pool.length * 2, this.#used + length));
-      this.#pool.copy(pool, 0, 0, this.#used);
-      this.#pool = pool;
-      this.#poolView = viewOf(pool);
-    }
-    const pool = this.#pool;
+    if (this.#used + length > this.#pool.length) this.#growPool(Math.max(this.#pool.length * 2, this.#used + length));
+    const pool = this.#poolView;
     const at = this.#used;
-    for (let k = 0; k < length; k++) pool[at + k] = view.getUint8(start + k);
+    let k = 0;
+    for (; k + 4 <= length; k += 4) pool.setInt32(at + k, view.getInt32(start + k, true), true);
+    for (; k < length; k++) pool.setUint8(at + k, view.getUint8(start + k));
     this.#offsets[id] = at;
     this.#lengths[id] = length;
     this.#hashes[id] = hash;
@@ -324,8 +344,8 @@ export class KeyTable {
   }
 }
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+function grow(a: Int32Array<ArrayBuffer>, size = a.length * 2): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(size);
   b.set(a);
   return b;
 }

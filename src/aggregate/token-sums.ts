@@ -9,11 +9,32 @@ import type { AggregatorTokenSums } from './types.js';
 
 /** Growable per-id sums of `tokens` and the scalar token totals. */
 export class TokenSums {
-  total = 0;
-  input = 0;
-  output = 0;
-  cached = 0;
-  cachedWithInput = 0;
+  /**
+   * The scalar totals: total, input, output, cached, cached with input. In a typed array, not fields: a
+   * field holding a small integer changes representation once the sum outgrows it, which discards the
+   * optimized code of every caller (the scanner's hot loop) a few thousand lines into a read.
+   */
+  readonly #totals = new Float64Array(5);
+  /** Sum of `tokens`. */
+  get total(): number {
+    return this.#totals[0]!;
+  }
+  /** Sum of `inputTokens`. */
+  get input(): number {
+    return this.#totals[1]!;
+  }
+  /** Sum of `outputTokens`. */
+  get output(): number {
+    return this.#totals[2]!;
+  }
+  /** Sum of `cachedTokens`. */
+  get cached(): number {
+    return this.#totals[3]!;
+  }
+  /** Sum of `cachedTokens` over records that also have `inputTokens`. */
+  get cachedWithInput(): number {
+    return this.#totals[4]!;
+  }
   #byAgent: Float64Array = new Float64Array(16);
   #byPhase: Float64Array = new Float64Array(16);
   /** Index 0: records without a model; model id + 1 otherwise. */
@@ -46,18 +67,19 @@ export class TokenSums {
    * @param cached - `cachedTokens`, or -1.
    */
   addCounts(agent: number, phase: number, model: number, tokens: number, input: number, output: number, cached: number): void {
-    this.total += tokens;
+    const totals = this.#totals;
+    totals[0]! += tokens;
     if (agent >= this.#byAgent.length) this.#byAgent = enlarge(this.#byAgent, agent);
     this.#byAgent[agent]! += tokens;
     if (phase >= this.#byPhase.length) this.#byPhase = enlarge(this.#byPhase, phase);
     this.#byPhase[phase]! += tokens;
     if (model + 1 >= this.#byModel.length) this.#byModel = enlarge(this.#byModel, model + 1);
     this.#byModel[model + 1]! += tokens;
-    if (output >= 0) this.output += output;
-    if (cached >= 0) this.cached += cached;
+    if (output >= 0) totals[2]! += output;
+    if (cached >= 0) totals[3]! += cached;
     if (input >= 0) {
-      this.input += input;
-      if (cached >= 0) this.cachedWithInput += cached;
+      totals[1]! += input;
+      if (cached >= 0) totals[4]! += cached;
     }
   }
 
@@ -70,11 +92,12 @@ export class TokenSums {
    * @param modelMap - Likewise for models (ids, not the shifted indices of `byModel`).
    */
   merge(other: AggregatorTokenSums, agentMap: Int32Array, phaseMap: Int32Array, modelMap: Int32Array): void {
-    this.total += other.total;
-    this.input += other.input;
-    this.output += other.output;
-    this.cached += other.cached;
-    this.cachedWithInput += other.cachedWithInput;
+    const totals = this.#totals;
+    totals[0]! += other.total;
+    totals[1]! += other.input;
+    totals[2]! += other.output;
+    totals[3]! += other.cached;
+    totals[4]! += other.cachedWithInput;
     other.byAgent.forEach((sum, id) => {
       const to = agentMap[id]!;
       if (to >= this.#byAgent.length) this.#byAgent = enlarge(this.#byAgent, to);

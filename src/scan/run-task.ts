@@ -21,8 +21,8 @@ export async function runTask(message: TaskMessage): Promise<{ result: TaskResul
   const shards = shardsOf(aggregator)!;
   // Task ids are interned by the merging thread (only as far as result() needs): here they are appended.
   shards.deferTaskIds();
-  // Size the columns for the range: a record line is a few hundred bytes.
-  if (Number.isFinite(task.bytes)) shards.reserve(Math.ceil(task.bytes / 256), 0);
+  // Size the columns and the task id table for the range: a record line is a few hundred bytes.
+  if (Number.isFinite(task.bytes)) shards.reserve(Math.ceil(task.bytes / 256), Math.ceil(task.bytes / 256));
   const warnings: [number, string][] = [];
   const scanner = new LineScanner({
     maxLineBytes,
