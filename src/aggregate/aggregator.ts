@@ -212,13 +212,11 @@ class ColumnarAggregator implements Aggregator, RowSink {
    */
   mergeShard(shard: ShardState): void {
     // Task ids are interned later, all shards at once (see merge-keys.ts): until then the rows keep the
-    // shard's own ids, translated by #settle() before anything reads the state.
-    const identity = new Int32Array(shard.taskKeys.count);
-    for (let i = 0; i < identity.length; i++) identity[i] = i;
+    // shard's own ids (a null map), translated by #settle() before anything reads the state.
     this.#changed();
     this.#undefer();
     this.#pending.push({ keys: shard.taskKeys, start: this.#columns.length, count: shard.count });
-    this.#append(shard, identity);
+    this.#append(shard, null);
     this.#indexPending();
   }
 
@@ -327,7 +325,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
     this.#append(state, taskId);
   }
 
-  #append(state: Omit<AggregatorState, 'taskIds'>, taskId: Int32Array): void {
+  #append(state: Omit<AggregatorState, 'taskIds'>, taskId: Int32Array | null): void {
     const agent = this.#agents.idMap(state.agents);
     const phase = this.#phases.idMap(state.phases);
     const model = this.#models.idMap(state.models);

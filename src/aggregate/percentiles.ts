@@ -37,13 +37,7 @@ export function percentileRank(p: number, n: number): number {
  */
 export function orderStats(values: Float64Array): OrderStats {
   const n = values.length;
-  let min = values[0]!;
-  let max = min;
-  for (let i = 1; i < n; i++) {
-    const v = values[i]!;
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
+  const [min, max] = extremes(values);
   // 0-based positions in sorted order, ascending, so each selection narrows the next one's range.
   const r50 = percentileRank(50, n) - 1;
   const r90 = percentileRank(90, n) - 1;
@@ -56,6 +50,21 @@ export function orderStats(values: Float64Array): OrderStats {
   const stats: OrderStats = { count: n, min, p50: values[r50]!, p90: values[r90]!, p95: values[r95]!, p99: values[r99]!, max };
   if (min === 0 || stats.p50 === 0 || stats.p90 === 0 || stats.p95 === 0 || stats.p99 === 0 || max === 0) fixZeroSigns(values, stats, [r50, r90, r95, r99]);
   return stats;
+}
+
+/**
+ * The least and the greatest value (by `<`; the first of equal ones), in a function of its own: the engine
+ * compiles a hot loop on the stack, and code after the loop in the same function would run unprepared.
+ */
+function extremes(values: Float64Array): [number, number] {
+  let min = values[0]!;
+  let max = min;
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  return [min, max];
 }
 
 /**

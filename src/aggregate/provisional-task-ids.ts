@@ -65,10 +65,37 @@ export class ProvisionalTaskIds {
    * @param rows - All rows.
    */
   add(shard: PendingKeys, rows: TaskIdRows): void {
+    const map = new Int32Array(shard.keys.count).fill(UNKNOWN);
+    this.#indexRetries(shard, rows, map);
+    this.#maps.push(map);
+    this.#shards.push(shard);
+  }
+
+  /** Gives every key of a shard that {@link add} left unknown its id (see {@link resolve}). */
+  #resolveKeys(shard: PendingKeys, map: Int32Array, filter: Int32Array, mask: number, shared: number): void {
+    const existing = this.existing;
+    const { offsets, lengths, hashes } = shard.keys;
+    const view = viewOf(shard.keys.pool);
+    for (let j = 0; j < map.length; j++) {
+      if (map[j] !== UNKNOWN) continue;
+      const hash = hashes[j]!;
+      const from = offsets[j]!;
+      const to = from + lengths[j]!;
+      let id = existing === 0 ? -1 : this.#table.find(view, from, to, hash);
+      if (id < 0) {
+        const bit = hash & mask;
+        const r = (filter[bit >>> 5]! & (1 << (bit & 31))) === 0 ? -1 : this.#retryKeys.find(view, from, to, hash);
+        id = r < 0 ? shared : existing + r;
+      }
+      map[j] = id;
+    }
+  }
+
+  /** The loop of {@link add}, on its own so that the engine's on-stack compilation of it ends with it. */
+  #indexRetries(shard: PendingKeys, rows: TaskIdRows, map: Int32Array): void {
     const { taskId, attempt } = rows;
     const { offsets, lengths, hashes } = shard.keys;
     const view = viewOf(shard.keys.pool);
-    const map = new Int32Array(shard.keys.count).fill(UNKNOWN);
     for (let i = shard.start, end = shard.start + shard.count; i < end; i++) {
       const j = taskId[i]!;
       if (j < 0 || attempt[i]! <= 1 || map[j] !== UNKNOWN) continue;
@@ -77,8 +104,6 @@ export class ProvisionalTaskIds {
       const found = this.existing === 0 ? -1 : this.#table.find(view, from, to, hashes[j]!);
       map[j] = found >= 0 ? found : this.existing + this.#retryKeys.idOfBytes(view, from, to, hashes[j]!);
     }
-    this.#maps.push(map);
-    this.#shards.push(shard);
   }
 
   /**
@@ -103,21 +128,7 @@ export class ProvisionalTaskIds {
     this.#shards.forEach((shard, s) => {
       // A copy: a key no retry has yet may be a retry's in a shard indexed later.
       const map = this.#maps[s]!.slice();
-      const { offsets, lengths, hashes } = shard.keys;
-      const view = viewOf(shard.keys.pool);
-      for (let j = 0; j < map.length; j++) {
-        if (map[j] !== UNKNOWN) continue;
-        const hash = hashes[j]!;
-        const from = offsets[j]!;
-        const to = from + lengths[j]!;
-        let id = existing === 0 ? -1 : this.#table.find(view, from, to, hash);
-        if (id < 0) {
-          const bit = hash & mask;
-          const r = (filter[bit >>> 5]! & (1 << (bit & 31))) === 0 ? -1 : retryKeys.find(view, from, to, hash);
-          id = r < 0 ? shared : existing + r;
-        }
-        map[j] = id;
-      }
+      this.#resolveKeys(shard, map, filter, mask, shared);
       for (let i = shard.start, end = shard.start + shard.count; i < end; i++) {
         const j = taskId[i]!;
         if (j >= 0) taskId[i] = map[j]!;

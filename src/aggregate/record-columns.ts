@@ -22,7 +22,7 @@ export const COLUMN_NAMES = [...FLOAT_COLUMNS, ...ID_COLUMNS, 'flags'] as const;
 const INITIAL_CAPACITY = 1024;
 
 /** Id translation tables for appending another aggregator's columns: `map[theirId] = ourId`. */
-export type IdMaps = Record<(typeof ID_COLUMNS)[number], Int32Array>;
+export type IdMaps = Record<(typeof ID_COLUMNS)[number], Int32Array | null>;
 
 type Cut<A> = (column: A) => A;
 
@@ -110,15 +110,12 @@ export class RecordColumns implements AggregatorColumns {
       const source = other[name];
       const target = this[name];
       const map = maps[name];
-      if (isIdentity(map)) {
+      if (map === null || isIdentity(map)) {
         // Ids are kept as they are (-1 included): a block copy.
         target.set(source.subarray(0, count), at);
         continue;
       }
-      for (let i = 0; i < count; i++) {
-        const id = source[i]!;
-        target[at + i] = id < 0 ? -1 : map[id]!;
-      }
+      translate(source, target, at, count, map);
     }
     this.length = at + count;
   }
@@ -137,6 +134,15 @@ export class RecordColumns implements AggregatorColumns {
       errorClass: id(this.errorClass),
       flags: bytes(this.flags),
     };
+  }
+}
+
+/** `target[at + i] = map[source[i]]` (-1 stays -1): a loop in a function of its own, so that the engine's
+ * on-stack compilation of it does not leave the caller's code after it unprepared. */
+function translate(source: Int32Array, target: Int32Array, at: number, count: number, map: Int32Array): void {
+  for (let i = 0; i < count; i++) {
+    const id = source[i]!;
+    target[at + i] = id < 0 ? -1 : map[id]!;
   }
 }
 

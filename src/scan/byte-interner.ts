@@ -15,9 +15,12 @@ const QUOTE = 0x22;
 const GUESS_BITS = 6;
 const GUESS_SLOTS = 1 << GUESS_BITS;
 
+const unset = (): number => -1;
+
 /** Byte-keyed cache of string ids. */
 export class ByteInterner {
-  readonly #intern: (value: string) => number;
+  /** Written twice from the start (see the LineScanner's fields): never treated as a constant by V8. */
+  #intern: (value: string) => number = unset;
   /** Decoded strings, by entry. */
   readonly strings: string[] = [];
   #ids = new Int32Array(64);
@@ -36,6 +39,18 @@ export class ByteInterner {
    */
   constructor(intern: (value: string) => number) {
     this.#intern = intern;
+  }
+
+  /**
+   * Hands the ids over to another interner (a worker's next task, with a fresh aggregator): the byte
+   * table stays (values seen before are still recognized), and each entry gets its new id the first time
+   * it is asked for, so ids are assigned in order of first use, as for a fresh table.
+   *
+   * @param intern - Gives the id of a decoded string from now on.
+   */
+  retarget(intern: (value: string) => number): void {
+    this.#intern = intern;
+    this.#ids.fill(-1, 0, this.#count);
   }
 
   /**
@@ -164,7 +179,7 @@ export class ByteInterner {
    * @returns The id.
    */
   id(buf: Buffer, view: DataView, start: number, end: number): number {
-    return this.#ids[this.lookup(buf, view, start, end)]!;
+    return this.idOf(this.lookup(buf, view, start, end));
   }
 
   /**
@@ -174,7 +189,8 @@ export class ByteInterner {
    * @returns The id.
    */
   idOf(entry: number): number {
-    return this.#ids[entry]!;
+    const id = this.#ids[entry]!;
+    return id >= 0 ? id : (this.#ids[entry] = this.#intern(this.strings[entry]!));
   }
 
   #add(buf: Buffer, start: number, end: number, hash: number): number {

@@ -37,6 +37,8 @@ export interface LineScannerOptions {
 }
 
 const none = (): number => 0;
+const noWarning = (): void => {};
+const NO_TARGET: ScanTarget = { kind: 'records', onRecord: () => {} };
 
 /** Splits and parses lines; feed it with {@link LineScanner.scan}. */
 export class LineScanner {
@@ -49,8 +51,11 @@ export class LineScanner {
   /** Set by {@link stop}: `scan` returns at once. */
   stopped = false;
   readonly #max: number;
-  readonly #target: ScanTarget;
-  readonly #onWarning: (line: number, reason: string) => void;
+  // Fields that reset() changes start with a placeholder, then get their value in the constructor: a
+  // field written once is treated by V8 as a constant, and code optimized on that assumption is thrown
+  // away when a reset() writes it again; written twice from the start, it is never assumed constant.
+  #target: ScanTarget = NO_TARGET;
+  #onWarning: (line: number, reason: string) => void = noWarning;
   readonly #slowOnly: boolean;
   readonly #parser: FastLineParser;
   readonly #row: Row = emptyRow();
@@ -68,13 +73,40 @@ export class LineScanner {
     this.#target = options.target;
     this.#onWarning = options.onWarning;
     this.#slowOnly = options.slowOnly ?? false;
-    const sink = options.target.kind === 'rows' ? options.target.sink : undefined;
-    this.#agents = new ByteInterner(sink === undefined ? none : (s) => sink.internAgent(s));
+    this.#agents = new ByteInterner(none);
     this.#taskIds = new ByteInterner(none); // records mode only: rows intern task ids by their bytes
-    this.#models = new ByteInterner(sink === undefined ? none : (s) => sink.internModel(s));
-    this.#tiers = new ByteInterner(sink === undefined ? none : (s) => sink.internTier(s));
-    this.#errorClasses = new ByteInterner(sink === undefined ? none : (s) => sink.internErrorClass(s));
+    this.#models = new ByteInterner(none);
+    this.#tiers = new ByteInterner(none);
+    this.#errorClasses = new ByteInterner(none);
     this.#parser = new FastLineParser(this.#agents, this.#models, this.#tiers);
+    this.#retarget(options.target);
+  }
+
+  /**
+   * Starts over with another target (a worker's next task): counts and state back to a fresh scanner's,
+   * but the values seen so far are still recognized from their bytes, and the code the engine optimized
+   * for this scanner stays valid (a new scanner made it start over, tens of milliseconds a worker).
+   *
+   * @param target - Where records go from now on.
+   * @param onWarning - Receives skipped lines from now on.
+   */
+  reset(target: ScanTarget, onWarning: (line: number, reason: string) => void): void {
+    this.lines = 0;
+    this.skipped = 0;
+    this.records = 0;
+    this.stopped = false;
+    this.#overlong = -1;
+    this.#onWarning = onWarning;
+    this.#retarget(target);
+  }
+
+  #retarget(target: ScanTarget): void {
+    this.#target = target;
+    const sink = target.kind === 'rows' ? target.sink : undefined;
+    this.#agents.retarget(sink === undefined ? none : (s) => sink.internAgent(s));
+    this.#models.retarget(sink === undefined ? none : (s) => sink.internModel(s));
+    this.#tiers.retarget(sink === undefined ? none : (s) => sink.internTier(s));
+    this.#errorClasses.retarget(sink === undefined ? none : (s) => sink.internErrorClass(s));
   }
 
   /** Whether an overlong line is being skipped: its end (and warning) is still to come. */

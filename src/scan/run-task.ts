@@ -5,9 +5,11 @@
  * @module
  */
 import { createAggregator, rowSinkOf, shardsOf, shardTransferList } from '../aggregate/aggregator.js';
-import { LineScanner } from './line-scanner.js';
+import { LineScanner, type ScanTarget } from './line-scanner.js';
 import type { TaskMessage, TaskResult } from './protocol.js';
 import { scanRange } from './read-range.js';
+
+const scanners = new Map<number, LineScanner>();
 
 /**
  * Runs a task.
@@ -24,11 +26,12 @@ export async function runTask(message: TaskMessage): Promise<{ result: TaskResul
   // Size the columns and the task id table for the range: a record line is a few hundred bytes.
   if (Number.isFinite(task.bytes)) shards.reserve(Math.ceil(task.bytes / 256), Math.ceil(task.bytes / 256));
   const warnings: [number, string][] = [];
-  const scanner = new LineScanner({
-    maxLineBytes,
-    target: { kind: 'rows', sink: rowSinkOf(aggregator)!, add: (record) => aggregator.add(record) },
-    onWarning: (line, reason) => warnings.push([line, reason]),
-  });
+  const target: ScanTarget = { kind: 'rows', sink: rowSinkOf(aggregator)!, add: (record) => aggregator.add(record) };
+  const onWarning = (line: number, reason: string): void => void warnings.push([line, reason]);
+  // One scanner per thread, reset for each task: a new one would make the engine optimize it again.
+  let scanner = scanners.get(maxLineBytes);
+  if (scanner === undefined) scanners.set(maxLineBytes, (scanner = new LineScanner({ maxLineBytes, target, onWarning })));
+  else scanner.reset(target, onWarning);
   try {
     await scanRange(task.path, task, scanner, undefined, readBytes);
   } catch (error) {
