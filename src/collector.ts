@@ -19,7 +19,7 @@ import { log, type Logger } from './logger.js';
 import { createMirror, type Mirror } from './otel/mirror.js';
 import type { Telemetry } from './otel/telemetry.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
-import { serializeFields } from './serialize.js';
+import { metricLineBound, serializeFields, writeMetricLine } from './serialize.js';
 import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
 
 /** Name of the event emitted for every recorded metric. */
@@ -246,6 +246,7 @@ export class InvocationMetricsCollector extends EventEmitter {
       maxPendingBytes: options.maxPendingBytes,
       rotationCheckMs: options.rotationCheckMs,
       encode: (stored) => this.#lateLine(stored),
+      bytes: { bound: metricLineBound, write: writeMetricLine },
     });
   }
 
@@ -287,10 +288,16 @@ export class InvocationMetricsCollector extends EventEmitter {
     if (stored instanceof InvalidMetricError) return Promise.reject(stored);
     const problem = findMetricProblem(stored);
     if (problem !== undefined) return Promise.reject(problem);
-    const line = lineOf(stored);
-    if (line instanceof InvalidMetricError) return Promise.reject(line);
     internFields(stored, this.#interned);
-    const written = this.#writer.append(line, stored);
+    // A record of the type's fields is written as bytes straight into the writer's buffer (or, past
+    // maxPendingBytes, kept until its turn without being serialized: its line is known to fit); any other
+    // (unknown fields, huge strings) is serialized to a string first, which also finds what cannot be written.
+    let written = this.#writer.appendSource(stored);
+    if (written === undefined) {
+      const line = lineOf(stored);
+      if (line instanceof InvalidMetricError) return Promise.reject(line);
+      written = this.#writer.append(line, stored);
+    }
     this.#records.push(stored);
     if (this.#mirror !== undefined) this.#mirror.record(stored);
     this.#emit(stored);
@@ -439,19 +446,23 @@ export class InvocationMetricsCollector extends EventEmitter {
 
   #emit(metric: InvocationMetric): void {
     // Listeners run one by one, each guarded: a throwing (or rejecting) listener is logged and never
-    // breaks record() nor the listeners after it.
+    // breaks record() nor the listeners after it. No listener: no copy of the (empty) listener list.
+    if (this.listenerCount(METRIC_RECORDED) > 0) this.#callListeners(metric);
+    if (this.#eventBus !== undefined) {
+      try {
+        this.#eventBus.emit(METRIC_RECORDED, metric);
+      } catch (err) {
+        this.#listenerFailed(err);
+      }
+    }
+  }
+
+  #callListeners(metric: InvocationMetric): void {
     for (const listener of this.rawListeners(METRIC_RECORDED)) {
       try {
         const out: unknown = (listener as (m: InvocationMetric) => unknown).call(this, metric);
         if (out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function')
           (out as Promise<unknown>).then(undefined, (err: unknown) => this.#listenerFailed(err));
-      } catch (err) {
-        this.#listenerFailed(err);
-      }
-    }
-    if (this.#eventBus !== undefined) {
-      try {
-        this.#eventBus.emit(METRIC_RECORDED, metric);
       } catch (err) {
         this.#listenerFailed(err);
       }

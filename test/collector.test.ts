@@ -6,7 +6,7 @@ import { InvocationMetricsCollector, type CheckpointState } from '../src/collect
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, LogLockedError } from '../src/errors.js';
 import type { InvocationMetric } from '../src/record.js';
 import { memoryLogger, metric, tempDir } from './helpers/records.js';
-import { serializeMetric } from '../src/serialize.js';
+import { metricLineBound, serializeMetric } from '../src/serialize.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -275,5 +275,50 @@ describe('InvocationMetricsCollector: interned strings', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('InvocationMetricsCollector: the byte path of the log', () => {
+  const hostile = ['plain', 'a"b\\c', 'line\nbreak\u0000\u001f\u007f', '\u2028\u2029', '\ud800 lone', 'x\udfff', '\ud83d\ude80 é ü', '</script>', ''];
+  /** Records of every kind: known fields only (byte path), unknown fields (string path), hostile strings, odd numbers. */
+  const mixed = (n: number): InvocationMetric[] =>
+    Array.from({ length: n }, (_, i) => {
+      const s = hostile[i % hostile.length]!;
+      const m = metric({
+        invocationId: `b${i}-${s}`,
+        agent: s === '' ? 'agent' : s,
+        taskId: i % 3 === 0 ? undefined : `task-${s}`,
+        model: i % 4 === 0 ? undefined : s,
+        errorClass: i % 5 === 0 ? s : undefined,
+        durationMs: [0, 1.5, 1234.567, 1e-7, 86_400_000.25, 2 ** 31 + 0.5][i % 6]!,
+        cost: [0, 0.151192, 1 / 3, 5e-324, 1e21, 0.1 + 0.2][i % 6]!,
+        exitCode: [-1, 0, -2147483648, 2 ** 40, -0][i % 5]!,
+        ...(i % 7 === 0 ? { extra: { nested: [1, s, { deep: null }] }, more: 'x' } : {}),
+      });
+      if (m.taskId === undefined) delete m.taskId; // absent, not undefined: the byte path takes it
+      if (m.model === undefined) delete m.model;
+      if (m.errorClass === undefined) delete m.errorClass;
+      return m;
+    });
+
+  for (const maxPendingBytes of [undefined, 1, 2000]) {
+    it(`writes every record byte for byte as serializeMetric does (maxPendingBytes ${maxPendingBytes ?? 'default'})`, async () => {
+      const c = collector(maxPendingBytes === undefined ? {} : { maxPendingBytes });
+      const records = mixed(400);
+      const viaBytes = records.filter((m) => metricLineBound({ ...m }) >= 0).length;
+      expect([viaBytes > 300, viaBytes < 400]).toEqual([true, true]); // both paths are exercised
+      const all = records.map((m) => c.record(m)); // one tick: past a small limit, records wait as sources
+      await Promise.all(all);
+      const expected = records.map((m) => `${serializeMetric({ ...m })}\n`).join('');
+      expect(readFileSync(c.path).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+      expect(c.getAll()).toEqual(records);
+    });
+  }
+
+  it('counts pending bytes as UTF-8 bytes', () => {
+    const c = collector();
+    const m = metric({ agent: 'é\ud83d\ude80' });
+    void c.record(m);
+    expect(c.pendingBytes).toBe(Buffer.byteLength(serializeMetric(m)) + 1);
   });
 });

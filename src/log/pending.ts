@@ -10,6 +10,9 @@
  * line of a tick alive through the garbage collector's young generation (copied, then promoted), which
  * cost more than making them.
  *
+ * A source can also be written as bytes straight into the chunk by a {@link ByteEncoder} (no line string
+ * at all): {@link PendingQueue.pushBytes}, and sources taken after waiting past the byte budget.
+ *
  * Entries appended between two takes form a group that shares one promise ("lines recorded in the same
  * tick share one promise"); a group resolves once its last entry is written. A group that a take cuts in
  * two is closed, so that entries appended later never delay the part already being written.
@@ -27,20 +30,35 @@ export interface Taken {
   readonly done: (() => void)[];
 }
 
+/**
+ * Writes the line of a source as UTF-8 straight into the queue's chunk, without making a string: the same
+ * bytes as the `encode` function's line. It may decline a source (the string path then serves it).
+ */
+export interface ByteEncoder<S> {
+  /**
+   * An upper bound of the bytes of the source's line (without its newline), or `-1` to decline it. A
+   * source with a bound must be writable: {@link ByteEncoder.write} must not throw on it.
+   */
+  bound(source: S): number;
+  /**
+   * Writes the line (without its newline).
+   *
+   * @returns The offset just past the line's last byte.
+   */
+  write(source: S, buf: Buffer, start: number): number;
+}
+
 /** Consecutive lines of one group, encoded in one chunk. */
 class Run {
   readonly chunk: Buffer;
   readonly start: number;
   end: number;
   lines = 1;
-  /** Sum of the lines' string lengths + 1 each (what `bytes` counts). */
-  chars: number;
 
-  constructor(chunk: Buffer, start: number, end: number, chars: number) {
+  constructor(chunk: Buffer, start: number, end: number) {
     this.chunk = chunk;
     this.start = start;
     this.end = end;
-    this.chars = chars;
   }
 }
 
@@ -59,6 +77,7 @@ const NEWLINE = 0x0a;
 /** A FIFO of lines and sources, in groups that share a promise. */
 export class PendingQueue<S extends object> {
   readonly #encode: (source: S) => string | undefined;
+  readonly #byteEncoder: ByteEncoder<S> | undefined;
   #groups: (Group<S> | undefined)[] = [];
   #head = 0;
   /** The group that takes new entries; closed by a take that reaches it. */
@@ -69,12 +88,17 @@ export class PendingQueue<S extends object> {
   /** Where lines are encoded: bytes before `#chunkOff` belong to runs (queued or taken), never rewritten. */
   #chunk: Buffer = EMPTY;
   #chunkOff = 0;
+  /** Where the last line encoded by `#encodeLine` / `#writeLine` starts (its end is `#chunkOff`). */
+  #lineStart = 0;
 
   /**
    * @param encode - Makes the line of a source; `undefined` drops the entry (the caller has logged why).
+   * @param bytes - Writes the line of a source straight into the chunk, where it does not decline it.
+   * @default bytes undefined (lines of sources are made by `encode`)
    */
-  constructor(encode: (source: S) => string | undefined) {
+  constructor(encode: (source: S) => string | undefined, bytes?: ByteEncoder<S>) {
     this.#encode = encode;
+    this.#byteEncoder = bytes;
   }
 
   /** Entries queued (lines and sources). */
@@ -82,7 +106,7 @@ export class PendingQueue<S extends object> {
     return this.#count;
   }
 
-  /** Size of the queued lines: string length + 1 (the newline) each; sources count 0. */
+  /** Size of the queued lines: their UTF-8 bytes + 1 (the newline) each; sources count 0. */
   get bytes(): number {
     return this.#bytes;
   }
@@ -99,13 +123,27 @@ export class PendingQueue<S extends object> {
    * @returns The group's promise: resolved by the writer once every entry of the group is written.
    */
   push(entry: string | S): Promise<void> {
-    let group = this.#open;
-    if (group === undefined) {
-      group = this.#open = newGroup<S>();
-      this.#groups.push(group);
-    }
-    if (typeof entry === 'string') this.#pack(group, entry);
-    else group.entries.push(entry);
+    const group = this.#openGroup();
+    if (typeof entry === 'string') {
+      this.#encodeLine(entry);
+      this.#pack(group);
+    } else group.entries.push(entry);
+    this.#count++;
+    return (this.#last = group.promise);
+  }
+
+  /**
+   * Appends the line of `source`, written at once by the queue's {@link ByteEncoder} into the chunk (the
+   * source itself is not kept).
+   *
+   * @param source - A source the encoder does not decline.
+   * @param bound - `bytes.bound(source)`, already asked by the caller.
+   * @returns The group's promise, as {@link PendingQueue.push} returns it.
+   */
+  pushBytes(source: S, bound: number): Promise<void> {
+    const group = this.#openGroup();
+    this.#writeLine(source, bound);
+    this.#pack(group);
     this.#count++;
     return (this.#last = group.promise);
   }
@@ -137,21 +175,22 @@ export class PendingQueue<S extends object> {
           parts.push(entry.chunk.subarray(entry.start, entry.end));
           count += entry.lines;
           this.#count -= entry.lines;
-          this.#bytes -= entry.chars;
+          this.#bytes -= entry.end - entry.start;
         } else {
           if (count > 0 && held >= maxBytes) {
             close();
             return this.#cut(group, parts, count, done);
           }
-          const line = this.#encode(entry);
           this.#count--;
-          if (line !== undefined) {
-            held += line.length + 1;
-            const [chunk, start, end] = this.#encodeLine(line);
+          if (this.#make(entry)) {
+            const chunk = this.#chunk;
+            const start = this.#lineStart;
+            const end = this.#chunkOff;
+            held += end - start;
             if (made !== undefined && made.chunk === chunk && made.end === start) made.end = end;
             else {
               close();
-              made = new Run(chunk, start, end, 0);
+              made = new Run(chunk, start, end);
             }
             count++;
           }
@@ -168,33 +207,70 @@ export class PendingQueue<S extends object> {
     return { parts, count, done };
   }
 
-  /** Encodes `line` and its newline at the end of the chunk, extending the group's last run when it ends there. */
-  #pack(group: Group<S>, line: string): void {
-    const [chunk, start, end] = this.#encodeLine(line);
-    this.#bytes += line.length + 1;
+  #openGroup(): Group<S> {
+    let group = this.#open;
+    if (group === undefined) {
+      group = this.#open = newGroup<S>();
+      this.#groups.push(group);
+    }
+    return group;
+  }
+
+  /** Counts the line just encoded (`#lineStart` to `#chunkOff`), extending the group's last run when it ends there. */
+  #pack(group: Group<S>): void {
+    const chunk = this.#chunk;
+    const start = this.#lineStart;
+    const end = this.#chunkOff;
+    this.#bytes += end - start;
     const entries = group.entries;
     const last = entries.length > 0 ? entries[entries.length - 1] : undefined;
     if (last instanceof Run && last.chunk === chunk && last.end === start) {
       last.end = end;
       last.lines++;
-      last.chars += line.length + 1;
-    } else entries.push(new Run(chunk, start, end, line.length + 1));
+    } else entries.push(new Run(chunk, start, end));
   }
 
-  /** Encodes `line` and a newline at the end of the chunk (a new chunk when it may not fit). */
-  #encodeLine(line: string): [chunk: Buffer, start: number, end: number] {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    const room = line.length * 3 + 1;
-    if (this.#chunk.length - this.#chunkOff < room) {
-      this.#chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
+  /** Makes the line of a taken source into the chunk; `false` when it is dropped (`encode` gave `undefined`). */
+  #make(source: S): boolean {
+    const bound = this.#byteEncoder === undefined ? -1 : this.#byteEncoder.bound(source);
+    if (bound >= 0) {
+      this.#writeLine(source, bound);
+      return true;
+    }
+    const line = this.#encode(source);
+    if (line === undefined) return false;
+    this.#encodeLine(line);
+    return true;
+  }
+
+  /** Room for `bytes` bytes at the end of the chunk (a new chunk when they may not fit). */
+  #room(bytes: number): Buffer {
+    if (this.#chunk.length - this.#chunkOff < bytes) {
+      this.#chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
       this.#chunkOff = 0;
     }
-    const chunk = this.#chunk;
+    return this.#chunk;
+  }
+
+  /** Encodes `line` and a newline at the end of the chunk: the line spans `#lineStart` to `#chunkOff`. */
+  #encodeLine(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const chunk = this.#room(line.length * 3 + 1);
     const start = this.#chunkOff;
     const end = start + chunk.write(line, start, 'utf8') + 1;
     chunk[end - 1] = NEWLINE;
+    this.#lineStart = start;
     this.#chunkOff = end;
-    return [chunk, start, end];
+  }
+
+  /** Writes the line of `source` with the byte encoder, and a newline, at the end of the chunk. */
+  #writeLine(source: S, bound: number): void {
+    const chunk = this.#room(bound + 1);
+    const start = this.#chunkOff;
+    const end = this.#byteEncoder!.write(source, chunk, start) + 1;
+    chunk[end - 1] = NEWLINE;
+    this.#lineStart = start;
+    this.#chunkOff = end;
   }
 
   #cut(group: Group<S>, parts: Buffer[], count: number, done: (() => void)[]): Taken {

@@ -1,7 +1,9 @@
 /**
- * The log writer. This is the hot path: every record goes through {@link LogWriter.append}, so it does one
- * queue push per line (which encodes the line into the queue's off-heap chunks), one promise per batch,
- * and one `write` per 1 MiB chunk of the batch (one `write` for any batch up to 1 MiB).
+ * The log writer. This is the hot path: every record goes through {@link LogWriter.appendSource} (its line
+ * written as bytes straight into the queue's off-heap chunks by the `bytes` encoder, no string) or
+ * {@link LogWriter.append} (a line string, encoded into the chunks at once), so it does one queue push per
+ * line, one promise per batch, and one `write` per 1 MiB chunk of the batch (one `write` for any batch up
+ * to 1 MiB).
  *
  * The contract (see `shared/DESIGN.md`, "The log"):
  * - Lines appended in the same tick go out together, in append order: in one `write` up to 1 MiB, else
@@ -15,7 +17,7 @@
  *   with backoff, with one warning per failure episode. `flush()` and `close()` reject with
  *   {@link LogWriteError} while that lasts, so that nothing is lost silently.
  * - Memory: past `maxPendingBytes` of waiting lines, an append keeps only its source (see
- *   {@link PendingQueue}); the line is made when its turn comes.
+ *   {@link PendingQueue}); the line is made when its turn comes (by the `bytes` encoder, else `encode`).
  * - A failed fsync cuts the batch (whose bytes may or may not be on disk) and writes it again.
  * - A log moved or deleted by another tool (rotation) is noticed before a batch, and reopened at its path.
  *
@@ -28,7 +30,7 @@ import { CollectorClosedError, InvalidOptionError, LogWriteError } from '../erro
 import { log, type Logger } from '../logger.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { nodeLogFs, type LogFs } from './fs.js';
-import { PendingQueue } from './pending.js';
+import { PendingQueue, type ByteEncoder } from './pending.js';
 import { repairTornTail } from './repair.js';
 
 /** Default of {@link LogWriterOptions.maxPendingBytes}: 64 MiB. */
@@ -61,9 +63,10 @@ export interface LogWriterOptions<S extends object = object> {
   maxRetryDelayMs?: number;
   /**
    * Most bytes of lines held in memory waiting for the disk (queued and in flight; a line counts its
-   * string length + 1). Past it, an `append(line, source)` keeps only `source` and drops `line`; the
-   * line is made again with `encode` when its turn comes. Appends are never refused and never dropped.
-   * `Infinity` keeps every line.
+   * UTF-8 bytes + 1). Past it, an `append(line, source)` keeps only `source` and drops `line` (and an
+   * `appendSource(source)` keeps the source without making its line); the line is made with `bytes`
+   * or `encode` when its turn comes. Appends are never refused and never dropped. `Infinity` keeps every
+   * line.
    * @default 67108864 (64 MiB)
    */
   maxPendingBytes?: number;
@@ -73,6 +76,13 @@ export interface LogWriterOptions<S extends object = object> {
    * @default undefined (appends without a source keep their line)
    */
   encode?: (source: S) => string;
+  /**
+   * Writes the line of a source as UTF-8 straight into the queue's buffer, without a string: used by
+   * {@link LogWriter.appendSource}, and for sources kept past `maxPendingBytes` that it does not decline.
+   * It must write the bytes of the line that `encode` makes.
+   * @default undefined (`appendSource` declines every source)
+   */
+  bytes?: ByteEncoder<S>;
   /**
    * Shortest time between two checks that the path still names the open file (one `fstat` and one
    * `stat`, before a batch). When another tool moved or deleted the log (rotation), the writer opens a
@@ -116,6 +126,7 @@ export class LogWriter<S extends object = object> {
   readonly #maxPendingBytes: number;
   readonly #rotationCheckMs: number;
   readonly #queue: PendingQueue<S>;
+  readonly #bytes: ByteEncoder<S> | undefined;
   #delayMs: number;
   /**
    * The batch being written: its group resolvers, its bytes (the queue's views, written one after the
@@ -158,6 +169,7 @@ export class LogWriter<S extends object = object> {
     this.#delayMs = this.#retryDelayMs;
     this.#lastCheck = performance.now();
     const encode = options.encode;
+    this.#bytes = options.bytes;
     this.#queue = new PendingQueue<S>((source) => {
       try {
         if (encode === undefined) throw new Error('no `encode` option to make the line of a source');
@@ -166,7 +178,7 @@ export class LogWriter<S extends object = object> {
         log(this.#logger, 'error', `${this.path}: a waiting record could not be serialized and is dropped: ${(error as Error)?.message ?? String(error)}`);
         return undefined;
       }
-    });
+    }, options.bytes);
   }
 
   /**
@@ -199,7 +211,7 @@ export class LogWriter<S extends object = object> {
 
   /**
    * Bytes of lines held in memory waiting for the disk: what is left of the batch in flight plus the
-   * queued lines (string length + 1 each). At most `maxPendingBytes` plus one line; entries kept as
+   * queued lines (UTF-8 bytes + 1 each). At most `maxPendingBytes` plus one line; entries kept as
    * sources past the limit are not counted (they hold no line).
    */
   get pendingBytes(): number {
@@ -221,11 +233,35 @@ export class LogWriter<S extends object = object> {
     if (this.#closing !== undefined || this.#closed) return Promise.reject(new CollectorClosedError(this.path));
     const keepLine = source === undefined || this.pendingBytes < this.#maxPendingBytes;
     const written = this.#queue.push(keepLine ? line : source);
+    this.#schedule();
+    return written;
+  }
+
+  /**
+   * Queues the line of `source`, written by the `bytes` encoder straight into the queue's buffer (no line
+   * string), or, past `maxPendingBytes`, keeps `source` alone until its turn comes. Either way the source
+   * is accepted only when the encoder can write it (it gave a bound), so nothing fails later.
+   *
+   * @param source - What the line is made from; it must not change until the line is written.
+   * @returns The promise of {@link LogWriter.append}, or `undefined` when there is no `bytes` encoder or it
+   *   declines the source: nothing was queued, call `append(line, source)`.
+   * @throws Rejects with {@link CollectorClosedError} once `close()` was called (unless that close failed).
+   */
+  appendSource(source: S): Promise<void> | undefined {
+    if (this.#closing !== undefined || this.#closed) return Promise.reject(new CollectorClosedError(this.path));
+    const bytes = this.#bytes;
+    const bound = bytes === undefined ? -1 : bytes.bound(source);
+    if (bound < 0) return undefined;
+    const written = this.pendingBytes < this.#maxPendingBytes ? this.#queue.pushBytes(source, bound) : this.#queue.push(source);
+    this.#schedule();
+    return written;
+  }
+
+  #schedule(): void {
     if (this.#inflight === undefined && !this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#start);
     }
-    return written;
   }
 
   /**
@@ -509,5 +545,8 @@ function checkOptions<S extends object>(options: LogWriterOptions<S>): void {
   if (!isDuration(rotationCheckMs, 0)) throw new InvalidOptionError('rotationCheckMs', 'a number >= 0 (milliseconds) or Infinity', rotationCheckMs);
   if (options.encode !== undefined && typeof options.encode !== 'function') {
     throw new InvalidOptionError('encode', 'a function from a source to its line', options.encode);
+  }
+  if (options.bytes !== undefined && (typeof options.bytes?.bound !== 'function' || typeof options.bytes.write !== 'function')) {
+    throw new InvalidOptionError('bytes', 'an object with `bound(source)` and `write(source, buf, start)` methods', options.bytes);
   }
 }

@@ -122,6 +122,58 @@ describe('maxPendingBytes', () => {
     expect(await isSettled(ps[2]!)).toBe(true);
   });
 
+  it('appendSource: writes a source as bytes under the limit, keeps only the source past it, and makes its bytes when its turn comes', async () => {
+    const { state, fs } = fakeFs();
+    const calls = { bound: 0, write: 0 };
+    const bytes = {
+      bound: (r: Rec) => (calls.bound++, r.id % 10 === 9 ? -1 : 3 * LINE),
+      write: (r: Rec, buf: Buffer, start: number) => (calls.write++, start + buf.write(lineOf(r), start, 'utf8')),
+    };
+    let encoded = 0;
+    const limit = 10 * LINE;
+    const w = open({ fs, maxPendingBytes: limit, bytes, encode: (r) => (encoded++, lineOf(r)) });
+    state.writeFault = 'ENOSPC';
+    const all: Promise<void>[] = [];
+    let peak = 0;
+    for (let i = 0; i < 100; i++) {
+      const r = rec(i);
+      const p = w.appendSource(r) ?? w.append(lineOf(r), r); // declined (id % 10 === 9): the string path
+      all.push(p);
+      peak = Math.max(peak, w.pendingBytes);
+    }
+    // Under the limit, lines are held: as bytes written at once, or (declined) as the string path's line.
+    let held = 0;
+    let kept = 0;
+    let keptBytes = 0;
+    for (; held < limit; kept++) {
+      held += lineOf(rec(kept)).length + 1;
+      if (kept % 10 !== 9) keptBytes++;
+    }
+    expect(calls.bound).toBe(100);
+    expect(calls.write).toBe(keptBytes);
+    expect(encoded).toBe(0);
+    expect(w.pendingCount).toBe(100);
+    expect(peak).toBeLessThanOrEqual(limit + LINE);
+    state.writeFault = undefined;
+    await Promise.all(all);
+    const waiting = Array.from({ length: 100 - kept }, (_, i) => i + kept);
+    // Every waiting source is made once when its turn comes: as bytes when the encoder takes it, else by encode.
+    expect(calls.write).toBe(keptBytes + waiting.filter((i) => i % 10 !== 9).length);
+    expect(encoded).toBe(waiting.filter((i) => i % 10 === 9).length);
+    expect(readFileSync(logPath, 'utf8')).toBe(Array.from({ length: 100 }, (_, i) => `${lineOf(rec(i))}\n`).join(''));
+  });
+
+  it('appendSource declines without a bytes encoder, and rejects once closed', async () => {
+    const w = open({});
+    expect(w.appendSource(rec(1))).toBeUndefined();
+    const withBytes = LogWriter.open<Rec>(`${logPath}.2`, { logger: memoryLogger(), bytes: { bound: () => 200, write: (r, buf, start) => start + buf.write(lineOf(r), start) } });
+    await withBytes.appendSource(rec(2));
+    await withBytes.close();
+    await expect(withBytes.appendSource(rec(3))).rejects.toThrow(/closed/);
+    expect(readFileSync(`${logPath}.2`, 'utf8')).toBe(`${lineOf(rec(2))}\n`);
+    expect(() => LogWriter.open(`${logPath}.3`, { logger: memoryLogger(), bytes: {} as never })).toThrowError(/`bytes`/);
+  });
+
   it('rejects a bad limit', () => {
     for (const maxPendingBytes of [0, -1, Number.NaN, '1' as never])
       expect(() => LogWriter.open(logPath, { logger: memoryLogger(), maxPendingBytes })).toThrowError(InvalidOptionError);

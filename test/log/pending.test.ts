@@ -77,3 +77,60 @@ describe('PendingQueue', () => {
     expect(q.count).toBe(0);
   });
 });
+
+describe('PendingQueue: the byte path', () => {
+  interface Rec {
+    id: string;
+    bytes?: boolean;
+  }
+  /** Encodes `line-<id>` as bytes for sources marked `bytes`, and counts its calls. */
+  const setup = () => {
+    const calls = { bound: 0, write: 0, encode: 0 };
+    const q = new PendingQueue<Rec>(
+      (s) => (calls.encode++, `line-${s.id}`),
+      {
+        bound: (s) => (calls.bound++, s.bytes === true ? 3 * `line-${s.id}`.length : -1),
+        write: (s, buf, start) => (calls.write++, start + buf.write(`line-${s.id}`, start, 'utf8')),
+      },
+    );
+    return { q, calls };
+  };
+
+  it('writes pushed sources straight into the chunk, in order with lines, counting UTF-8 bytes', async () => {
+    const { q, calls } = setup();
+    const a = q.push('é'); // 2 bytes + newline
+    const b = q.pushBytes({ id: 'ü', bytes: true }, 3 * 'line-ü'.length);
+    q.push('z');
+    expect(a).toBe(b);
+    expect(calls).toEqual({ bound: 0, write: 1, encode: 0 });
+    expect([q.count, q.bytes]).toEqual([3, 3 + 8 + 2]);
+    const taken = q.take(Infinity);
+    expect(linesOf(taken)).toEqual(['é', 'line-ü', 'z']);
+    expect(taken.parts).toHaveLength(1); // one run of bytes
+    run(taken.done);
+    expect(await isSettled(a)).toBe(true);
+    expect([q.count, q.bytes]).toEqual([0, 0]);
+  });
+
+  it('makes the lines of waiting sources with the byte encoder when it takes them, else with encode', () => {
+    const { q, calls } = setup();
+    q.push({ id: '1', bytes: true });
+    q.push({ id: '2' });
+    q.push({ id: '3', bytes: true });
+    expect(calls).toEqual({ bound: 0, write: 0, encode: 0 });
+    const taken = q.take(Infinity);
+    expect(linesOf(taken)).toEqual(['line-1', 'line-2', 'line-3']);
+    expect(calls).toEqual({ bound: 3, write: 2, encode: 1 });
+    expect(taken.parts).toHaveLength(1); // lines made in a row form one part
+  });
+
+  it('gives a line longer than a chunk a chunk of its own', () => {
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const q = new PendingQueue<Rec>(() => undefined, { bound: () => big.length, write: (_s, buf, start) => start + buf.write(big, start, 'latin1') });
+    q.push('a');
+    q.pushBytes({ id: 'big' }, big.length);
+    q.push('b');
+    const lines = linesOf(q.take(Infinity));
+    expect(lines.map((l) => l.length)).toEqual([1, big.length, 1]);
+  });
+});
