@@ -167,6 +167,8 @@ export function findMetricProblem(input: unknown): InvalidMetricError | undefine
   }
 }
 
+const optionalCount = (field: string, value: unknown): InvalidMetricError => new InvalidMetricError(field, 'an integer >= 0 or absent', value);
+
 function findProblem(input: unknown): InvalidMetricError | undefined {
   if (!isObject(input)) return new InvalidMetricError('(record)', 'an object', input);
   const r = input;
@@ -177,18 +179,18 @@ function findProblem(input: unknown): InvalidMetricError | undefined {
   if (r.taskId !== undefined && typeof r.taskId !== 'string') return new InvalidMetricError('taskId', 'a string or absent', r.taskId);
   if (!isNonNegFinite(r.durationMs)) return new InvalidMetricError('durationMs', 'a finite number >= 0', r.durationMs);
   if (!isNonNegInt(r.tokens)) return new InvalidMetricError('tokens', 'an integer >= 0', r.tokens);
-  for (const f of ['inputTokens', 'outputTokens', 'cachedTokens'] as const) {
-    if (r[f] !== undefined && !isNonNegInt(r[f])) return new InvalidMetricError(f, 'an integer >= 0 or absent', r[f]);
-  }
+  // Each field by name (not a loop over names): named loads stay monomorphic on the record path.
+  if (r.inputTokens !== undefined && !isNonNegInt(r.inputTokens)) return optionalCount('inputTokens', r.inputTokens);
+  if (r.outputTokens !== undefined && !isNonNegInt(r.outputTokens)) return optionalCount('outputTokens', r.outputTokens);
+  if (r.cachedTokens !== undefined && !isNonNegInt(r.cachedTokens)) return optionalCount('cachedTokens', r.cachedTokens);
   if (!isNonNegFinite(r.cost)) return new InvalidMetricError('cost', 'a finite number >= 0 (USD)', r.cost);
   if (typeof r.exitCode !== 'number' || !Number.isInteger(r.exitCode)) return new InvalidMetricError('exitCode', 'an integer', r.exitCode);
   if (typeof r.success !== 'boolean') return new InvalidMetricError('success', 'a boolean', r.success);
   if (typeof r.attempt !== 'number' || !Number.isInteger(r.attempt) || r.attempt < 1)
     return new InvalidMetricError('attempt', 'an integer >= 1', r.attempt);
   if (typeof r.outputParsed !== 'boolean') return new InvalidMetricError('outputParsed', 'a boolean', r.outputParsed);
-  for (const f of ['model', 'tier'] as const) {
-    if (r[f] !== undefined && typeof r[f] !== 'string') return new InvalidMetricError(f, 'a string or absent', r[f]);
-  }
+  if (r.model !== undefined && typeof r.model !== 'string') return new InvalidMetricError('model', 'a string or absent', r.model);
+  if (r.tier !== undefined && typeof r.tier !== 'string') return new InvalidMetricError('tier', 'a string or absent', r.tier);
   if (typeof r.timestamp !== 'string' || Number.isNaN(parseTimestamp(r.timestamp)))
     return new InvalidMetricError('timestamp', 'an ISO 8601 time with a zone (YYYY-MM-DDTHH:MM[:SS[.fff]] then Z or +hh:mm)', r.timestamp);
   if (r.errorClass !== undefined && typeof r.errorClass !== 'string')
