@@ -243,7 +243,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
       return buildAggregate({ ...core, taskIds: { length: this.#taskIds.size } }, this.#bucketMs, this.#ahead);
     }
     // Shards are pending: previous attempts only need task ids told apart as far as retries go.
-    const provisional = (this.#provisional ??= this.#indexPending().resolve(this.#columns));
+    const provisional = (this.#provisional ??= this.#indexPending().resolve(this.#columns, this.#columns.shared));
     const core = this.#core(false, false);
     return buildAggregate(
       { ...core, columns: { ...core.columns, taskId: provisional.taskId }, taskIds: { length: provisional.size } },
@@ -258,7 +258,23 @@ class ColumnarAggregator implements Aggregator, RowSink {
    */
   prepareResult(): void {
     this.#undefer();
-    if (this.#pending.length > 0) this.#provisional ??= this.#indexPending().resolve(this.#columns);
+    if (this.#pending.length > 0) this.#provisional ??= this.#indexPending().resolve(this.#columns, this.#columns.shared);
+  }
+
+  /**
+   * The input of the retries job of sorted-runs.ts: {@link aheadInput} with the task id column result()
+   * would use (the provisional one while shards are pending; see {@link prepareResult}, called here).
+   *
+   * @returns The input; `undefined` when there are no rows.
+   */
+  retryInput(): AheadInput | undefined {
+    const input = this.aheadInput();
+    if (input === undefined) return undefined;
+    this.prepareResult();
+    const provisional = this.#pending.length > 0 ? this.#provisional : undefined;
+    const taskId = provisional === undefined ? input.columns.taskId : provisional.taskId;
+    const taskIds = provisional === undefined ? this.#taskIds.size : provisional.size;
+    return { ...input, columns: { ...input.columns, taskId }, retryTables: { taskIds, models: this.#models.values.slice(), tiers: this.#tiers.values.slice() } };
   }
 
   /** The index of the pending shards' retry task ids, brought up to date (remade if `#taskIds` changed). */
@@ -383,6 +399,7 @@ export function shardsOf(
   aheadInput(): AheadInput | undefined;
   shareColumns(): void;
   prepareResult(): void;
+  retryInput(): AheadInput | undefined;
   adoptAhead(ahead: Ahead): void;
 } | undefined {
   return aggregator instanceof ColumnarAggregator ? aggregator : undefined;

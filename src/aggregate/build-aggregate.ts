@@ -31,8 +31,14 @@ export function buildAggregate(
 ): MetricsAggregate {
   const { count, columns, agents, phases, models, tokens } = state;
   const t = ahead?.tallies ?? tally(columns, count, { agents: agents.length, phases: phases.length, models: models.length, errorClasses: state.errorClasses });
-  const previous = findPreviousAttempts(columns, count, { agents: agents.length, phases: phases.length, taskIds: state.taskIds.length });
-  const retries = countRetryOutcomes(columns, previous, { agents: agents.length, models, tiers: state.tiers, errorClasses: state.errorClasses });
+  const retries =
+    ahead?.retries ??
+    countRetryOutcomes(columns, findPreviousAttempts(columns, count, { agents: agents.length, phases: phases.length, taskIds: state.taskIds.length }), {
+      agents: agents.length,
+      models,
+      tiers: state.tiers,
+      errorClasses: state.errorClasses,
+    });
   const parallelism = ahead?.parallelism ?? computeParallelism(columns.start, columns.durationMs, count, bucketMs);
 
   // Tables may hold values no record uses (a hand-made state): only ids with records become keys.

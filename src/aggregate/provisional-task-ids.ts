@@ -110,9 +110,10 @@ export class ProvisionalTaskIds {
    * The task id column of all rows, the indexed shards' rows translated (a copy: the rows are not changed).
    *
    * @param rows - All rows.
+   * @param inSharedMemory - Make the column in a `SharedArrayBuffer` (for other threads to read). @default false
    * @returns The column, and the number of ids it uses (ids are in `[0, size)`).
    */
-  resolve(rows: TaskIdRows): { taskId: Int32Array; size: number } {
+  resolve(rows: TaskIdRows, inSharedMemory = false): { taskId: Int32Array; size: number } {
     const existing = this.existing;
     const retryKeys = this.#retryKeys;
     const shared = existing + retryKeys.size;
@@ -124,7 +125,8 @@ export class ProvisionalTaskIds {
       const bit = retryKeys.hashOf(k) & mask;
       filter[bit >>> 5]! |= 1 << (bit & 31);
     }
-    const taskId = rows.taskId.slice(0, rows.length);
+    const taskId = inSharedMemory ? new Int32Array(new SharedArrayBuffer(4 * rows.length) as unknown as ArrayBuffer) : new Int32Array(rows.length);
+    taskId.set(rows.taskId.subarray(0, rows.length));
     this.#shards.forEach((shard, s) => {
       // A copy: a key no retry has yet may be a retry's in a shard indexed later.
       const map = this.#maps[s]!.slice();

@@ -44,6 +44,11 @@ export class RecordColumns implements AggregatorColumns {
   /** Columns live in `SharedArrayBuffer`s (see {@link share}). */
   #shared = false;
 
+  /** Whether the columns live in `SharedArrayBuffer`s (see {@link share}). */
+  get shared(): boolean {
+    return this.#shared;
+  }
+
   /**
    * Moves the columns into `SharedArrayBuffer`s, and keeps them there when they grow: other threads can
    * then read them without a copy (they are only read there; this thread alone writes).

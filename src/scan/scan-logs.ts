@@ -17,7 +17,7 @@ import { DEFAULT_MAX_LINE_BYTES } from './limits.js';
 import { LineScanner, type ScanTarget } from './line-scanner.js';
 import { runTasks, type WorkerSource } from './pool.js';
 import type { SortMessage, SortResult } from './protocol.js';
-import type { Ahead } from '../aggregate/sorted-runs.js';
+import { runAheadJob, type Ahead } from '../aggregate/sorted-runs.js';
 import { READ_BYTES, scanRange } from './read-range.js';
 import { planTasks } from './tasks.js';
 
@@ -159,18 +159,19 @@ async function scanInWorkers(
   shards.shareColumns(); // the workers read the merged columns at the end
   const result: ScanLogsResult = { aggregator: total, skipped: 0 };
   let lineOffset = 0;
-  // After the last shard, the parts of result() that need no task id run in the workers on the merged
-  // columns, which live in shared memory (the parallelism sweep in one; the duration percentiles, then the
-  // tallies in the other), while this thread resolves the task ids that previous attempts need.
+  // After the last shard, the parts of result() run in the workers on the merged columns, which live in
+  // shared memory (the parallelism sweep in one; the duration percentiles, then the tallies in the other),
+  // while this thread resolves the task ids that previous attempts need, then the previous attempts.
   const finish = async (run: (message: SortMessage, transfer: ArrayBuffer[], worker: number) => Promise<SortResult>): Promise<void> => {
     if (result.stoppedAt !== undefined || result.failed !== undefined) return;
     const input = shards.aheadInput();
     if (input === undefined) return;
     const { bucketMs } = options;
     const jobs = [run({ sort: 'parallelism', input, bucketMs }, [], 0), run({ sort: 'durations', input, bucketMs }, [], 1), run({ sort: 'tallies', input, bucketMs }, [], 1)];
-    shards.prepareResult();
+    // Meanwhile, here: the provisional task ids (see retryInput), then previous attempts.
+    const retries = runAheadJob('retries', shards.retryInput()!, bucketMs);
     const parts = await Promise.all(jobs);
-    shards.adoptAhead(Object.assign({}, ...parts.map((p) => p.ahead)) as Ahead);
+    shards.adoptAhead(Object.assign({}, ...parts.map((p) => p.ahead), retries) as Ahead);
   };
   const pool = { ...options, readBytes: options.readBytes ?? READ_BYTES, finish };
   await runTasks(tasks, pool, (r) => {

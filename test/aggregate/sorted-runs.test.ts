@@ -66,6 +66,24 @@ describe('parts computed ahead, adopted by an aggregator', () => {
     expect(shared.result()).toEqual(plain.result());
   });
 
+  it('takes previous attempts and retry outcomes computed ahead from retryInput()', () => {
+    const plain = createAggregator({ bucketMs: 1000 });
+    const ahead = createAggregator({ bucketMs: 1000 });
+    // Error classes and tiers that vary, so that infra retries and escalations are counted.
+    for (const r of records.map((r, i) => ({ ...r, errorClass: ['timeout', '', 'oom'][i % 3]!, tier: ['s', 'l'][(i >> 1) % 2]! }))) {
+      plain.add(r);
+      ahead.add(r);
+    }
+    const shards = shardsOf(ahead)!;
+    const computed = computeAhead(shards.retryInput()!, 1000);
+    const expected = plain.result();
+    expect(expected.infraRetries).toBeGreaterThan(0);
+    expect(expected.escalationCount).toBeGreaterThan(0);
+    expect([computed.retries!.infra, computed.retries!.escalations]).toEqual([expected.infraRetries, expected.escalationCount]);
+    shards.adoptAhead(computed);
+    expect(ahead.result()).toEqual(expected);
+  });
+
   it('drops the runs when a record is added after', () => {
     const plain = createAggregator({ bucketMs: 1000 });
     const ahead = createAggregator({ bucketMs: 1000 });
