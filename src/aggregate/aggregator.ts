@@ -40,7 +40,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   readonly #pending: PendingKeys[] = [];
   /** Phase ids of the phases 0 to SMALL_PHASES - 1 seen so far (-1: not yet), saving a map lookup per row. */
   readonly #smallPhases = new Int32Array(SMALL_PHASES).fill(-1);
-  /** The sorting parts of `result()` done ahead for the current rows (see {@link adoptAhead}); cleared by any new row. */
+  /** The parts of `result()` done ahead for the current rows (see {@link adoptAhead}); cleared by any new row. */
   #ahead: Ahead | undefined;
   /**
    * Task ids are appended as read, not interned ({@link deferTaskIds}): `#taskIds` may hold a key twice
@@ -211,8 +211,9 @@ class ColumnarAggregator implements Aggregator, RowSink {
    * @param shard - The shard.
    */
   mergeShard(shard: ShardState): void {
-    // Task ids are interned later, all shards at once (see merge-keys.ts): until then the rows keep the
-    // shard's own ids (a null map), translated by #settle() before anything reads the state.
+    // Task ids are not interned here: the rows keep the shard's own ids (a null map). result() tells them
+    // apart only as far as retries need (provisional-task-ids.ts); anything that reads the state interns
+    // them all first, all shards at once (#settle, merge-keys.ts).
     this.#changed();
     this.#undefer();
     this.#pending.push({ keys: shard.taskKeys, start: this.#columns.length, count: shard.count });
@@ -253,8 +254,9 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   /**
-   * Does now what `result()` would do first with shards pending (see {@link provisionalTaskIds}), so that
-   * it can run while other threads sort; the shards stay pending (a later `serialize()` interns them).
+   * Does now what `result()` would do first with shards pending (the provisional task ids of
+   * provisional-task-ids.ts), so that it can run while other threads work; the shards stay pending (a
+   * later `serialize()` interns them).
    */
   prepareResult(): void {
     this.#undefer();

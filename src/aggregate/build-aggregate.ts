@@ -62,7 +62,7 @@ export function buildAggregate(
     );
     duration = count === 0 ? null : durationStats(grouped.sorted, t.totalDuration);
   } else {
-    // The same statistics, their sorts done ahead; the means are sums in input order, from the tallies.
+    // The same statistics, computed ahead; the means are sums in input order, from the tallies.
     durationByAgent = sortedNameMap<DurationStats>(agentIds.map((a) => [agents[a]!, withMean(ahead.durationByAgent[a]!, t.agentDuration[a]!)]));
     duration = ahead.duration === null ? null : withMean(ahead.duration, t.totalDuration);
   }
