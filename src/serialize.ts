@@ -14,7 +14,8 @@
  */
 import type { InvocationMetric } from './record.js';
 
-const ORDER = [
+/** The fields of a record in the order of the `InvocationMetric` type: the order of a written line. */
+export const FIELD_ORDER = [
   'invocationId',
   'agent',
   'phase',
@@ -33,7 +34,8 @@ const ORDER = [
   'tier',
   'timestamp',
   'errorClass',
-] as const;
+] as const satisfies readonly (keyof InvocationMetric)[];
+const ORDER = FIELD_ORDER;
 const KNOWN = new Set<string>(ORDER);
 
 /**

@@ -9,7 +9,7 @@
 import { InvalidMetricError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES } from './log/lines.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
-import { serializeMetric } from './serialize.js';
+import { FIELD_ORDER, serializeMetric } from './serialize.js';
 
 /**
  * A shallow copy of the caller's record, or the error when it is not an object whose fields can be read.
@@ -33,26 +33,7 @@ export function copyRecord(metric: unknown): InvocationMetric | InvalidMetricErr
 }
 
 /** The fields of a record, in the type's order. */
-const FIELDS = [
-  'invocationId',
-  'agent',
-  'phase',
-  'taskId',
-  'durationMs',
-  'tokens',
-  'inputTokens',
-  'outputTokens',
-  'cachedTokens',
-  'cost',
-  'exitCode',
-  'success',
-  'attempt',
-  'outputParsed',
-  'model',
-  'tier',
-  'timestamp',
-  'errorClass',
-] as const satisfies readonly (keyof InvocationMetric)[];
+const FIELDS = FIELD_ORDER;
 const OPTIONAL: readonly string[] = ['taskId', 'inputTokens', 'outputTokens', 'cachedTokens', 'model', 'tier', 'errorClass'];
 /** For each field of {@link FIELDS}: its bit in a shape's mask when it is optional, 0 when it is required. */
 const OPTIONAL_BIT = FIELDS.map((f) => (OPTIONAL.includes(f) ? 1 << OPTIONAL.indexOf(f) : 0));
