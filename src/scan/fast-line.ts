@@ -310,7 +310,7 @@ export class FastLineParser {
     l.unknownFields = false;
     while (buf[i] === COMMA && i < end) {
       l.unknownFields = true;
-      if ((i = unknownField(buf, view, i + 1, end)) < 0) return NOT_FAST;
+      if ((i = unknownField(buf, i + 1, end)) < 0) return NOT_FAST;
     }
     // The closing brace, then the line's end: `\n`, or `\r\n` (the reader drops one `\r`).
     if (buf[i] !== CLOSE) return NOT_FAST;
@@ -377,7 +377,7 @@ function boolean(buf: Buffer, view: DataView, i: number): number {
 }
 
 /** Reads `"name":value` of a field the type does not know; a known name is a duplicate key: not fast. */
-function unknownField(buf: Buffer, view: DataView, i: number, end: number): number {
+function unknownField(buf: Buffer, i: number, end: number): number {
   if (buf[i] !== QUOTE) return NOT_FAST;
   const close = scanString(buf, i + 1, end);
   if (close < 0) return NOT_FAST;
@@ -386,5 +386,5 @@ function unknownField(buf: Buffer, view: DataView, i: number, end: number): numb
     if (name.length === length && buf.compare(name, 0, length, i + 1, close) === 0) return NOT_FAST;
   }
   if (buf[close + 1] !== 0x3a) return NOT_FAST;
-  return skipValue(buf, view, close + 2, end);
+  return skipValue(buf, close + 2, end);
 }

@@ -34,64 +34,6 @@ export const scanned = {
   number: 0,
 };
 
-/** A literal (`true`, `false`, `null` of an unknown field) prepared for comparison by 32-bit words. */
-export interface Literal {
-  readonly length: number;
-  readonly words: Int32Array;
-  readonly tail: Uint8Array;
-  /** Its first four words (0 past its end), and how many of them are whole: literals of up to 16 bytes. */
-  readonly w0: number;
-  readonly w1: number;
-  readonly w2: number;
-  readonly w3: number;
-  readonly count: number;
-}
-
-/**
- * Prepares a literal.
- *
- * @param text - ASCII text.
- * @returns The literal.
- */
-export function literalOf(text: string): Literal {
-  const bytes = Buffer.from(text, 'latin1');
-  const count = bytes.length >> 2;
-  const words = new Int32Array(count);
-  for (let w = 0; w < count; w++) words[w] = bytes.readInt32LE(w * 4);
-  return { length: bytes.length, words, tail: bytes.subarray(count * 4), w0: words[0] ?? 0, w1: words[1] ?? 0, w2: words[2] ?? 0, w3: words[3] ?? 0, count };
-}
-
-/**
- * Whether `lit` is at `i` (wholly before `end`).
- *
- * @param buf - The bytes.
- * @param view - A `DataView` of the same bytes.
- * @param i - Where to look.
- * @param end - End of the line.
- * @param lit - The literal.
- * @returns Whether it matches.
- */
-export function matches(buf: Buffer, view: DataView, i: number, end: number, lit: Literal): boolean {
-  const length = lit.length;
-  if (i + length > end) return false;
-  const count = lit.count;
-  let at = i;
-  if (count <= 4) {
-    // Unrolled: every key of a log line is at most 16 bytes.
-    if (count > 0 && view.getInt32(i, true) !== lit.w0) return false;
-    if (count > 1 && view.getInt32(i + 4, true) !== lit.w1) return false;
-    if (count > 2 && view.getInt32(i + 8, true) !== lit.w2) return false;
-    if (count > 3 && view.getInt32(i + 12, true) !== lit.w3) return false;
-    at += count * 4;
-  } else {
-    const words = lit.words;
-    for (let w = 0; w < count; w++, at += 4) if (view.getInt32(at, true) !== words[w]) return false;
-  }
-  const tail = lit.tail;
-  for (let t = 0; t < tail.length; t++) if (buf[at + t] !== tail[t]) return false;
-  return true;
-}
-
 /** 10^k for k <= 22: exactly representable, so `m / 10^k` is correctly rounded (Clinger's fast path). */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
@@ -295,22 +237,28 @@ export function scanNumber(buf: Buffer, i: number, end: number): number {
   return i < end ? i : NOT_FAST; // a value is never the last byte of a line we accept
 }
 
-const TRUE = literalOf('true');
-const FALSE = literalOf('false');
-const NULL = literalOf('null');
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+const NULL = Buffer.from('null');
+
+/** Whether the bytes of `lit` are at `i` (wholly before `end`). */
+function literalAt(buf: Buffer, i: number, end: number, lit: Buffer): boolean {
+  if (i + lit.length > end) return false;
+  for (let k = 0; k < lit.length; k++) if (buf[i + k] !== lit[k]) return false;
+  return true;
+}
 
 /**
  * Skips one JSON value of any kind, checking its grammar: strings (escapes checked), numbers, literals,
  * arrays and objects (no whitespace: the writer never emits any, and a line with some takes `JSON.parse`).
  *
  * @param buf - The bytes.
- * @param view - A `DataView` of the same bytes.
  * @param i - Index of the value's first byte.
  * @param end - End of the line.
  * @param depth - Nesting depth so far.
  * @returns Index after the value, or {@link NOT_FAST}.
  */
-export function skipValue(buf: Buffer, view: DataView, i: number, end: number, depth = 0): number {
+export function skipValue(buf: Buffer, i: number, end: number, depth = 0): number {
   if (i >= end) return NOT_FAST;
   const b = buf[i]!;
   if (b === QUOTE) {
@@ -319,14 +267,14 @@ export function skipValue(buf: Buffer, view: DataView, i: number, end: number, d
   }
   if (b === MINUS || (b >= ZERO && b <= NINE)) return scanNumber(buf, i, end);
   const lit = b === 0x74 ? TRUE : b === 0x66 ? FALSE : b === 0x6e ? NULL : undefined;
-  if (lit !== undefined) return matches(buf, view, i, end, lit) ? i + lit.length : NOT_FAST;
+  if (lit !== undefined) return literalAt(buf, i, end, lit) ? i + lit.length : NOT_FAST;
   if (depth >= MAX_DEPTH) return NOT_FAST;
-  if (b === 0x5b) return skipContainer(buf, view, i + 1, end, depth, 0x5d, false);
-  if (b === 0x7b) return skipContainer(buf, view, i + 1, end, depth, 0x7d, true);
+  if (b === 0x5b) return skipContainer(buf, i + 1, end, depth, 0x5d, false);
+  if (b === 0x7b) return skipContainer(buf, i + 1, end, depth, 0x7d, true);
   return NOT_FAST;
 }
 
-function skipContainer(buf: Buffer, view: DataView, i: number, end: number, depth: number, close: number, keyed: boolean): number {
+function skipContainer(buf: Buffer, i: number, end: number, depth: number, close: number, keyed: boolean): number {
   if (buf[i] === close) return i + 1;
   for (;;) {
     if (keyed) {
@@ -335,7 +283,7 @@ function skipContainer(buf: Buffer, view: DataView, i: number, end: number, dept
       if (i < 0 || buf[i + 1] !== 0x3a) return NOT_FAST;
       i += 2;
     }
-    i = skipValue(buf, view, i, end, depth + 1);
+    i = skipValue(buf, i, end, depth + 1);
     if (i < 0 || i >= end) return NOT_FAST;
     const b = buf[i++]!;
     if (b === close) return i;

@@ -16,7 +16,7 @@ function number(text: string): number | undefined {
 
 function skip(text: string): boolean {
   const buf = Buffer.from(`${text}}`);
-  return skipValue(buf, new DataView(buf.buffer, buf.byteOffset, buf.length), 0, buf.length) === text.length;
+  return skipValue(buf, 0, buf.length) === text.length;
 }
 
 const isJsonNumber = (text: string): boolean => {
