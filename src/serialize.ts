@@ -35,11 +35,10 @@ export const FIELD_ORDER = [
   'timestamp',
   'errorClass',
 ] as const satisfies readonly (keyof InvocationMetric)[];
-const ORDER = FIELD_ORDER;
-const KNOWN = new Set<string>(ORDER);
+const KNOWN = new Set<string>(FIELD_ORDER);
 
 /**
- * Whether the record's own keys come in the line's order: known keys in the order of `ORDER` (absent ones
+ * Whether the record's own keys come in the line's order: known keys in the order of `FIELD_ORDER` (absent ones
  * skipped), then only unknown ones, none named `toJSON`. `JSON.stringify` then writes exactly the line,
  * in one native call and without the intermediate strings of a concatenation. Records parsed from lines
  * this library wrote, and records written in the order of the type, take this path.
@@ -48,8 +47,8 @@ function inLineOrder(keys: readonly string[]): boolean {
   let k = 0;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    while (k < ORDER.length && ORDER[k] !== key) k++;
-    if (k === ORDER.length) {
+    while (k < FIELD_ORDER.length && FIELD_ORDER[k] !== key) k++;
+    if (k === FIELD_ORDER.length) {
       // `key` is unknown or a known key out of order; every key from here on must be unknown.
       for (let j = i; j < keys.length; j++) if (KNOWN.has(keys[j]!) || keys[j] === 'toJSON') return false;
       return true;

@@ -32,11 +32,9 @@ export function copyRecord(metric: unknown): InvocationMetric | InvalidMetricErr
   }
 }
 
-/** The fields of a record, in the type's order. */
-const FIELDS = FIELD_ORDER;
 const OPTIONAL: readonly string[] = ['taskId', 'inputTokens', 'outputTokens', 'cachedTokens', 'model', 'tier', 'errorClass'];
-/** For each field of {@link FIELDS}: its bit in a shape's mask when it is optional, 0 when it is required. */
-const OPTIONAL_BIT = FIELDS.map((f) => (OPTIONAL.includes(f) ? 1 << OPTIONAL.indexOf(f) : 0));
+/** For each field of {@link FIELD_ORDER}: its bit in a shape's mask when it is optional, 0 when it is required. */
+const OPTIONAL_BIT = FIELD_ORDER.map((f) => (OPTIONAL.includes(f) ? 1 << OPTIONAL.indexOf(f) : 0));
 
 /** Copies a record of one shape (see {@link shapeCopier}). */
 export type Copier = (m: object) => InvocationMetric;
@@ -66,15 +64,15 @@ export function shapeCopier(m: object): Copier | undefined {
   // for-in visits own enumerable string keys in order (and inherited enumerable ones: none on a plain
   // object, and any there would be no field in order) without reading a value.
   for (const key in m) {
-    while (k < FIELDS.length && FIELDS[k] !== key) {
+    while (k < FIELD_ORDER.length && FIELD_ORDER[k] !== key) {
       if (OPTIONAL_BIT[k] === 0) return undefined; // a required field missing here (or out of order)
       k++;
     }
-    if (k === FIELDS.length) return undefined; // an unknown key, or a known one out of order
+    if (k === FIELD_ORDER.length) return undefined; // an unknown key, or a known one out of order
     mask |= OPTIONAL_BIT[k]!;
     k++;
   }
-  for (; k < FIELDS.length; k++) if (OPTIONAL_BIT[k] === 0) return undefined;
+  for (; k < FIELD_ORDER.length; k++) if (OPTIONAL_BIT[k] === 0) return undefined;
   if (Object.getOwnPropertySymbols(m).length !== 0) return undefined; // the spread copies those too
   let copier = copiers[mask];
   if (copier === undefined) copier = copiers[mask] = makeCopier(mask);
@@ -82,7 +80,7 @@ export function shapeCopier(m: object): Copier | undefined {
 }
 
 function makeCopier(mask: number): Copier | null {
-  const fields = FIELDS.filter((_, i) => OPTIONAL_BIT[i] === 0 || (mask & OPTIONAL_BIT[i]!) !== 0);
+  const fields = FIELD_ORDER.filter((_, i) => OPTIONAL_BIT[i] === 0 || (mask & OPTIONAL_BIT[i]!) !== 0);
   try {
     // A literal of our own field names only (see shapeCopier).
     return new Function('m', `return { ${fields.map((f) => `${f}: m.${f}`).join(', ')} };`) as Copier;
