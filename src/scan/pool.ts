@@ -5,7 +5,7 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import type { SortMessage, SortResult, TaskMessage, TaskResult } from './protocol.js';
+import type { JobMessage, JobResult, TaskMessage, TaskResult } from './protocol.js';
 import type { ScanTask } from './tasks.js';
 
 /** The worker script to start. */
@@ -27,10 +27,10 @@ export interface PoolOptions {
   bucketMs: number;
   readBytes: number;
   /**
-   * Runs after the last result was delivered, before the workers stop: `sort` runs a job on worker
+   * Runs after the last result was delivered, before the workers stop: `runJob` runs a job on worker
    * `worker % workers` (one job at a time per worker), while the caller works on.
    */
-  finish?: (sort: (message: SortMessage, transfer: ArrayBuffer[], worker: number) => Promise<SortResult>) => Promise<void>;
+  finish?: (runJob: (message: JobMessage, transfer: ArrayBuffer[], worker: number) => Promise<JobResult>) => Promise<void>;
 }
 
 /**
@@ -49,7 +49,7 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
   let next = 0; // next result to deliver
   let sent = 0; // next task to send
   let finished = false;
-  const sortReplies = new Map<Worker, ((result: SortResult) => void)[]>(); // per worker, in the order sent
+  const jobReplies = new Map<Worker, ((result: JobResult) => void)[]>(); // per worker, in the order sent
   return new Promise<void>((resolve, reject) => {
     const end = (error?: unknown): void => {
       if (finished) return;
@@ -66,21 +66,21 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
     const finish = (): void => {
       const job = options.finish;
       if (job === undefined) return end();
-      const sort = (message: SortMessage, transfer: ArrayBuffer[], index: number): Promise<SortResult> =>
-        new Promise<SortResult>((done) => {
+      const runJob = (message: JobMessage, transfer: ArrayBuffer[], index: number): Promise<JobResult> =>
+        new Promise<JobResult>((done) => {
           const worker = workers[index % workers.length]!;
-          sortReplies.set(worker, [...(sortReplies.get(worker) ?? []), done]);
+          jobReplies.set(worker, [...(jobReplies.get(worker) ?? []), done]);
           worker.postMessage(message, transfer);
         });
-      job(sort).then(
+      job(runJob).then(
         () => end(),
         (error: unknown) => end(error),
       );
     };
-    const received = (worker: Worker, result: TaskResult | SortResult): void => {
+    const received = (worker: Worker, result: TaskResult | JobResult): void => {
       if (finished) return;
       if ('ahead' in result) {
-        sortReplies.get(worker)?.shift()?.(result);
+        jobReplies.get(worker)?.shift()?.(result);
         return;
       }
       ready.set(result.index, result);
@@ -100,7 +100,7 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
     for (let i = 0; i < count; i++) {
       const worker = new Worker(options.source.url, options.source.execArgv === undefined ? {} : { execArgv: options.source.execArgv });
       workers.push(worker);
-      worker.on('message', (result: TaskResult | SortResult) => received(worker, result));
+      worker.on('message', (result: TaskResult | JobResult) => received(worker, result));
       worker.on('error', (error) => end(error));
       worker.on('exit', (code) => {
         if (!finished) end(new Error(`a scan worker exited early (code ${code})`));

@@ -16,14 +16,14 @@ export interface TaskMessage {
 }
 
 /** Main thread to worker, after the last task: one job of sorted-runs.ts on the merged columns (shared memory). */
-export interface SortMessage {
-  sort: AheadJob;
+export interface JobMessage {
+  job: AheadJob;
   input: AheadInput;
   bucketMs: number;
 }
 
-/** Worker to main thread: the answer to a {@link SortMessage} (the fields of its job). */
-export interface SortResult {
+/** Worker to main thread: the answer to a {@link JobMessage} (the fields of its job). */
+export interface JobResult {
   ahead: Partial<Ahead>;
 }
 

@@ -16,7 +16,7 @@ import type { InvocationMetric } from '../record.js';
 import { DEFAULT_MAX_LINE_BYTES } from './limits.js';
 import { LineScanner, type ScanTarget } from './line-scanner.js';
 import { runTasks, type WorkerSource } from './pool.js';
-import type { SortMessage, SortResult } from './protocol.js';
+import type { JobMessage, JobResult } from './protocol.js';
 import { runAheadJob, type Ahead } from '../aggregate/sorted-runs.js';
 import { READ_BYTES, scanRange } from './read-range.js';
 import { planTasks } from './tasks.js';
@@ -162,12 +162,12 @@ async function scanInWorkers(
   // After the last shard, the parts of result() run in the workers on the merged columns, which live in
   // shared memory (the parallelism sweep in one; the duration percentiles, then the tallies in the other),
   // while this thread resolves the task ids that previous attempts need, then the previous attempts.
-  const finish = async (run: (message: SortMessage, transfer: ArrayBuffer[], worker: number) => Promise<SortResult>): Promise<void> => {
+  const finish = async (run: (message: JobMessage, transfer: ArrayBuffer[], worker: number) => Promise<JobResult>): Promise<void> => {
     if (result.stoppedAt !== undefined || result.failed !== undefined) return;
     const input = shards.aheadInput();
     if (input === undefined) return;
     const { bucketMs } = options;
-    const jobs = [run({ sort: 'parallelism', input, bucketMs }, [], 0), run({ sort: 'durations', input, bucketMs }, [], 1), run({ sort: 'tallies', input, bucketMs }, [], 1)];
+    const jobs = [run({ job: 'parallelism', input, bucketMs }, [], 0), run({ job: 'durations', input, bucketMs }, [], 1), run({ job: 'tallies', input, bucketMs }, [], 1)];
     // Meanwhile, here: the provisional task ids (see retryInput), then previous attempts.
     const retries = runAheadJob('retries', shards.retryInput()!, bucketMs);
     const parts = await Promise.all(jobs);

@@ -6,15 +6,15 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runAheadJob } from '../aggregate/sorted-runs.js';
-import type { SortMessage, SortResult, TaskMessage } from './protocol.js';
+import type { JobMessage, JobResult, TaskMessage } from './protocol.js';
 import { runTask } from './run-task.js';
 
 const port = parentPort;
 let queue: Promise<void> = Promise.resolve();
 if (port !== null) {
-  port.on('message', (message: TaskMessage | SortMessage) => {
-    if ('sort' in message) {
-      const result: SortResult = { ahead: runAheadJob(message.sort, message.input, message.bucketMs) };
+  port.on('message', (message: TaskMessage | JobMessage) => {
+    if ('job' in message) {
+      const result: JobResult = { ahead: runAheadJob(message.job, message.input, message.bucketMs) };
       port.postMessage(result);
       return;
     }
