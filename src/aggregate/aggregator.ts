@@ -10,9 +10,8 @@ import type { InvocationMetric } from '../record.js';
 import { checkState, STATE_FORMAT, stateTransferList } from './aggregator-state.js';
 import { buildAggregate } from './build-aggregate.js';
 import { Interner } from './interner.js';
-import { KeyTable, type KeyTableData } from './key-table.js';
-import { mergeKeyTables } from './merge-keys.js';
-import { ProvisionalTaskIds, type PendingKeys } from './provisional-task-ids.js';
+import type { KeyTableData } from './key-table.js';
+import { TaskIds } from './task-ids.js';
 import { resolveAggregateOptions } from './options.js';
 import { aheadFits, type Ahead, type AheadInput } from './sorted-runs.js';
 import { OUTPUT_PARSED, RecordColumns, SUCCESS } from './record-columns.js';
@@ -31,27 +30,15 @@ class ColumnarAggregator implements Aggregator, RowSink {
   readonly #columns = new RecordColumns();
   readonly #agents = new Interner<string>();
   readonly #phases = new Interner<number>();
-  #taskIds = new KeyTable();
+  readonly #taskIds = new TaskIds(this.#columns);
   readonly #models = new Interner<string>();
   readonly #tiers = new Interner<string>();
   readonly #errorClasses = new Interner<string>();
   readonly #tokens = new TokenSums();
-  /** Shards whose task ids are not interned yet: their keys, and their rows [start, start + count). */
-  readonly #pending: PendingKeys[] = [];
   /** Phase ids of the phases 0 to SMALL_PHASES - 1 seen so far (-1: not yet), saving a map lookup per row. */
   readonly #smallPhases = new Int32Array(SMALL_PHASES).fill(-1);
   /** The parts of `result()` done ahead for the current rows (see {@link adoptAhead}); cleared by any new row. */
   #ahead: Ahead | undefined;
-  /**
-   * Task ids are appended as read, not interned ({@link deferTaskIds}): `#taskIds` may hold a key twice
-   * and rows hold the key's position. Only a worker's shard is in this mode; anything but appending rows
-   * and exporting the shard first turns its table into a pending shard (`#undefer`).
-   */
-  #deferred = false;
-  /** The retries' task ids of the pending shards, gathered as they are merged (see provisional-task-ids.ts). */
-  #pendingIndex: ProvisionalTaskIds | undefined;
-  /** `result()`'s task id column while shards are pending (see {@link prepareResult}); cleared by any change. */
-  #provisional: { taskId: Int32Array; size: number } | undefined;
 
   constructor(bucketMs: number) {
     this.#bucketMs = bucketMs;
@@ -75,10 +62,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
     c.attempt[i] = record.attempt;
     c.agent[i] = agent;
     c.phase[i] = phase;
-    const taskId = record.taskId;
-    // Pending shards' task ids are interned before a new one, so that ids stay in order of first sight.
-    if (taskId !== undefined && this.#pending.length > 0) this.#settle();
-    c.taskId[i] = taskId === undefined ? -1 : this.#deferred ? this.#taskIds.appendString(taskId) : this.#taskIds.idOfString(taskId);
+    c.taskId[i] = record.taskId === undefined ? -1 : this.#taskIds.idOfString(record.taskId);
     c.model[i] = model;
     c.tier[i] = record.tier === undefined ? -1 : this.#tiers.id(record.tier);
     c.errorClass[i] = record.errorClass === undefined ? -1 : this.#errorClasses.id(record.errorClass);
@@ -92,8 +76,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   taskIdOfBytes(view: DataView, start: number, end: number, hash: number): number {
-    if (this.#pending.length > 0) this.#settle(); // as in add()
-    return this.#deferred ? this.#taskIds.appendKey(view, start, end, hash) : this.#taskIds.idOfBytes(view, start, end, hash);
+    return this.#taskIds.idOfBytes(view, start, end, hash);
   }
 
   internModel(value: string): number {
@@ -136,7 +119,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
 
   merge(other: Aggregator): void {
     this.#changed();
-    this.#undefer();
+    this.#taskIds.undefer();
     // Another instance of this class lends views of its buffers (no copy); anything else, including this
     // aggregator itself (whose buffers grow while appending), goes through a copy.
     if (other instanceof ColumnarAggregator && other !== this) {
@@ -149,7 +132,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   mergeState(state: AggregatorState): void {
     checkState(state);
     this.#changed();
-    this.#undefer();
+    this.#taskIds.undefer();
     this.#appendState(state);
   }
 
@@ -165,7 +148,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
    */
   exportShard(): ShardState {
     // A deferred table goes out as it is (keys possibly twice): the merging side interns it.
-    const core = this.#core(true, !this.#deferred);
+    const core = this.#core(true, !this.#taskIds.deferred);
     return { ...core, taskKeys: this.#taskIds.data(true) };
   }
 
@@ -175,22 +158,13 @@ class ColumnarAggregator implements Aggregator, RowSink {
    * {@link prepareResult}). Only for an empty aggregator.
    */
   deferTaskIds(): void {
-    if (this.#columns.length === 0 && this.#taskIds.size === 0) this.#deferred = true;
-  }
-
-  /** Leaves the deferred mode: the table read so far becomes a pending shard of this aggregator's rows. */
-  #undefer(): void {
-    if (!this.#deferred) return;
-    this.#deferred = false;
-    const keys = this.#taskIds.data(true);
-    this.#taskIds = new KeyTable();
-    this.#pending.push({ keys, start: 0, count: this.#columns.length });
+    this.#taskIds.defer();
   }
 
   /** Any change to the rows drops what was computed ahead for them. */
   #changed(): void {
     this.#ahead = undefined;
-    this.#provisional = undefined;
+    this.#taskIds.changed();
   }
 
   /**
@@ -201,8 +175,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
    */
   reserve(rows: number, taskIds: number): void {
     this.#columns.reserve(rows - this.#columns.length);
-    if (this.#deferred) this.#taskIds.reserveKeys(taskIds);
-    else this.#taskIds.reserve(taskIds);
+    this.#taskIds.reserve(taskIds);
   }
 
   /**
@@ -215,42 +188,17 @@ class ColumnarAggregator implements Aggregator, RowSink {
     // apart only as far as retries need (provisional-task-ids.ts); anything that reads the state interns
     // them all first, all shards at once (#settle, merge-keys.ts).
     this.#changed();
-    this.#undefer();
-    this.#pending.push({ keys: shard.taskKeys, start: this.#columns.length, count: shard.count });
+    this.#taskIds.undefer();
+    const start = this.#columns.length;
     this.#append(shard, null);
-    this.#indexPending();
-  }
-
-  /** Interns the task ids of the shards merged since the last call, and translates their rows' ids. */
-  #settle(): void {
-    if (this.#pending.length === 0) return;
-    const pending = this.#pending.splice(0);
-    this.#pendingIndex = undefined;
-    const maps = mergeKeyTables(this.#taskIds, pending.map((p) => p.keys));
-    const column = this.#columns.taskId;
-    pending.forEach((p, k) => {
-      const map = maps[k]!;
-      for (let i = p.start, end = p.start + p.count; i < end; i++) {
-        const id = column[i]!;
-        if (id >= 0) column[i] = map[id]!;
-      }
-    });
+    this.#taskIds.addShard(shard.taskKeys, start, shard.count);
   }
 
   result(): MetricsAggregate {
-    this.#undefer();
-    if (this.#pending.length === 0) {
-      const core = this.#core(false);
-      return buildAggregate({ ...core, taskIds: { length: this.#taskIds.size } }, this.#bucketMs, this.#ahead);
-    }
-    // Shards are pending: previous attempts only need task ids told apart as far as retries go.
-    const provisional = (this.#provisional ??= this.#indexPending().resolve(this.#columns, this.#columns.shared));
+    // With shards pending, previous attempts only need task ids told apart as far as retries go.
+    const t = this.#taskIds.forResult();
     const core = this.#core(false, false);
-    return buildAggregate(
-      { ...core, columns: { ...core.columns, taskId: provisional.taskId }, taskIds: { length: provisional.size } },
-      this.#bucketMs,
-      this.#ahead,
-    );
+    return buildAggregate({ ...core, columns: { ...core.columns, taskId: t.taskId }, taskIds: { length: t.size } }, this.#bucketMs, this.#ahead);
   }
 
   /**
@@ -259,8 +207,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
    * later `serialize()` interns them).
    */
   prepareResult(): void {
-    this.#undefer();
-    if (this.#pending.length > 0) this.#provisional ??= this.#indexPending().resolve(this.#columns, this.#columns.shared);
+    this.#taskIds.forResult();
   }
 
   /**
@@ -272,19 +219,9 @@ class ColumnarAggregator implements Aggregator, RowSink {
   retryInput(): AheadInput | undefined {
     const input = this.aheadInput();
     if (input === undefined) return undefined;
-    this.prepareResult();
-    const provisional = this.#pending.length > 0 ? this.#provisional : undefined;
-    const taskId = provisional === undefined ? input.columns.taskId : provisional.taskId;
-    const taskIds = provisional === undefined ? this.#taskIds.size : provisional.size;
-    return { ...input, columns: { ...input.columns, taskId }, retryTables: { taskIds, models: this.#models.values.slice(), tiers: this.#tiers.values.slice() } };
-  }
-
-  /** The index of the pending shards' retry task ids, brought up to date (remade if `#taskIds` changed). */
-  #indexPending(): ProvisionalTaskIds {
-    let index = this.#pendingIndex;
-    if (index === undefined || index.existing !== this.#taskIds.size) index = this.#pendingIndex = new ProvisionalTaskIds(this.#taskIds);
-    while (index.shards < this.#pending.length) index.add(this.#pending[index.shards]!, this.#columns);
-    return index;
+    const t = this.#taskIds.forResult();
+    const retryTables = { taskIds: t.size, models: this.#models.values.slice(), tiers: this.#tiers.values.slice() };
+    return { ...input, columns: { ...input.columns, taskId: t.taskId }, retryTables };
   }
 
   /**
@@ -319,10 +256,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
 
   /** The state without its task id table (with the task ids of pending shards interned, unless `settle` is false). */
   #core(copy: boolean, settle = true): Omit<AggregatorState, 'taskIds'> {
-    if (settle) {
-      this.#undefer();
-      this.#settle();
-    }
+    if (settle) this.#taskIds.settle();
     const strings = (interner: Interner<string>): string[] => interner.values.slice();
     return {
       format: STATE_FORMAT,
@@ -338,9 +272,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   #appendState(state: AggregatorState): void {
-    const taskId = new Int32Array(state.taskIds.length);
-    for (let i = 0; i < taskId.length; i++) taskId[i] = this.#taskIds.idOfString(state.taskIds[i]!);
-    this.#append(state, taskId);
+    this.#append(state, this.#taskIds.idMapOfStrings(state.taskIds));
   }
 
   #append(state: Omit<AggregatorState, 'taskIds'>, taskId: Int32Array | null): void {
