@@ -186,7 +186,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   mergeShard(shard: ShardState): void {
     // Task ids are not interned here: the rows keep the shard's own ids (a null map). result() tells them
     // apart only as far as retries need (provisional-task-ids.ts); anything that reads the state interns
-    // them all first, all shards at once (#settle, merge-keys.ts).
+    // them all first, all shards at once (TaskIds.settle, merge-keys.ts).
     this.#changed();
     this.#taskIds.undefer();
     const start = this.#columns.length;
