@@ -39,6 +39,15 @@ export interface LineScannerOptions {
 const none = (): number => 0;
 const noWarning = (): void => {};
 const NO_TARGET: ScanTarget = { kind: 'records', onRecord: () => {} };
+/** The sink of a scanner whose target takes record objects: never called. */
+const NO_SINK: RowSink = {
+  internAgent: none,
+  taskIdOfBytes: () => -1,
+  internModel: none,
+  internTier: none,
+  internErrorClass: none,
+  addRow: () => {},
+};
 
 /** Splits and parses lines; feed it with {@link LineScanner.scan}. */
 export class LineScanner {
@@ -56,6 +65,12 @@ export class LineScanner {
   // away when a reset() writes it again; written twice from the start, it is never assumed constant.
   #target: ScanTarget = NO_TARGET;
   #onWarning: (line: number, reason: string) => void = noWarning;
+  // The target's sink, held here rather than read from the target: V8 records the class of the values a
+  // field of an object literal has held, and a worker's second task hands in an aggregator of another
+  // hidden class than the first's (`node --trace-generalization`): that threw away every optimized
+  // function that read `target.sink` (the parser, inlined), in each worker. This field starts with an
+  // object of another class, so V8 never assumes one class here.
+  #sink: RowSink = NO_SINK;
   readonly #slowOnly: boolean;
   readonly #parser: FastLineParser;
   readonly #row: Row = emptyRow();
@@ -103,6 +118,7 @@ export class LineScanner {
   #retarget(target: ScanTarget): void {
     this.#target = target;
     const sink = target.kind === 'rows' ? target.sink : undefined;
+    this.#sink = sink ?? NO_SINK;
     this.#agents.retarget(sink === undefined ? none : (s) => sink.internAgent(s));
     this.#models.retarget(sink === undefined ? none : (s) => sink.internModel(s));
     this.#tiers.retarget(sink === undefined ? none : (s) => sink.internTier(s));
@@ -224,7 +240,7 @@ export class LineScanner {
     const agents = this.#agents;
     row.agent = agents.idOf(l.agentEntry >= 0 ? l.agentEntry : agents.remember(buf, view, l.agentStart, l.agentEnd, l.end));
     row.phase = l.phase;
-    row.taskId = l.taskIdStart < 0 ? -1 : target.sink.taskIdOfBytes(view, l.taskIdStart, l.taskIdEnd, l.taskIdHash);
+    row.taskId = l.taskIdStart < 0 ? -1 : this.#sink.taskIdOfBytes(view, l.taskIdStart, l.taskIdEnd, l.taskIdHash);
     const models = this.#models;
     row.model = l.modelStart < 0 ? -1 : models.idOf(l.modelEntry >= 0 ? l.modelEntry : models.remember(buf, view, l.modelStart, l.modelEnd, l.end));
     const tiers = this.#tiers;
@@ -236,7 +252,7 @@ export class LineScanner {
     row.inputTokens = l.inputTokens;
     row.outputTokens = l.outputTokens;
     row.cachedTokens = l.cachedTokens;
-    target.sink.addRow(row);
+    this.#sink.addRow(row);
   }
 
   #str(table: ByteInterner, buf: Buffer, view: DataView, start: number, end: number): string {

@@ -9,6 +9,13 @@ import { runAheadJob } from '../aggregate/sorted-runs.js';
 import type { JobMessage, JobResult, TaskMessage } from './protocol.js';
 import { runTask } from './run-task.js';
 
+// Detaching an ArrayBuffer for the first time (each task's result transfers its buffers) makes V8 drop
+// every optimized function that reads a typed array, assuming until then that none is ever detached: the
+// whole parser, at the end of each worker's first task (`node --trace-deopt` shows "code dependencies").
+// Detaching one here, before any code is optimized, makes that assumption never be made.
+const detached = new ArrayBuffer(8);
+structuredClone(detached, { transfer: [detached] });
+
 const port = parentPort;
 let queue: Promise<void> = Promise.resolve();
 if (port !== null) {
