@@ -15,7 +15,7 @@ import { TaskIds } from './task-ids.js';
 import { resolveAggregateOptions } from './options.js';
 import { aheadFits, type Ahead, type AheadInput } from './sorted-runs.js';
 import { OUTPUT_PARSED, RecordColumns, SUCCESS } from './record-columns.js';
-import type { Row, RowSink } from './row.js';
+import { ROW_ATTEMPT, ROW_COST, ROW_DURATION_MS, ROW_START, type Row, type RowSink } from './row.js';
 import { TokenSums } from './token-sums.js';
 import type { AggregateOptions, Aggregator, AggregatorState, MetricsAggregate } from './types.js';
 
@@ -102,10 +102,11 @@ class ColumnarAggregator implements Aggregator, RowSink {
       phase = this.#phases.id(p);
       if (p < SMALL_PHASES && !Object.is(p, -0)) this.#smallPhases[p] = phase;
     }
-    c.start[i] = row.start;
-    c.durationMs[i] = row.durationMs;
-    c.cost[i] = row.cost;
-    c.attempt[i] = row.attempt;
+    const numbers = row.numbers;
+    c.start[i] = numbers[ROW_START]!;
+    c.durationMs[i] = numbers[ROW_DURATION_MS]!;
+    c.cost[i] = numbers[ROW_COST]!;
+    c.attempt[i] = numbers[ROW_ATTEMPT]!;
     c.agent[i] = row.agent;
     c.phase[i] = phase;
     c.taskId[i] = row.taskId;
@@ -114,7 +115,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
     c.errorClass[i] = row.errorClass;
     c.flags[i] = (row.success ? SUCCESS : 0) | (row.outputParsed ? OUTPUT_PARSED : 0);
     c.length = i + 1;
-    this.#tokens.addCounts(row.agent, phase, row.model, row.tokens, row.inputTokens, row.outputTokens, row.cachedTokens);
+    this.#tokens.addCounts(row.agent, phase, row.model, row);
   }
 
   merge(other: Aggregator): void {

@@ -5,16 +5,28 @@
  * @module
  */
 
+/** Index of the start in {@link Row.numbers}. */
+export const ROW_START = 0;
+/** Index of `durationMs` in {@link Row.numbers}. */
+export const ROW_DURATION_MS = 1;
+/** Index of `cost` in {@link Row.numbers}. */
+export const ROW_COST = 2;
+/** Index of `attempt` in {@link Row.numbers}. */
+export const ROW_ATTEMPT = 3;
+
 /**
  * One valid record as numbers: its strings already interned through the {@link RowSink}'s `intern*`
  * functions. Absent optional ids and token counts are -1. A scanner reuses one object for every row.
  */
 export interface Row {
-  /** `Date.parse(timestamp)`. */
-  start: number;
-  durationMs: number;
-  cost: number;
-  attempt: number;
+  /**
+   * The fractional values, at {@link ROW_START} (`Date.parse(timestamp)`), {@link ROW_DURATION_MS},
+   * {@link ROW_COST} and {@link ROW_ATTEMPT}. In a typed array rather than in fields: the optimized
+   * scanner stored a fractional number into an object's field by allocating a heap number each time
+   * (measured with the sampling heap profiler: 32 bytes a row, so a young-generation collection every
+   * 60,000 rows or so in each worker), whereas a `Float64Array` element is written in place.
+   */
+  readonly numbers: Float64Array;
   /** Id from `internAgent`. */
   agent: number;
   /** The phase number itself (interned by `addRow`). */
@@ -55,11 +67,10 @@ export interface RowSink {
  * @returns The row.
  */
 export function emptyRow(): Row {
+  const numbers = new Float64Array(4);
+  numbers[ROW_ATTEMPT] = 1;
   return {
-    start: 0,
-    durationMs: 0,
-    cost: 0,
-    attempt: 1,
+    numbers,
     agent: 0,
     phase: 0,
     taskId: -1,

@@ -7,6 +7,14 @@
  */
 import type { AggregatorTokenSums } from './types.js';
 
+/** A record's token counts, -1 for an absent optional one (a scanned `Row` is one). */
+export interface TokenCounts {
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+}
+
 /** Growable per-id sums of `tokens` and the scalar token totals. */
 export class TokenSums {
   /**
@@ -40,6 +48,9 @@ export class TokenSums {
   /** Index 0: records without a model; model id + 1 otherwise. */
   #byModel: Float64Array = new Float64Array(16);
 
+  /** The counts of {@link add}, in the form {@link addCounts} takes (one object, reused). */
+  readonly #scratch: TokenCounts = { tokens: 0, inputTokens: -1, outputTokens: -1, cachedTokens: -1 };
+
   /**
    * Adds one record's tokens.
    *
@@ -52,21 +63,26 @@ export class TokenSums {
    * @param cached - `cachedTokens`, possibly absent.
    */
   add(agent: number, phase: number, model: number, tokens: number, input?: number, output?: number, cached?: number): void {
-    this.addCounts(agent, phase, model, tokens, input ?? -1, output ?? -1, cached ?? -1);
+    const c = this.#scratch;
+    c.tokens = tokens;
+    c.inputTokens = input ?? -1;
+    c.outputTokens = output ?? -1;
+    c.cachedTokens = cached ?? -1;
+    this.addCounts(agent, phase, model, c);
   }
 
   /**
-   * {@link add} with -1 for an absent count (the row entry's convention): no optional arguments.
+   * {@link add} with the counts read from an object (a scanned row), -1 for an absent one. The counts are
+   * not passed one by one: where the engine does not inline this call (the scanner's hot loop is at its
+   * inlining budget), each count passed would be boxed, a heap allocation per count and record.
    *
    * @param agent - Agent id.
    * @param phase - Phase id.
    * @param model - Model id, or -1.
-   * @param tokens - `tokens`.
-   * @param input - `inputTokens`, or -1.
-   * @param output - `outputTokens`, or -1.
-   * @param cached - `cachedTokens`, or -1.
+   * @param counts - `tokens` and the optional counts (-1: absent).
    */
-  addCounts(agent: number, phase: number, model: number, tokens: number, input: number, output: number, cached: number): void {
+  addCounts(agent: number, phase: number, model: number, counts: TokenCounts): void {
+    const { tokens, inputTokens: input, outputTokens: output, cachedTokens: cached } = counts;
     const totals = this.#totals;
     totals[0]! += tokens;
     if (agent >= this.#byAgent.length) this.#byAgent = enlarge(this.#byAgent, agent);

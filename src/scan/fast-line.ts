@@ -338,14 +338,15 @@ export class FastLineParser {
         const k = slot * 4;
         let minute = this.#minuteMs[slot]!;
         if (!(words[k] === w0 && words[k + 1] === w4 && words[k + 2] === w8 && words[k + 3] === w12 && minute === minute)) {
-          minute = buf[i + 4] === 0x2d && buf[i + 7] === 0x2d && buf[i + 10] === 0x54 && buf[i + 13] === 0x3a ? minuteMs(buf, i) : Number.NaN;
-          if (minute === minute) {
-            words[k] = w0;
-            words[k + 1] = w4;
-            words[k + 2] = w8;
-            words[k + 3] = w12;
-            this.#minuteMs[slot] = minute;
-          }
+          // Filled, then read back from the array: `minute` then only ever comes from the array, a raw
+          // double. Assigned the call's result instead, it would be a boxed number on every line, hit or
+          // miss (a heap allocation per line, measured). A NaN minute (not a date) never matches.
+          this.#minuteMs[slot] = buf[i + 4] === 0x2d && buf[i + 7] === 0x2d && buf[i + 10] === 0x54 && buf[i + 13] === 0x3a ? minuteMs(buf, i) : Number.NaN;
+          words[k] = w0;
+          words[k + 1] = w4;
+          words[k + 2] = w8;
+          words[k + 3] = w12;
+          minute = this.#minuteMs[slot]!;
         }
         if (minute === minute) {
           this.line.start = minute + seconds;

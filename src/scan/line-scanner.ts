@@ -7,7 +7,7 @@
  * @module
  */
 import type { Row, RowSink } from '../aggregate/row.js';
-import { emptyRow } from '../aggregate/row.js';
+import { emptyRow, ROW_ATTEMPT, ROW_COST, ROW_DURATION_MS, ROW_START } from '../aggregate/row.js';
 import { parseLogLine } from '../log/reader.js';
 import type { InvocationMetric } from '../record.js';
 import { ByteInterner } from './byte-interner.js';
@@ -232,10 +232,11 @@ export class LineScanner {
       return;
     }
     const row = this.#row;
-    row.start = l.start;
-    row.durationMs = l.durationMs;
-    row.cost = l.cost;
-    row.attempt = l.attempt;
+    const numbers = row.numbers;
+    numbers[ROW_START] = l.start;
+    numbers[ROW_DURATION_MS] = l.durationMs;
+    numbers[ROW_COST] = l.cost;
+    numbers[ROW_ATTEMPT] = l.attempt;
     // Values the parser did not recognize are interned now that the line is accepted.
     const agents = this.#agents;
     row.agent = agents.idOf(l.agentEntry >= 0 ? l.agentEntry : agents.remember(buf, view, l.agentStart, l.agentEnd, l.end));
