@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { JobMessage, JobResult, TaskMessage, TaskResult } from './protocol.js';
+import { releaseStartedWorkers, takeStartedWorker } from './prestart.js';
 import type { ScanTask } from './tasks.js';
 
 /** The worker script to start. */
@@ -98,7 +99,8 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
       if (next === tasks.length) finish();
     };
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(options.source.url, options.source.execArgv === undefined ? {} : { execArgv: options.source.execArgv });
+      const { url, execArgv } = options.source;
+      const worker = takeStartedWorker(url, execArgv) ?? new Worker(url, execArgv === undefined ? {} : { execArgv });
       workers.push(worker);
       worker.on('message', (result: TaskResult | JobResult) => received(worker, result));
       worker.on('error', (error) => end(error));
@@ -107,6 +109,7 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
       });
       send(worker);
     }
+    releaseStartedWorkers(); // any left over: more were started than there are tasks
     // A second task each, queued in the worker: it starts on it while its last result is in flight.
     for (const worker of workers) send(worker);
     if (tasks.length === 0) end();

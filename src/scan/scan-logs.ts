@@ -19,6 +19,7 @@ import { runTasks, type WorkerSource } from './pool.js';
 import type { JobMessage, JobResult } from './protocol.js';
 import { runAheadJob, type Ahead } from '../aggregate/sorted-runs.js';
 import { READ_BYTES, scanRange } from './read-range.js';
+import { PARALLEL_MIN_BYTES, releaseStartedWorkers, SCAN_WORKER_URL } from './prestart.js';
 import { planTasks } from './tasks.js';
 
 /** An input file. */
@@ -76,7 +77,7 @@ export interface ScanLogsResult {
 const MiB = 1024 * 1024;
 
 function defaultWorkerSource(): WorkerSource | undefined {
-  const url = new URL('./worker.js', import.meta.url);
+  const url = SCAN_WORKER_URL;
   // Running from the TypeScript sources (tests) there is no worker.js: read in this thread.
   return fs.existsSync(fileURLToPath(url)) ? { url } : undefined;
 }
@@ -95,10 +96,11 @@ export async function scanLogs(files: readonly ScanInput[], options: ScanLogsOpt
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   const needsObjects = options.filter !== undefined || options.onRecord !== undefined || options.slowOnly === true;
   const source = options.workerSource ?? defaultWorkerSource();
-  if (workers > 1 && !needsObjects && source !== undefined && totalBytes >= (options.parallelMinBytes ?? 16 * MiB)) {
+  if (workers > 1 && !needsObjects && source !== undefined && totalBytes >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)) {
     const taskBytes = options.taskBytes ?? Math.min(64 * MiB, Math.max(4 * MiB, Math.ceil(totalBytes / (24 * workers))));
     return scanInWorkers(files, { ...options, maxLineBytes, workers, taskBytes, source });
   }
+  releaseStartedWorkers(); // read in this thread: workers started ahead (by the CLI) are not needed
   return scanHere(files, { ...options, maxLineBytes });
 }
 

@@ -1,0 +1,47 @@
+/**
+ * What the CLI does first, before it loads the rest of its modules: when the command line is a
+ * `summarize` whose inputs are large enough for the scan's worker threads, start those workers now, so
+ * that they load their modules while the CLI loads its own (see `src/scan/prestart.ts`). A guess from
+ * the raw arguments, made cheaply: a wrong guess only costs starting workers that are then stopped, or
+ * starting them later, as without it. Only `summarize` reads without record objects (`report` samples
+ * records, `--since`, `--until` and `--agent` filter them): those read in one thread.
+ *
+ * @module
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PARALLEL_MIN_BYTES, prestartWorkers } from '../scan/prestart.js';
+
+/** Options of `summarize` that make it read record objects, in one thread. */
+const FILTERS = ['--since', '--until', '--agent'];
+
+/** Bytes of the `*.jsonl` files of a directory, or of a file; 0 for anything else or an error. */
+function bytesOf(arg: string): number {
+  try {
+    const stat = fs.statSync(arg);
+    if (stat.isFile()) return stat.size;
+    if (!stat.isDirectory()) return 0;
+    let bytes = 0;
+    for (const name of fs.readdirSync(arg)) if (name.endsWith('.jsonl')) bytes += bytesOf(path.join(arg, name));
+    return bytes;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Starts the scan workers when `argv` asks for a read that will use them.
+ *
+ * @param argv - The arguments after the executable (`process.argv.slice(2)`).
+ */
+export function prestartScanWorkers(argv: readonly string[]): void {
+  if (argv[0] !== 'summarize') return;
+  const rest = argv.slice(1);
+  if (rest.some((arg) => FILTERS.some((f) => arg === f || arg.startsWith(`${f}=`)))) return;
+  const workers = os.availableParallelism();
+  if (workers < 2) return;
+  let bytes = 0;
+  for (const arg of rest) if (!arg.startsWith('-')) bytes += bytesOf(arg);
+  if (bytes >= PARALLEL_MIN_BYTES) prestartWorkers(workers);
+}

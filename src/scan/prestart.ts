@@ -1,0 +1,82 @@
+/**
+ * Scan workers started ahead of need. A worker thread takes 50 to 80 ms to start and load its modules;
+ * the CLI starts them first thing, before it loads its own modules (about 40 ms), when its arguments show
+ * a read large enough for workers, and the pool ({@link takeStartedWorker}) takes them instead of
+ * starting new ones. This module imports nothing but `node:worker_threads`, so that it loads at once.
+ *
+ * A started worker nobody takes does not keep the process alive (it is unref'd), and
+ * {@link releaseStartedWorkers} stops it as soon as the scan knows it will not use it.
+ *
+ * @module
+ */
+import { Worker } from 'node:worker_threads';
+
+/** Inputs smaller than this in all are read in the calling thread: starting worker threads would cost more. */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+/** The worker script of the scan pool, beside this module once built (`dist/scan/worker.js`). */
+export const SCAN_WORKER_URL = new URL('./worker.js', import.meta.url);
+
+interface Started {
+  worker: Worker;
+  /** The script's URL, as a string. */
+  url: string;
+  /** The worker stopped before it was taken (it failed to start): never handed out. */
+  exited: boolean;
+}
+
+const started: Started[] = [];
+const ignore = (): void => {};
+
+/**
+ * Starts `count` scan workers now, for a pool to take later.
+ *
+ * @param count - Workers to start.
+ * @param url - Their script. @default {@link SCAN_WORKER_URL}
+ * @returns The workers (still this module's until taken: for watching them, not for using them).
+ */
+export function prestartWorkers(count: number, url: URL = SCAN_WORKER_URL): Worker[] {
+  const workers: Worker[] = [];
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(url);
+    const entry: Started = { worker, url: url.href, exited: false };
+    worker.unref();
+    // A worker that fails before it is taken is dropped; the pool then starts its own, which reports the
+    // failure where it belongs.
+    worker.on('error', ignore);
+    worker.once('exit', () => {
+      entry.exited = true;
+      const at = started.indexOf(entry);
+      if (at >= 0) started.splice(at, 1);
+    });
+    started.push(entry);
+    workers.push(worker);
+  }
+  return workers;
+}
+
+/**
+ * Takes a started worker running `url`, if there is one: it is the caller's from then on (referenced
+ * again, without this module's listeners).
+ *
+ * @param url - The script the caller wants.
+ * @param execArgv - The Node options the caller wants; workers were started without any, so none is
+ *   handed out when some are wanted.
+ * @returns The worker, or `undefined`.
+ */
+export function takeStartedWorker(url: URL, execArgv?: readonly string[]): Worker | undefined {
+  if (execArgv !== undefined && execArgv.length > 0) return undefined;
+  const at = started.findIndex((s) => s.url === url.href && !s.exited);
+  if (at < 0) return undefined;
+  const [entry] = started.splice(at, 1);
+  const worker = entry!.worker;
+  worker.removeAllListeners('error');
+  worker.removeAllListeners('exit');
+  worker.ref();
+  return worker;
+}
+
+/** Stops the started workers nobody took. */
+export function releaseStartedWorkers(): void {
+  for (const entry of started.splice(0)) void entry.worker.terminate();
+}
