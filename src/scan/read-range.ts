@@ -13,6 +13,9 @@ import type { LineScanner } from './line-scanner.js';
 /** Bytes per read. */
 export const READ_BYTES = 4 * 1024 * 1024;
 
+/** Bytes per read while looking for a range's first line start (a line is a few hundred bytes). */
+const PROBE_BYTES = 64 * 1024;
+
 /** A byte range of a file: the lines that start in `[start, end)`. */
 export interface ByteRange {
   /** First byte (0 for the whole file). */
@@ -29,6 +32,9 @@ export interface ByteRange {
  * @param scanner - Receives the bytes.
  * @param onBytes - Called with the count of each read's bytes (progress).
  * @param readBytes - Bytes per read (small values are for tests: every line then spans reads).
+ * @param buffer - A buffer of `readBytes` bytes to read into, reused from an earlier call (a worker reads
+ *   one range after another: a fresh 4 MiB buffer per range cost a page fault per 4 KiB). When absent or of
+ *   another size, one is allocated.
  * @throws File-system errors other than ENOENT, as they are.
  */
 export async function scanRange(
@@ -37,6 +43,7 @@ export async function scanRange(
   scanner: LineScanner,
   onBytes?: (bytes: number) => void,
   readBytes = READ_BYTES,
+  buffer?: Buffer,
 ): Promise<void> {
   let handle: fs.FileHandle;
   try {
@@ -46,7 +53,7 @@ export async function scanRange(
     throw error;
   }
   try {
-    let buf = Buffer.allocUnsafe(readBytes);
+    let buf = buffer !== undefined && buffer.length === readBytes ? buffer : Buffer.allocUnsafe(readBytes);
     let offset = range.start; // file offset of buf[0]
     if (offset > 0) {
       const first = await firstLineStart(handle, buf, offset);
@@ -77,10 +84,14 @@ export async function scanRange(
   }
 }
 
-/** The offset after the first `\n` at or after `from - 1`: the first line start >= `from`; none at EOF. */
+/**
+ * The offset after the first `\n` at or after `from - 1`: the first line start >= `from`; none at EOF.
+ * Reads small pieces: the `\n` is usually a few hundred bytes away, and the range's reads start after it.
+ */
 async function firstLineStart(handle: fs.FileHandle, buf: Buffer, from: number): Promise<number | undefined> {
+  const probe = Math.min(buf.length, PROBE_BYTES);
   for (let at = from - 1; ; ) {
-    const { bytesRead } = await handle.read(buf, 0, buf.length, at);
+    const { bytesRead } = await handle.read(buf, 0, probe, at);
     if (bytesRead === 0) return undefined;
     const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
     if (nl !== -1) return at + nl + 1;

@@ -10,6 +10,8 @@ import type { TaskMessage, TaskResult } from './protocol.js';
 import { scanRange } from './read-range.js';
 
 const scanners = new Map<number, LineScanner>();
+/** This thread's read buffer, reused from task to task; taken while a task reads (a concurrent one makes its own). */
+let spareBuffer: Buffer | undefined;
 
 /**
  * Runs a task.
@@ -33,13 +35,20 @@ export async function runTask(message: TaskMessage): Promise<{ result: TaskResul
   if (scanner === undefined) scanners.set(maxLineBytes, (scanner = new LineScanner({ maxLineBytes, target, onWarning })));
   else scanner.reset(target, onWarning);
   try {
-    await scanRange(task.path, task, scanner, undefined, readBytes);
+    const buffer = spareBuffer?.length === readBytes ? spareBuffer : Buffer.allocUnsafe(readBytes);
+    spareBuffer = undefined;
+    try {
+      await scanRange(task.path, task, scanner, undefined, readBytes, buffer);
+    } finally {
+      spareBuffer = buffer;
+    }
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     const result: TaskResult = { index: task.index, lines: scanner.lines, skipped: scanner.skipped, warnings, error: { message: e.message ?? String(error) } };
     if (typeof e.code === 'string') result.error!.code = e.code;
     return { result, transfer: [] };
   }
-  const shard = shards.exportShard();
+  // The aggregator's own buffers, not copies: it is dropped once they are transferred.
+  const shard = shards.exportShard(true);
   return { result: { index: task.index, shard, lines: scanner.lines, skipped: scanner.skipped, warnings }, transfer: shardTransferList(shard) };
 }
