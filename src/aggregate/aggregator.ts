@@ -145,12 +145,15 @@ class ColumnarAggregator implements Aggregator, RowSink {
   /**
    * This aggregator's state with task ids as a byte table: the cheap form between threads of this package.
    *
-   * @returns A copy whose buffers may be transferred.
+   * @param move - Hand out views of this aggregator's own buffers instead of copies, for a transfer that
+   *   detaches them: the aggregator must not be used afterwards (a worker's shard, dropped once sent).
+   *   Saves copying the rows into fresh memory (which the kernel zero-fills page by page). @default false
+   * @returns The state, whose buffers may be transferred: copies, or this aggregator's own when moved.
    */
-  exportShard(): ShardState {
+  exportShard(move = false): ShardState {
     // A deferred table goes out as it is (keys possibly twice): the merging side interns it.
-    const core = this.#core(true, !this.#taskIds.deferred);
-    return { ...core, taskKeys: this.#taskIds.data(true) };
+    const core = this.#core(!move, !this.#taskIds.deferred);
+    return { ...core, taskKeys: this.#taskIds.data(!move) };
   }
 
   /**
@@ -327,7 +330,7 @@ export function rowSinkOf(aggregator: Aggregator): RowSink | undefined {
 export function shardsOf(
   aggregator: Aggregator,
 ): {
-  exportShard(): ShardState;
+  exportShard(move?: boolean): ShardState;
   mergeShard(shard: ShardState): void;
   reserve(rows: number, taskIds: number): void;
   deferTaskIds(): void;

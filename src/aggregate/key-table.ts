@@ -62,7 +62,9 @@ const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): 
 
 /** Byte-keyed interner: ids 0, 1, 2... in order of first sight. */
 export class KeyTable {
-  #pool = Buffer.allocUnsafe(4096);
+  // Never from Node's shared pool of small Buffers (`allocUnsafeSlow`): a worker's shard transfers the
+  // pool's own ArrayBuffer (`data(false)`), which must belong to this table alone.
+  #pool = Buffer.allocUnsafeSlow(4096);
   #poolView = viewOf(this.#pool);
   #used = 0;
   #offsets = new Int32Array(64);
@@ -197,8 +199,10 @@ export class KeyTable {
   data(copy: boolean): KeyTableData {
     const n = this.#count;
     const cut = copy ? (a: Int32Array) => a.slice(0, n) : (a: Int32Array) => a.subarray(0, n);
-    // A fresh Uint8Array, never a Buffer: small Buffers share Node's pool, which must not be transferred.
-    const pool = copy ? new Uint8Array(this.#pool.subarray(0, this.#used)) : this.#pool.subarray(0, this.#used);
+    // A Uint8Array, never a Buffer: the receiving side reads plain bytes. The views are transferable: the
+    // pool never comes from Node's shared pool of small Buffers.
+    const bytes = this.#pool.subarray(0, this.#used);
+    const pool = copy ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return { count: n, pool, offsets: cut(this.#offsets), lengths: cut(this.#lengths), hashes: cut(this.#hashes) };
   }
 
@@ -296,7 +300,7 @@ export class KeyTable {
   }
 
   #growPool(bytes: number): void {
-    const pool = Buffer.allocUnsafe(bytes);
+    const pool = Buffer.allocUnsafeSlow(bytes);
     this.#pool.copy(pool, 0, 0, this.#used);
     this.#pool = pool;
     this.#poolView = viewOf(pool);

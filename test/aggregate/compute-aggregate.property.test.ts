@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { computeAggregate, createAggregator } from '../../src/aggregate/index.js';
-import { shardsOf } from '../../src/aggregate/aggregator.js';
+import { shardsOf, shardTransferList } from '../../src/aggregate/aggregator.js';
 import type { DurationStats, MetricsAggregate, ParallelismBucket } from '../../src/aggregate/index.js';
 import type { InvocationMetric } from '../../src/record.js';
 
@@ -348,7 +348,10 @@ describe('computeAggregate (properties)', () => {
           const worker = createAggregator({ bucketMs });
           shardsOf(worker)!.deferTaskIds();
           for (const r of part) worker.add(r);
-          mainShards.mergeShard(structuredClone(shardsOf(worker)!.exportShard()));
+          // Every other shard moves the worker's own buffers (transferred: detached there), as a scan does.
+          const move = k % 2 === 1;
+          const shard = shardsOf(worker)!.exportShard(move);
+          mainShards.mergeShard(move ? structuredClone(shard, { transfer: shardTransferList(shard) }) : structuredClone(shard));
         });
         const expected = JSON.stringify(whole.result());
         mainShards.prepareResult();
