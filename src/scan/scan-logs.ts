@@ -154,7 +154,7 @@ async function scanInWorkers(
   files: readonly ScanInput[],
   options: ScanLogsOptions & { maxLineBytes: number; workers: number; taskBytes: number; source: WorkerSource },
 ): Promise<ScanLogsResult> {
-  const tasks = planTasks(files, options.taskBytes);
+  const tasks = planTasks(files, options.taskBytes, { smallFirst: options.workers });
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const total = createAggregator({ bucketMs: options.bucketMs });
   const shards = shardsOf(total)!;

@@ -2,6 +2,7 @@
  * The scanner against the reader: on the same bytes, the fast path, the `JSON.parse` fallback, worker
  * threads and every read size give the reader's aggregate, warnings (file, line, reason) and skip count.
  */
+import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scanLogs } from '../../src/scan/index.js';
 import { reference, scan, scanRecords, tempDir, TS_WORKER, writeLog } from './helpers/compare.js';
@@ -114,6 +115,20 @@ describe('scanLogs on worker threads', () => {
       const got = await scan([a, c, b].sort(), { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes, readBytes: 211, workerSource: TS_WORKER });
       expect(got, `taskBytes ${taskBytes}`).toEqual(want);
     }
+  });
+
+  it("merges a large file whose workers' first tasks are small into the sequential result", async () => {
+    // Over 2 x 256 KiB plus a task: each worker's first task is a 256 KiB range (planTasks' smallFirst).
+    // Writer lines and malformed ones (not the hostile lines whose token counts sum past 2^53, where
+    // token sums are exact in no order: token-sums.ts).
+    const modest = WRITER_LINES.filter((l) => (JSON.parse(l) as { tokens: number }).tokens < 2 ** 32);
+    const lines: string[] = [];
+    for (let k = 0; lines.length < 12_000; k++) lines.push(...modest.map((l) => l.replace('"inv"', `"inv-${k}"`)), 'x', '{"invocationId":1}');
+    const file = writeLog(dir, 'large.jsonl', logText(lines));
+    expect(fs.statSync(file).size).toBeGreaterThan(2 * 256 * 1024 + 100_000);
+    const { records: _records, ...want } = await reference([file], MAX);
+    const got = await scan([file], { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes: 100_000, workerSource: TS_WORKER });
+    expect(got).toEqual(want);
   });
 
   it('gives an overlong line spanning several ranges one warning, in the range where it starts', async () => {
