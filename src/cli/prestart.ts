@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { PARALLEL_MIN_BYTES, prestartWorkers } from '../scan/prestart.js';
 
 /** Options of `summarize` that make it read record objects, in one thread. */
@@ -43,5 +44,12 @@ export function prestartScanWorkers(argv: readonly string[]): void {
   if (workers < 2) return;
   let bytes = 0;
   for (const arg of rest) if (!arg.startsWith('-')) bytes += bytesOf(arg);
-  if (bytes >= PARALLEL_MIN_BYTES) prestartWorkers(workers);
+  if (bytes < PARALLEL_MIN_BYTES) return;
+  // The worker threads' engines, made from now on, optimize a hot function on their own thread, at once,
+  // instead of handing it to V8's background compiler threads and running it unoptimized meanwhile: with
+  // every core busy scanning, those threads got little time, and each worker spent its first 100 to 150
+  // ms in slow code (summarize of the 1M-record benchmark: 4 to 6% less wall time, 4 to 9% less CPU).
+  // Process-wide, so only this CLI's large summarize sets it; this thread's engine is not affected.
+  v8.setFlagsFromString('--no-concurrent-recompilation');
+  prestartWorkers(workers);
 }

@@ -81,6 +81,8 @@ describe('prestarted scan workers', () => {
   });
 });
 
+// prestartScanWorkers also sets V8's --no-concurrent-recompilation for isolates made later in this
+// process (see src/cli/prestart.ts): a compile mode, no change in behaviour.
 describe("the CLI's guess", () => {
   const started = async (argv: string[]): Promise<number> => {
     prestartScanWorkers(argv);
