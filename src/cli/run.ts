@@ -8,8 +8,6 @@ import { exitCodeFor } from './exit-code.js';
 import { GLOBAL_HELP } from './help.js';
 import type { CliIO } from './io.js';
 import { describeOutcome, type CliOutcome } from './outcome.js';
-import { runReport } from './report.js';
-import { runSummarize } from './summarize.js';
 import { packageVersion } from './version.js';
 
 /** The program name used in messages. */
@@ -53,12 +51,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     case '--version':
       io.stdout.write(`${packageVersion()}\n`);
       return 0;
-    case 'summarize':
+    // Each command's modules are loaded on demand: a command loads only what it runs (the report's
+    // renderers are a dozen modules that summarize never needs, and the demo pulls in the collector and OTel).
+    case 'summarize': {
+      const { runSummarize } = await import('./summarize.js');
       return finish(await runSummarize(rest, io), io);
-    case 'report':
+    }
+    case 'report': {
+      const { runReport } = await import('./report.js');
       return finish(await runReport(rest, io), io);
+    }
     case 'demo': {
-      // Loaded on demand: the demo pulls in the collector and OTel, which the offline commands never need.
       const { runDemo } = await import('./demo.js');
       return runDemo(rest, io);
     }

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { renderTextSummary } from '../report/text.js';
 import { aggregateInputs } from './aggregate-inputs.js';
 import { COMMON_OPTIONS, parseCommandLine, resolveCommonOptions } from './args.js';
 import { SUMMARIZE_HELP } from './help.js';
@@ -34,6 +33,10 @@ export async function runSummarize(argv: string[], io: CliIO): Promise<CliOutcom
   const read = await aggregateInputs(positionals, common, io, values.json === true);
   if ('problem' in read) return read.problem;
   if (values.json === true) io.stdout.write(`${JSON.stringify(read.aggregate, null, 2)}\n`);
-  else io.stdout.write(renderTextSummary(read.aggregate, { color: io.stdoutIsTTY && !io.env.NO_COLOR }));
+  else {
+    // The text renderer is loaded only for text output.
+    const { renderTextSummary } = await import('../report/text.js');
+    io.stdout.write(renderTextSummary(read.aggregate, { color: io.stdoutIsTTY && !io.env.NO_COLOR }));
+  }
   return { kind: 'ok' };
 }
