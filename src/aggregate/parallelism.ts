@@ -144,6 +144,12 @@ const SHORT_SEGMENT = 24;
 const MAX_DEPTH = 2;
 /** Slots per value of the distribution: about two values per slot, so nearly every segment is tiny. */
 const SLOTS_PER_VALUE = 0.5;
+/**
+ * Moves per value that the first, adaptive pass may spend ({@link insertionSortWithin}) before it gives up
+ * for the distribution: a log is written in completion order, so its ends are nearly sorted already (on
+ * the 1M-record benchmark, 0.35 moves per value: 3 ms instead of 17), while its starts are not (28).
+ */
+const ADAPTIVE_MOVES_PER_VALUE = 1;
 
 /**
  * Sorts instants ascending by distribution: a counting sort into slots of equal width spanning [min, max]
@@ -151,7 +157,9 @@ const SLOTS_PER_VALUE = 0.5;
  * the same method, a bounded number of levels deep, then natively), and one insertion pass over the whole,
  * in which each value moves only within its slot. That is O(n) for instants spread over time as
  * invocations are (a full sort is O(n log n)), and never worse than a few linear passes plus the native
- * sort.
+ * sort. Values nearly in order already (the ends of a log's invocations) are sorted in place by a first
+ * insertion pass whose moves are capped: it gives up, leaving the values permuted, beyond about one move
+ * per value.
  *
  * Exactness does not depend on where the slot edges fall, only on the slot being a non-decreasing function
  * of the value: `floor((v - min) * scale)` is one, since each floating-point operation rounds monotonically
@@ -174,6 +182,7 @@ export function sortInstants(values: Float64Array, out: Float64Array | undefined
     values.sort();
     return values;
   }
+  if (depth === 0 && insertionSortWithin(values, n * ADAPTIVE_MOVES_PER_VALUE)) return values;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -229,6 +238,29 @@ export function sortInstants(values: Float64Array, out: Float64Array | undefined
   // SHORT_SEGMENT places (crowded slots are already in order), and orders everything.
   insertionSort(sorted, 0, n);
   return sorted;
+}
+
+/**
+ * Sorts `a` ascending by `<` in place, by insertion, unless that takes more than `budget` moves: it then
+ * stops, and `a` holds the same values in another order.
+ *
+ * @returns Whether `a` is sorted.
+ */
+function insertionSortWithin(a: Float64Array, budget: number): boolean {
+  let moves = 0;
+  for (let i = 1; i < a.length; i++) {
+    const v = a[i]!;
+    if (!(v < a[i - 1]!)) continue;
+    let j = i - 1;
+    do {
+      a[j + 1] = a[j]!;
+      j--;
+      moves++;
+    } while (j >= 0 && a[j]! > v);
+    a[j + 1] = v;
+    if (moves > budget) return false;
+  }
+  return true;
 }
 
 /** Sorts a[lo, hi) ascending by `<`, in O(length + inversions): for values each near its place. */

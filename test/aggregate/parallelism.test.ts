@@ -186,6 +186,26 @@ describe('sortInstants', () => {
     fc
       .tuple(fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 64, maxLength: 600 }), fc.constantFrom(T0, 0, -1e12))
       .map(([xs, base]) => xs.map((x) => base + x / 4)),
+    // Nearly in order (a log's ends), for the adaptive first pass: sorted then a few near swaps, or a far
+    // outlier, or reversed (where it gives up part way).
+    fc
+      .tuple(
+        fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 64, maxLength: 600 }),
+        fc.array(fc.nat(10_000), { maxLength: 40 }),
+        fc.constantFrom('swaps', 'outlier', 'reversed'),
+      )
+      .map(([xs, picks, how]) => {
+        const a = [...xs].sort((x, y) => x - y);
+        if (how === 'reversed') return a.reverse();
+        if (how === 'outlier') a.splice((picks[0] ?? 0) % a.length, 0, -1);
+        else
+          for (const k of picks) {
+            const i = k % a.length;
+            const j = Math.min(a.length - 1, i + 1 + (k % 5));
+            [a[i], a[j]] = [a[j]!, a[i]!];
+          }
+        return a.map((x) => T0 + x);
+      }),
   );
 
   it('sorts ascending (equal values, -0 with 0, in any order), in place or into `out`', () => {
