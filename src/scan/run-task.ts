@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isMainThread } from 'node:worker_threads';
 import { createAggregator, rowSinkOf, shardsOf, shardTransferList } from '../aggregate/aggregator.js';
 import { LineScanner, type ScanTarget } from './line-scanner.js';
 import type { TaskMessage, TaskResult } from './protocol.js';
@@ -38,7 +39,8 @@ export async function runTask(message: TaskMessage): Promise<{ result: TaskResul
     const buffer = spareBuffer?.length === readBytes ? spareBuffer : Buffer.allocUnsafe(readBytes);
     spareBuffer = undefined;
     try {
-      await scanRange(task.path, task, scanner, undefined, readBytes, buffer);
+      // Blocking reads: in a worker, nothing else waits for this thread.
+      await scanRange(task.path, task, scanner, { readBytes, buffer, sync: !isMainThread });
     } finally {
       spareBuffer = buffer;
     }

@@ -125,7 +125,7 @@ async function scanHere(files: readonly ScanInput[], options: ScanLogsOptions & 
       },
     });
     try {
-      await scanRange(file.path, { start: 0, end: Infinity }, scanner, options.onBytes, options.readBytes ?? READ_BYTES);
+      await scanRange(file.path, { start: 0, end: Infinity }, scanner, { onBytes: options.onBytes, readBytes: options.readBytes ?? READ_BYTES });
     } catch (error) {
       return { aggregator: total, skipped, failed: { path: file.path, error: error as NodeJS.ErrnoException } };
     }

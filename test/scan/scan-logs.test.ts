@@ -131,6 +131,29 @@ describe('scanLogs on worker threads', () => {
     expect(got).toEqual(want);
   });
 
+  it('reads a missing file as empty and reports an unreadable one as failed in workers too (blocking reads)', async () => {
+    const a = writeLog(dir, 'a.jsonl', logText(WRITER_LINES));
+    const { records: _records, ...want } = await reference([a], MAX);
+    const missing = `${dir}/none.jsonl`;
+    const r = await scanLogs(
+      [
+        { path: a, size: fs.statSync(a).size },
+        { path: missing, size: 0 },
+      ],
+      { bucketMs: 60_000, maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes: 1000, workerSource: TS_WORKER },
+    );
+    expect(r.failed).toBeUndefined();
+    expect(JSON.stringify(r.aggregator.result())).toBe(JSON.stringify(want.aggregate));
+    const failed = await scanLogs(
+      [
+        { path: a, size: fs.statSync(a).size },
+        { path: dir, size: 0 },
+      ],
+      { bucketMs: 60_000, maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes: 1000, workerSource: TS_WORKER },
+    );
+    expect(failed.failed).toMatchObject({ path: dir, error: { code: 'EISDIR' } });
+  });
+
   it('gives an overlong line spanning several ranges one warning, in the range where it starts', async () => {
     const long = `{"invocationId":"long","pad":"${'x'.repeat(3 * MAX)}"}`;
     const file = writeLog(dir, 'long.jsonl', logText([WRITER_LINES[0]!, long, WRITER_LINES[1]!, long, 'x'], { torn: long }));
