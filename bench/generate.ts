@@ -5,7 +5,9 @@
  * with parallel waves inside a phase, infra retries (same tier, after a back-off), code retries escalated
  * one tier up, token, cache and cost figures shaped like public price lists.
  *
- * Usage: `tsx bench/generate.ts <records> <file>`; or import {@link generateLog} / {@link generateRecords}.
+ * Usage: `tsx bench/generate.ts <records> <file> [seed]`; or import {@link generateLog} / {@link generateRecords}.
+ * The seed (an integer, {@link DEFAULT_SEED} by default) picks another fleet of the same shape: a
+ * measurement repeated on data from a seed one did not tune on should agree within noise.
  *
  * @module
  */
@@ -18,6 +20,9 @@ import { serializeMetric } from '../src/serialize.js';
 
 /** Bump when the records change: cached data files carry it in their name. */
 export const GENERATOR_VERSION = 1;
+
+/** The seed of the data the published figures were measured on. */
+export const DEFAULT_SEED = 0x5eed;
 
 const TIERS = [
   { tier: 'small', model: 'claude-haiku-4-5', inputPerM: 1, cachedPerM: 0.1, outputPerM: 5, speed: 0.6 },
@@ -46,8 +51,8 @@ const RUN_EVERY_MS = 45_000;
 const EPOCH = Date.parse('2026-11-20T00:00:00.000Z');
 
 /** One simulated run's records, in the order its collector would write them (by end time). */
-function run(index: number): InvocationMetric[] {
-  const rnd = prng(0x5eed + index * 7919);
+function run(index: number, seed: number): InvocationMetric[] {
+  const rnd = prng(seed + index * 7919);
   const lognormal = (median: number, sigma: number): number =>
     median * Math.exp(sigma * Math.sqrt(-2 * Math.log(Math.max(rnd(), 1e-12))) * Math.cos(2 * Math.PI * rnd()));
   const out: { end: number; m: InvocationMetric }[] = [];
@@ -117,14 +122,14 @@ function run(index: number): InvocationMetric[] {
  * @param count - Number of records.
  * @returns The records.
  */
-export function generateRecords(count: number): InvocationMetric[] {
+export function generateRecords(count: number, seed = DEFAULT_SEED): InvocationMetric[] {
   const out: InvocationMetric[] = [];
-  for (const m of fleet(count)) out.push(m);
+  for (const m of fleet(count, seed)) out.push(m);
   return out;
 }
 
 /** Streams the fleet's records: runs merged by end time with a window of open runs. */
-function* fleet(count: number): Generator<InvocationMetric> {
+function* fleet(count: number, seed: number): Generator<InvocationMetric> {
   // Runs overlap; within the window of runs that can still end before the next run starts, records are
   // emitted in end order. Exact global order is not needed, only determinism and realistic interleaving.
   const open: { records: InvocationMetric[]; next: number }[] = [];
@@ -132,7 +137,7 @@ function* fleet(count: number): Generator<InvocationMetric> {
   let emitted = 0;
   while (emitted < count) {
     if (open.length < 24) {
-      open.push({ records: run(nextRun++), next: 0 });
+      open.push({ records: run(nextRun++, seed), next: 0 });
       continue;
     }
     let best = 0;
@@ -157,9 +162,10 @@ function* fleet(count: number): Generator<InvocationMetric> {
  *
  * @param count - Number of records.
  * @param file - Output path.
+ * @param seed - The fleet's seed. @default {@link DEFAULT_SEED}
  * @returns Bytes written.
  */
-export function generateLog(count: number, file: string): number {
+export function generateLog(count: number, file: string, seed = DEFAULT_SEED): number {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = fs.openSync(tmp, 'w');
@@ -171,7 +177,7 @@ export function generateLog(count: number, file: string): number {
     bytes += chunk.length;
     batch = [];
   };
-  for (const m of fleet(count)) {
+  for (const m of fleet(count, seed)) {
     batch.push(`${serializeMetric(m)}\n`);
     if (batch.length === 10_000) flush();
   }
@@ -182,11 +188,11 @@ export function generateLog(count: number, file: string): number {
 }
 
 if (process.argv[1] !== undefined && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  const [count, file] = process.argv.slice(2);
-  if (count === undefined || file === undefined || !/^\d+$/.test(count)) {
-    process.stderr.write('usage: tsx bench/generate.ts <records> <file>\n');
+  const [count, file, seed] = process.argv.slice(2);
+  if (count === undefined || file === undefined || !/^\d+$/.test(count) || (seed !== undefined && !/^\d+$/.test(seed))) {
+    process.stderr.write('usage: tsx bench/generate.ts <records> <file> [seed]\n');
     process.exit(2);
   }
-  const bytes = generateLog(Number(count), file);
+  const bytes = generateLog(Number(count), file, seed === undefined ? DEFAULT_SEED : Number(seed));
   process.stdout.write(`${file}: ${count} records, ${(bytes / 1e6).toFixed(1)} MB\n`);
 }

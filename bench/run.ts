@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- <scenario>... [--records N] [--pairs P]]`: the benchmark suite. Builds the package,
- * installs the peers (`npm ci --prefix bench`, first run only), generates the data (seeded, cached under
- * bench/data), then runs ours and each peer alternately in one run (A B A B ..., `--pairs` times) as
+ * `npm run bench [-- <scenario>... [--records N] [--pairs P] [--seed S]]`: the benchmark suite. Builds
+ * the package, installs the peers (`npm ci --prefix bench`, first run only), generates the data (seeded:
+ * `--seed`, else generate.ts's DEFAULT_SEED; cached under bench/data), then runs ours and each peer alternately in one run (A B A B ..., `--pairs` times) as
  * separate processes, and prints medians, ratios (ours / peer, pair by pair: median, min, max) and peak
  * RSS. Whole-process figures come from `/usr/bin/time -f "%e %M"`; in-process ones from the scenario
  * scripts (bench/scenarios/*.mjs), which report their own figures and `process.resourceUsage().maxRSS`.
@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GENERATOR_VERSION, generateLog } from './generate.js';
+import { DEFAULT_SEED, GENERATOR_VERSION, generateLog } from './generate.js';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -28,19 +28,22 @@ interface Args {
   scenarios: Scenario[];
   records?: number;
   pairs: number;
+  /** The data's seed (generate.ts). */
+  seed: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { scenarios: [], pairs: 5 };
+  const args: Args = { scenarios: [], pairs: 5, seed: DEFAULT_SEED };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--records' || a === '--pairs') {
+    if (a === '--records' || a === '--pairs' || a === '--seed') {
       const n = Number(argv[++i]);
-      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`Expected ${a} to be an integer >= 1, got ${argv[i]}`);
+      if (!Number.isSafeInteger(n) || n < (a === '--seed' ? 0 : 1)) throw new Error(`Expected ${a} to be an integer >= ${a === '--seed' ? 0 : 1}, got ${argv[i]}`);
       if (a === '--records') args.records = n;
+      else if (a === '--seed') args.seed = n;
       else args.pairs = n;
     } else if ((SCENARIOS as readonly string[]).includes(a)) args.scenarios.push(a as Scenario);
-    else throw new Error(`Unknown argument ${a}; scenarios: ${SCENARIOS.join(', ')}; options: --records N, --pairs P`);
+    else throw new Error(`Unknown argument ${a}; scenarios: ${SCENARIOS.join(', ')}; options: --records N, --pairs P, --seed S`);
   }
   if (args.scenarios.length === 0) args.scenarios = [...SCENARIOS];
   return args;
@@ -56,12 +59,13 @@ function prepare(): void {
   }
 }
 
-/** The data file of `records` records, generated on first use. */
+/** The data file of `records` records (of the run's seed), generated on first use. */
 function dataFile(records: number): string {
-  const file = path.join(DATA, `records-${records}.v${GENERATOR_VERSION}.jsonl`);
+  const seed = args.seed === DEFAULT_SEED ? '' : `.s${args.seed}`;
+  const file = path.join(DATA, `records-${records}${seed}.v${GENERATOR_VERSION}.jsonl`);
   if (!fs.existsSync(file)) {
     process.stderr.write(`generating ${file}\n`);
-    generateLog(records, file);
+    generateLog(records, file, args.seed);
   }
   return file;
 }
@@ -264,7 +268,7 @@ for (const scenario of args.scenarios) {
   process.stderr.write(`scenario ${scenario}\n`);
   rows.push(...runScenario(scenario, args));
 }
-const info = { ...before, loadavgAfter: machine().loadavg, pairs: args.pairs, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() };
+const info = { ...before, loadavgAfter: machine().loadavg, pairs: args.pairs, seed: args.seed, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() };
 fs.mkdirSync(DATA, { recursive: true });
 fs.writeFileSync(path.join(DATA, 'results-latest.json'), `${JSON.stringify({ machine: info, rows }, null, 2)}\n`);
 process.stdout.write(`${Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${table(rows)}\n`);
