@@ -145,7 +145,7 @@ const MAX_DEPTH = 2;
 /** Slots per value of the distribution: about two values per slot, so nearly every segment is tiny. */
 const SLOTS_PER_VALUE = 0.5;
 /**
- * Moves per value that the first, adaptive pass may spend ({@link insertionSortWithin}) before it gives up
+ * Moves per value that the first, adaptive pass may spend ({@link insertionSort}) before it gives up
  * for the distribution: a log is written in completion order, so its ends are nearly sorted already (on
  * the 1M-record benchmark, 0.35 moves per value: 3 ms instead of 17), while its starts are not (28).
  */
@@ -182,7 +182,7 @@ export function sortInstants(values: Float64Array, out: Float64Array | undefined
     values.sort();
     return values;
   }
-  if (depth === 0 && insertionSortWithin(values, n * ADAPTIVE_MOVES_PER_VALUE)) return values;
+  if (depth === 0 && insertionSort(values, n * ADAPTIVE_MOVES_PER_VALUE)) return values;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -236,17 +236,18 @@ export function sortInstants(values: Float64Array, out: Float64Array | undefined
   // Now every value is out of place only within its slot, and values of earlier slots are smaller (the slot
   // is non-decreasing in the value): one insertion pass over the whole array moves each value at most
   // SHORT_SEGMENT places (crowded slots are already in order), and orders everything.
-  insertionSort(sorted, 0, n);
+  insertionSort(sorted);
   return sorted;
 }
 
 /**
- * Sorts `a` ascending by `<` in place, by insertion, unless that takes more than `budget` moves: it then
- * stops, and `a` holds the same values in another order.
+ * Sorts `a` ascending by `<` in place, by insertion, in O(length + inversions): for values each near its
+ * place. With a `budget`, it stops once the moves exceed it, leaving `a` holding the same values in
+ * another order.
  *
  * @returns Whether `a` is sorted.
  */
-function insertionSortWithin(a: Float64Array, budget: number): boolean {
+function insertionSort(a: Float64Array, budget = Infinity): boolean {
   let moves = 0;
   for (let i = 1; i < a.length; i++) {
     const v = a[i]!;
@@ -261,18 +262,4 @@ function insertionSortWithin(a: Float64Array, budget: number): boolean {
     if (moves > budget) return false;
   }
   return true;
-}
-
-/** Sorts a[lo, hi) ascending by `<`, in O(length + inversions): for values each near its place. */
-function insertionSort(a: Float64Array, lo: number, hi: number): void {
-  for (let i = lo + 1; i < hi; i++) {
-    const v = a[i]!;
-    if (!(v < a[i - 1]!)) continue;
-    let j = i - 1;
-    do {
-      a[j + 1] = a[j]!;
-      j--;
-    } while (j >= lo && a[j]! > v);
-    a[j + 1] = v;
-  }
 }
