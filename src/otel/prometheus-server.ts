@@ -1,7 +1,8 @@
 /**
- * The HTTP shell around the Prometheus exporter's request handler. We bind our own server because the
- * exporter's (0.2xx) turns `port: 0` into 9464 and binds every interface (or `localhost`, which may
- * resolve to ::1) by default; here the default is 127.0.0.1 and `port: 0` lets the OS choose.
+ * The HTTP shell around the Prometheus metrics handler (`metricsHandler` in provider.ts). We bind our own
+ * server because the exporter's (0.2xx) turns `port: 0` into 9464 and binds every interface (or
+ * `localhost`, which may resolve to ::1) by default; here the default is 127.0.0.1 and `port: 0` lets the
+ * OS choose.
  *
  * @module
  */
@@ -20,7 +21,7 @@ export interface MetricsServer {
 /**
  * Serves `handler` at `endpoint` on `host:port` (404 elsewhere, 405 for methods other than GET and HEAD).
  *
- * @param handler - Writes the metrics response (the exporter's `getMetricsRequestHandler`).
+ * @param handler - Writes the metrics response (`metricsHandler` in provider.ts).
  * @param host - Interface to bind.
  * @param port - Port; 0 for a free one.
  * @param endpoint - Path, starting with `/`.

@@ -1,11 +1,14 @@
 /**
- * Assembles the SDK side of `createTelemetry()`: the provider, the Prometheus exporter (served by our own
- * loopback server) and the OTLP periodic reader, each collecting the mirror's snapshots through a
- * `MetricProducer`. Loaded lazily by `telemetry.ts`.
+ * Assembles the SDK side of `createTelemetry()`: the provider, the Prometheus exporter (collected by our
+ * own handler, serialized by `prometheus-text.ts` and served by our own loopback server) and the OTLP
+ * periodic reader, each collecting the mirror's snapshots through a `MetricProducer`. Loaded lazily by
+ * `telemetry.ts`.
  *
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { diag } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
@@ -14,9 +17,11 @@ import {
   InstrumentType,
   MeterProvider,
   PeriodicExportingMetricReader,
+  type CollectionResult,
   type IMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { serveMetrics, type MetricsServer } from './prometheus-server.js';
+import { PrometheusTextSerializer } from './prometheus-text.js';
 import { SCOPE, SourceHub, createSnapshotProducer } from './producer.js';
 import type { ResolvedTelemetryOptions, Telemetry } from './telemetry.js';
 
@@ -27,16 +32,49 @@ const OTLP_TIMEOUT_MS = 10_000;
  * The resource of a bundle. Each bundle gets its own `service.instance.id`: a fleet's processes push the
  * same series, and without an instance id their cumulative points reach an OTLP backend as one series
  * that jumps back and forth. `OTEL_RESOURCE_ATTRIBUTES` applies (it may set the id itself), and
- * `serviceName` wins over a `service.name` there.
+ * `serviceName` wins over a `service.name` there. Exported for the tests, which build a twin provider.
  *
  * @param serviceName - The resolved `service.name`.
  * @returns The resource.
  */
-function resourceOf(serviceName: string): Resource {
+export function resourceOf(serviceName: string): Resource {
   return defaultResource()
     .merge(resourceFromAttributes({ 'service.instance.id': randomUUID() }))
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(resourceFromAttributes({ 'service.name': serviceName }));
+}
+
+/**
+ * The `/metrics` response, as the exporter's `getMetricsRequestHandler` writes it (status 200,
+ * `content-type: text/plain`, collection errors logged with `diag.error`, a rejected collection answered
+ * with a `# failed to export metrics` comment) but serialized by {@link PrometheusTextSerializer}: the
+ * exporter's own serializer took most of a large scrape's time. Unlike the exporter, a serialization
+ * error (an attribute value JSON cannot encode) is answered too, instead of leaving the request open and
+ * the rejection unhandled.
+ *
+ * @param reader - The Prometheus exporter (any reader bound to a provider).
+ * @returns The request handler.
+ */
+export function metricsHandler(reader: { collect(): Promise<CollectionResult> }): (req: IncomingMessage, res: ServerResponse) => void {
+  const serializer = new PrometheusTextSerializer();
+  return (_req, res) => {
+    res.statusCode = 200;
+    res.setHeader('content-type', 'text/plain');
+    reader.collect().then(
+      ({ resourceMetrics, errors }) => {
+        if (errors.length > 0) diag.error('PrometheusExporter: metrics collection errors', ...errors);
+        let body: string;
+        try {
+          body = serializer.serialize(resourceMetrics);
+        } catch (err) {
+          diag.error('PrometheusExporter: metrics serialization failed', err);
+          body = `# failed to export metrics: ${String(err)}`;
+        }
+        res.end(body);
+      },
+      (err: unknown) => res.end(`# failed to export metrics: ${String(err)}`),
+    );
+  };
 }
 
 /**
@@ -77,7 +115,7 @@ export async function buildTelemetry(o: ResolvedTelemetryOptions): Promise<Telem
   if (prometheus !== undefined && o.prometheus !== undefined) {
     const exporter = prometheus;
     try {
-      server = await serveMetrics((req, res) => exporter.getMetricsRequestHandler(req, res), o.prometheus.host, o.prometheus.port, o.prometheus.endpoint);
+      server = await serveMetrics(metricsHandler(exporter), o.prometheus.host, o.prometheus.port, o.prometheus.endpoint);
     } catch (err) {
       await meterProvider.shutdown();
       throw err;
