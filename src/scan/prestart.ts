@@ -11,8 +11,13 @@
  */
 import { Worker } from 'node:worker_threads';
 
-/** Inputs smaller than this in all are read in the calling thread: starting worker threads would cost more. */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/**
+ * Inputs smaller than this in all are read in the calling thread: starting worker threads would cost more.
+ * Measured on 2 cores with the benchmark's logs (`summarize`, the CLI's whole run): one thread is faster
+ * up to about 60 MB (50 MB: 0.38 s vs 0.42 s with two workers; 60 MB: even; 75 MB: 0.49 s vs 0.46 s).
+ * More cores move the crossing lower; `scanLogs`' `parallelMinBytes` sets another.
+ */
+export const PARALLEL_MIN_BYTES = 56 * 1024 * 1024;
 
 /** The worker script of the scan pool, beside this module once built (`dist/scan/worker.js`). */
 export const SCAN_WORKER_URL = new URL('./worker.js', import.meta.url);

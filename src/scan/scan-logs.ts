@@ -50,7 +50,7 @@ export interface ScanLogsOptions {
   onFileDone?: (fileIndex: number) => void;
   /** Worker threads for large inputs; 1 reads in this thread. @default os.availableParallelism() */
   workers?: number;
-  /** Inputs smaller than this in all are read in this thread (starting threads would cost more). @default 16 MiB */
+  /** Inputs smaller than this in all are read in this thread (starting threads would cost more). @default {@link PARALLEL_MIN_BYTES}, 56 MiB */
   parallelMinBytes?: number;
   /** Bytes per worker task. @default total / (24 * workers), within [4 MiB, 64 MiB] */
   taskBytes?: number;
