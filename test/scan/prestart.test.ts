@@ -91,7 +91,8 @@ describe("the CLI's guess", () => {
 
   it('starts workers for a summarize of files or directories large enough, and only then', async () => {
     const big = path.join(dir, 'big.jsonl');
-    fs.writeFileSync(big, Buffer.alloc(PARALLEL_MIN_BYTES));
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, PARALLEL_MIN_BYTES); // sparse: only its size matters here
     const small = writeLog(dir, 'small.jsonl', logText(WRITER_LINES));
     // One per CPU, as the scan uses; none with one CPU (the scan then reads in one thread).
     const cpus = os.availableParallelism();
