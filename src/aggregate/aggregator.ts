@@ -13,7 +13,7 @@ import { Interner } from './interner.js';
 import type { KeyTableData } from './key-table.js';
 import { TaskIds } from './task-ids.js';
 import { resolveAggregateOptions } from './options.js';
-import { aheadFits, type Ahead, type AheadInput } from './sorted-runs.js';
+import { aheadFits, type Ahead, type AheadInput } from './ahead-jobs.js';
 import { OUTPUT_PARSED, RecordColumns, SUCCESS } from './record-columns.js';
 import { ROW_ATTEMPT, ROW_COST, ROW_DURATION_MS, ROW_START, type Row, type RowSink } from './row.js';
 import { TokenSums } from './token-sums.js';
@@ -215,7 +215,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   /**
-   * The input of the retries job of sorted-runs.ts: {@link aheadInput} with the task id column result()
+   * The input of the retries job of ahead-jobs.ts: {@link aheadInput} with the task id column result()
    * would use (the provisional one while shards are pending; see {@link prepareResult}, called here).
    *
    * @returns The input; `undefined` when there are no rows.
@@ -229,7 +229,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   /**
-   * The input of the jobs of sorted-runs.ts for the current rows: views of the columns (in shared memory
+   * The input of the jobs of ahead-jobs.ts for the current rows: views of the columns (in shared memory
    * after {@link shareColumns}, so that other threads read them without a copy). Valid until a row is added.
    *
    * @returns The input; `undefined` when there are no rows.
@@ -249,7 +249,7 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   /**
-   * Takes what the jobs of sorted-runs.ts computed from {@link aheadInput} for the current rows (trusted,
+   * Takes what the jobs of ahead-jobs.ts computed from {@link aheadInput} for the current rows (trusted,
    * checked only for sizes): `result()` then runs none of them. Any new row drops it.
    *
    * @param ahead - The jobs' results.

@@ -7,7 +7,7 @@
 import { durationStats, groupValues } from './percentiles.js';
 import { computeParallelism } from './parallelism.js';
 import { findPreviousAttempts } from './previous-attempt.js';
-import type { Ahead, OrderStats } from './sorted-runs.js';
+import type { Ahead, OrderStats } from './ahead-jobs.js';
 import { countRetryOutcomes } from './retry-outcomes.js';
 import { sortedNameMap, sortedPhaseMap } from './sorted-map.js';
 import { tally } from './tallies.js';
@@ -21,7 +21,7 @@ export const NONE_KEY = '(none)';
  *
  * @param state - The records (views are fine: nothing is written); only the number of task ids is read.
  * @param bucketMs - Bucket width of the parallelism series.
- * @param ahead - The parts computed ahead, if they were (see sorted-runs.ts; ids as the state's).
+ * @param ahead - The parts computed ahead, if they were (see ahead-jobs.ts; ids as the state's).
  * @returns The aggregate.
  */
 export function buildAggregate(

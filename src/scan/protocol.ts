@@ -4,7 +4,7 @@
  * @module
  */
 import type { ShardState } from '../aggregate/aggregator.js';
-import type { Ahead, AheadInput, AheadJob } from '../aggregate/sorted-runs.js';
+import type { Ahead, AheadInput, AheadJob } from '../aggregate/ahead-jobs.js';
 import type { ScanTask } from './tasks.js';
 
 /** Main thread to worker: scan one task. */
@@ -15,7 +15,7 @@ export interface TaskMessage {
   readBytes: number;
 }
 
-/** Main thread to worker, after the last task: one job of sorted-runs.ts on the merged columns (shared memory). */
+/** Main thread to worker, after the last task: one job of ahead-jobs.ts on the merged columns (shared memory). */
 export interface JobMessage {
   job: AheadJob;
   input: AheadInput;

@@ -17,7 +17,7 @@ import { DEFAULT_MAX_LINE_BYTES } from './limits.js';
 import { LineScanner, type ScanTarget } from './line-scanner.js';
 import { runTasks, type WorkerSource } from './pool.js';
 import type { JobMessage, JobResult } from './protocol.js';
-import { runAheadJob, type Ahead } from '../aggregate/sorted-runs.js';
+import { runAheadJob, type Ahead } from '../aggregate/ahead-jobs.js';
 import { READ_BYTES, scanRange } from './read-range.js';
 import { PARALLEL_MIN_BYTES, releaseStartedWorkers, SCAN_WORKER_URL } from './prestart.js';
 import { planTasks } from './tasks.js';

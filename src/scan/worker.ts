@@ -5,7 +5,7 @@
  * @module
  */
 import { parentPort } from 'node:worker_threads';
-import { runAheadJob } from '../aggregate/sorted-runs.js';
+import { runAheadJob } from '../aggregate/ahead-jobs.js';
 import type { JobMessage, JobResult, TaskMessage } from './protocol.js';
 import { runTask } from './run-task.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createAggregator, shardsOf } from '../../src/aggregate/aggregator.js';
-import { computeAhead, type AheadInput } from '../../src/aggregate/sorted-runs.js';
+import { computeAhead, type AheadInput } from '../../src/aggregate/ahead-jobs.js';
 import type { InvocationMetric } from '../../src/record.js';
 import { referenceParallelism, referenceStats } from './references.js';
 
