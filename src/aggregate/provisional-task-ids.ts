@@ -40,6 +40,8 @@ const UNKNOWN = -2;
 /** A key no retry key matched when its shard was indexed: shared, unless a retry key indexed later does. */
 const LATER = -3;
 const FILTER_BITS = 22;
+/** Rows indexed before the retry keys' table is sized from their share of retries ({@link ProvisionalTaskIds}). */
+const EXPECT_AFTER_ROWS = 8192;
 const MASK = (1 << FILTER_BITS) - 1;
 
 const viewOf = (bytes: Uint8Array): DataView => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -67,6 +69,8 @@ export class ProvisionalTaskIds {
   readonly #shards: PendingKeys[] = [];
   /** Per indexed shard: how many retry keys there were once it was indexed (later ones have larger ids). */
   readonly #retryKeysAt: number[] = [];
+  /** The retry keys' table was sized for all the rows ({@link expect}). */
+  #expected = false;
 
   /** @param table - The interned task ids (not changed). */
   constructor(table: KeyTable) {
@@ -89,7 +93,7 @@ export class ProvisionalTaskIds {
   add(shard: PendingKeys, rows: TaskIdRows): void {
     const map = new Int32Array(shard.keys.count).fill(UNKNOWN);
     this.#indexRetries(shard, rows, map);
-    if (this.#shards.length === 0) this.#expect(shard, rows);
+    if (!this.#expected) this.#expect(shard, rows);
     this.#match(shard, map, this.#filter, UNKNOWN, LATER, true);
     this.#maps.push(map);
     this.#shards.push(shard);
@@ -120,14 +124,17 @@ export class ProvisionalTaskIds {
   }
 
   /**
-   * Sizes the retry keys' table once, after the first shard, for as many rows as the columns have room
-   * for (a scan reserves them from the first shard's density): growing it step by step rehashed about
+   * Sizes the retry keys' table once, after the first {@link EXPECT_AFTER_ROWS} rows, for as many rows as
+   * the columns have room for (a scan reserves them from a shard's density): growing it step by step rehashed about
    * twice its keys, at a cache miss each (50 ms of the merging thread on the 1M-record benchmark).
    */
   #expect(shard: PendingKeys, rows: TaskIdRows): void {
     const seen = shard.start + shard.count;
+    // Enough rows for the share of retries to be a fair estimate (a worker's small first task is not).
+    if (seen < EXPECT_AFTER_ROWS) return;
+    this.#expected = true;
     const room = rows.taskId.length;
-    if (seen > 0 && room > seen) this.#retryKeys.reserve(Math.ceil((this.#retryKeys.size * room * 1.2) / seen));
+    if (room > seen) this.#retryKeys.reserve(Math.ceil((this.#retryKeys.size * room * 1.2) / seen));
   }
 
   /** The loop of {@link add} over the retries, on its own so that the engine's on-stack compilation of it ends with it. */

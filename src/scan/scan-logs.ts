@@ -75,6 +75,8 @@ export interface ScanLogsResult {
 }
 
 const MiB = 1024 * 1024;
+/** A shard of at least this many bytes shows the log's bytes per record well enough to size the columns by. */
+const DENSITY_BYTES = 2 * MiB;
 
 function defaultWorkerSource(): WorkerSource | undefined {
   const url = SCAN_WORKER_URL;
@@ -161,6 +163,7 @@ async function scanInWorkers(
   shards.shareColumns(); // the workers read the merged columns at the end
   const result: ScanLogsResult = { aggregator: total, skipped: 0 };
   let lineOffset = 0;
+  let reserved = false;
   // After the last shard, the parts of result() run in the workers on the merged columns, which live in
   // shared memory (the parallelism sweep in one; the duration percentiles, then the tallies in the other),
   // while this thread resolves the task ids that previous attempts need, then the previous attempts.
@@ -192,8 +195,10 @@ async function scanInWorkers(
       return false;
     }
     const shard = r.shard!;
-    if (r.index === 0 && task.bytes > 0) {
-      // Size the merged columns once, from the first shard's density.
+    if (!reserved && task.bytes > 0 && (task.bytes >= DENSITY_BYTES || r.index === tasks.length - 1)) {
+      // Size the merged columns once, from the density of the first shard large enough to show it (not
+      // a worker's small first task): the few rows merged before move once.
+      reserved = true;
       shards.reserve(Math.ceil((shard.count * 1.05 * totalBytes) / task.bytes), 0);
     }
     shards.mergeShard(shard);
