@@ -265,11 +265,7 @@ export function writeMetricLine(m: InvocationMetric, buf: Buffer, start: number)
   o = putString(buf, o, m.agent);
   o = putLiteral(buf, o, L_PHASE);
   o = putNumber(buf, o, m.phase);
-  if (m.taskId !== undefined) {
-    o = putLiteral(buf, o, L_TASK_ID);
-    o = putString(buf, o, m.taskId);
-    buf[o++] = 0x22;
-  }
+  if (m.taskId !== undefined) o = putClosedString(buf, o, L_TASK_ID, m.taskId);
   o = putLiteral(buf, o, L_DURATION);
   o = putNumber(buf, o, m.durationMs);
   o = putLiteral(buf, o, L_TOKENS);
@@ -293,26 +289,19 @@ export function writeMetricLine(m: InvocationMetric, buf: Buffer, start: number)
   o = putLiteral(buf, o, m.success ? L_SUCCESS_ATTEMPT : L_FAILURE_ATTEMPT);
   o = putNumber(buf, o, m.attempt);
   o = putLiteral(buf, o, m.outputParsed ? L_PARSED : L_NOT_PARSED);
-  if (m.model !== undefined) {
-    o = putLiteral(buf, o, L_MODEL);
-    o = putString(buf, o, m.model);
-    buf[o++] = 0x22;
-  }
-  if (m.tier !== undefined) {
-    o = putLiteral(buf, o, L_TIER);
-    o = putString(buf, o, m.tier);
-    buf[o++] = 0x22;
-  }
-  o = putLiteral(buf, o, L_TIMESTAMP);
-  o = putString(buf, o, m.timestamp);
-  buf[o++] = 0x22;
-  if (m.errorClass !== undefined) {
-    o = putLiteral(buf, o, L_ERROR_CLASS);
-    o = putString(buf, o, m.errorClass);
-    buf[o++] = 0x22;
-  }
+  if (m.model !== undefined) o = putClosedString(buf, o, L_MODEL, m.model);
+  if (m.tier !== undefined) o = putClosedString(buf, o, L_TIER, m.tier);
+  o = putClosedString(buf, o, L_TIMESTAMP, m.timestamp);
+  if (m.errorClass !== undefined) o = putClosedString(buf, o, L_ERROR_CLASS, m.errorClass);
   buf[o++] = 0x7d;
   return o;
+}
+
+/** A field whose literal opens its string and whose string closes itself (the next literal may vary). */
+function putClosedString(buf: Buffer, o: number, literal: Uint8Array, s: string): number {
+  o = putString(buf, putLiteral(buf, o, literal), s);
+  buf[o] = 0x22;
+  return o + 1;
 }
 
 function putLiteral(buf: Buffer, o: number, literal: Uint8Array): number {
