@@ -7,23 +7,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BYTE_PATH_MAX_BYTES, metricLineBound, serializeMetric, writeMetricLine } from '../src/serialize.js';
 import type { InvocationMetric } from '../src/record.js';
+import { REQUIRED_ONLY } from './helpers/records.js';
 
 const ORDER = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass'];
 const REQUIRED = ['invocationId', 'agent', 'phase', 'durationMs', 'tokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'timestamp'];
 
-const base: InvocationMetric = {
-  invocationId: 'i-1',
-  agent: 'coder',
-  phase: 2,
-  durationMs: 1234.5,
-  tokens: 1000,
-  cost: 0.0123,
-  exitCode: 0,
-  success: true,
-  attempt: 1,
-  outputParsed: true,
-  timestamp: '2026-11-20T09:00:00.000Z',
-};
+const base: InvocationMetric = { ...REQUIRED_ONLY };
 
 /** `JSON.stringify` of the record's fields in type order: what the log line must be. */
 const expectedLine = (m: InvocationMetric): string => {

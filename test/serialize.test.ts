@@ -2,20 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { serializeFields, serializeMetric } from '../src/serialize.js';
 import { findMetricProblem, type InvocationMetric } from '../src/record.js';
+import { REQUIRED_ONLY } from './helpers/records.js';
 
-const base: InvocationMetric = {
-  invocationId: 'i-1',
-  agent: 'coder',
-  phase: 2,
-  durationMs: 1234.5,
-  tokens: 1000,
-  cost: 0.0123,
-  exitCode: 0,
-  success: true,
-  attempt: 1,
-  outputParsed: true,
-  timestamp: '2026-11-20T09:00:00.000Z',
-};
+const base: InvocationMetric = { ...REQUIRED_ONLY };
 
 describe('serializeMetric', () => {
   it('writes known fields in the type order, then unknown fields', () => {

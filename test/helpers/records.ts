@@ -27,6 +27,21 @@ export function metric(patch: Partial<InvocationMetric> & Record<string, unknown
   } as InvocationMetric;
 }
 
+/** A valid record with only the required fields, fixed values (the serializer tests' base). */
+export const REQUIRED_ONLY: Readonly<InvocationMetric> = Object.freeze({
+  invocationId: 'i-1',
+  agent: 'coder',
+  phase: 2,
+  durationMs: 1234.5,
+  tokens: 1000,
+  cost: 0.0123,
+  exitCode: 0,
+  success: true,
+  attempt: 1,
+  outputParsed: true,
+  timestamp: '2026-11-20T09:00:00.000Z',
+});
+
 /** A logger that keeps what it is told. */
 export function memoryLogger(): { warn: (...a: unknown[]) => void; info: (...a: unknown[]) => void; error: (...a: unknown[]) => void; lines: string[] } {
   const lines: string[] = [];
