@@ -17,7 +17,7 @@ import { LogWriter } from './log/writer.js';
 import { loadLog } from './log/reader.js';
 import { log, type Logger } from './logger.js';
 import { createMirror, type Mirror } from './otel/mirror.js';
-import type { Telemetry } from './otel/telemetry.js';
+import type { SnapshotSink } from './otel/snapshot.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
 import { metricLineBound, serializeFields, writeMetricLine } from './serialize.js';
 import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
@@ -49,11 +49,12 @@ export interface CollectorOptions {
    */
   meter?: Meter;
   /**
-   * A telemetry bundle from `createTelemetry()`: the mirror then pre-aggregates in its own structures and
+   * A telemetry bundle from `createTelemetry()` (`invocation-metrics/telemetry`), or anything with its
+   * `addSource`: the mirror then pre-aggregates in its own structures and
    * hands them to the provider's readers at collection time (the fast path). Takes precedence over `meter`.
    * @default undefined
    */
-  telemetry?: Telemetry;
+  telemetry?: SnapshotSink;
   /**
    * File name of the log inside `metricsDir`: a plain name, no path separators, not `.` or `..`. Give each
    * process its own name: one writer per file.

@@ -48,9 +48,9 @@ export type {
   CountMap,
 } from './aggregate/index.js';
 
-// Live telemetry
-export { createTelemetry } from './otel/telemetry.js';
-export type { Telemetry, TelemetryOptions, PrometheusOptions, OtlpOptions } from './otel/telemetry.js';
+// Live telemetry: the mirror's names (API only). `createTelemetry()`, which needs the OTel SDK, is in the
+// `invocation-metrics/telemetry` subpath.
+export type { SnapshotSink, SnapshotSource } from './otel/snapshot.js';
 export { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS } from './otel/names.js';
 export type { InstrumentSpec, InstrumentKind } from './otel/names.js';
 

@@ -24,7 +24,7 @@ if (variant === 'ours-meter' || variant === 'ours-telemetry') {
     options = { meter: provider.getMeter('bench') };
     stop = () => provider.shutdown();
   } else {
-    const { createTelemetry } = await import('../../dist/index.js');
+    const { createTelemetry } = await import('../../dist/telemetry/index.js');
     const telemetry = await createTelemetry({ prometheus: { port: 0, host: '127.0.0.1' } });
     options = { telemetry };
     stop = () => telemetry.shutdown();

@@ -34,7 +34,7 @@ try {
       options = { meter: provider.getMeter('bench') };
       stop = () => provider.shutdown();
     } else if (variant === 'ours-telemetry') {
-      const telemetry = await lib.createTelemetry({ prometheus: { port: 0, host: '127.0.0.1' } });
+      const telemetry = await (await import('../../dist/telemetry/index.js')).createTelemetry({ prometheus: { port: 0, host: '127.0.0.1' } });
       options = { telemetry };
       stop = () => telemetry.shutdown();
     } else throw new Error(`unknown variant ${variant}`);

@@ -31,7 +31,7 @@ let stop;
 if (variant === 'ours') {
   const lib = await import('../../dist/index.js');
   const { createMirror } = await import('../../dist/otel/mirror.js');
-  const telemetry = await lib.createTelemetry({ prometheus: { port: 0, host: '127.0.0.1' } });
+  const telemetry = await (await import('../../dist/telemetry/index.js')).createTelemetry({ prometheus: { port: 0, host: '127.0.0.1' } });
   const mirror = createMirror({ telemetry, logger: { warn() {} }, maxAttributeValues: 1000 });
   records.forEach((r, i) => mirror.record(widen(r, i)));
   url = telemetry.prometheusUrl;

@@ -16,7 +16,7 @@ import { createDemoProgress } from '../demo/progress.js';
 import { replayPlan } from '../demo/replay.js';
 import { renderDemoSummary } from '../demo/summary.js';
 import { InvocationMetricsError } from '../errors.js';
-import { createTelemetry, type Telemetry } from '../otel/telemetry.js';
+import { createTelemetry, type Telemetry } from '../telemetry/telemetry.js';
 import { formatDuration } from '../report/format.js';
 import { parseCommandLine } from './args.js';
 import { DEMO_HELP } from './help.js';

@@ -15,7 +15,7 @@ import { ReplayClock } from '../../src/demo/clock.js';
 import { DEFAULT_SEED, planRun } from '../../src/demo/plan.js';
 import { replayPlan } from '../../src/demo/replay.js';
 import { silentLogger } from '../../src/logger.js';
-import { createTelemetry } from '../../src/otel/telemetry.js';
+import { createTelemetry } from '../../src/telemetry/telemetry.js';
 import { findServer } from '../helpers/servers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -13,7 +13,7 @@ import { DEFAULT_SEED, planRun, planSpanMs, type PlannedInvocation } from '../..
 import { INTERRUPTED, replayEvents, replayPlan, type ReplayProgress, type WallTimer } from '../../src/demo/replay.js';
 import { loadLog } from '../../src/log/reader.js';
 import { silentLogger } from '../../src/logger.js';
-import { createTelemetry } from '../../src/otel/telemetry.js';
+import { createTelemetry } from '../../src/telemetry/telemetry.js';
 
 const BASE = Date.parse('2026-11-20T09:00:00Z');
 const dirs: string[] = [];

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMirror } from '../../src/otel/mirror.js';
 import { INSTRUMENTS } from '../../src/otel/names.js';
-import { createTelemetry, type Telemetry } from '../../src/otel/telemetry.js';
+import { createTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
 import { prometheusName, type MetricName } from '../helpers/otel-expected.js';
 import { parseExposition, type ParsedExposition } from '../helpers/otel-read.js';

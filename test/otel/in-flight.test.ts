@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvocationMetricsCollector, type InvocationHandle } from '../../src/collector.js';
-import { createTelemetry, type Telemetry } from '../../src/otel/telemetry.js';
+import { createTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 import { parseExposition } from '../helpers/otel-read.js';
 import { memoryLogger, tempDir } from '../helpers/records.js';
 

@@ -5,7 +5,7 @@ import { InvocationMetricsCollector } from '../../src/collector.js';
 import { InvalidOptionError } from '../../src/errors.js';
 import { createMirror } from '../../src/otel/mirror.js';
 import type { SnapshotSink, SnapshotSource } from '../../src/otel/snapshot.js';
-import { createTelemetry, type Telemetry } from '../../src/otel/telemetry.js';
+import { createTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 import type { InvocationMetric } from '../../src/record.js';
 import { COVERAGE_FACTS, coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
 import { expectedTable, prometheusSamples, total } from '../helpers/otel-expected.js';

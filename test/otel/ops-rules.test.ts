@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMirror } from '../../src/otel/mirror.js';
-import { createTelemetry, type Telemetry } from '../../src/otel/telemetry.js';
+import { createTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 import { coverageRecords } from '../fixtures/otel/records.js';
 import { parseExposition } from '../helpers/otel-read.js';
 import { metricNames } from '../helpers/promql.js';

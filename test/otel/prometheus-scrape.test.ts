@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvocationMetricsCollector } from '../../src/collector.js';
-import { createTelemetry, type Telemetry } from '../../src/otel/telemetry.js';
+import { createTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
 import { expectedTable, prometheusSamples } from '../helpers/otel-expected.js';
 import { plainSamples, samplesFromQuery } from '../helpers/otel-read.js';

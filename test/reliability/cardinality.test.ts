@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvocationMetricsCollector } from '../../src/collector.js';
-import { createTelemetry, type Telemetry } from '../../src/otel/telemetry.js';
+import { createTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 import { parseExposition } from '../helpers/otel-read.js';
 import { memoryLogger, metric, tempDir } from '../helpers/records.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMirror } from '../../src/otel/mirror.js';
-import { createTelemetry, type Telemetry, type TelemetryOptions } from '../../src/otel/telemetry.js';
+import { createTelemetry, type Telemetry, type TelemetryOptions } from '../../src/telemetry/telemetry.js';
 import type { InvocationMetric } from '../../src/record.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
 import { expectedTable, prometheusSamples, SPEC } from '../helpers/otel-expected.js';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../../src/errors.js';
-import { createTelemetry } from '../../../src/otel/telemetry.js';
+import { createTelemetry } from '../../../src/telemetry/telemetry.js';
 
 describe('regression: otlp.url without an http(s) scheme', () => {
   it('is rejected when created, naming the option', async () => {

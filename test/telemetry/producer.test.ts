@@ -1,7 +1,7 @@
 import { AggregationTemporality, DataPointType, MeterProvider, type MetricData } from '@opentelemetry/sdk-metrics';
 import { ValueType } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCOPE, SourceHub, createSnapshotProducer } from '../../src/otel/producer.js';
+import { SCOPE, SourceHub, createSnapshotProducer } from '../../src/telemetry/producer.js';
 import { MetricStore } from '../../src/otel/store.js';
 import { warnOnce } from '../../src/otel/warn-once.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';

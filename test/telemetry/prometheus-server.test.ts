@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvocationMetricsError } from '../../src/errors.js';
-import { serveMetrics, type MetricsServer } from '../../src/otel/prometheus-server.js';
+import { serveMetrics, type MetricsServer } from '../../src/telemetry/prometheus-server.js';
 
 const servers: MetricsServer[] = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@
  * bytes as an SDK-serialized twin of its provider.
  */
 import { request } from 'node:http';
-import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import { diag, type Attributes, type AttributeValue } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import type { Resource } from '@opentelemetry/resources';
 import {
@@ -23,11 +23,11 @@ import {
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMirror } from '../../src/otel/mirror.js';
-import { SourceHub, createSnapshotProducer } from '../../src/otel/producer.js';
-import { serveMetrics, type MetricsServer } from '../../src/otel/prometheus-server.js';
-import { PrometheusTextSerializer } from '../../src/otel/prometheus-text.js';
-import { metricsHandler, resourceOf } from '../../src/otel/provider.js';
-import { createTelemetry } from '../../src/otel/telemetry.js';
+import { SourceHub, createSnapshotProducer } from '../../src/telemetry/producer.js';
+import { serveMetrics, type MetricsServer } from '../../src/telemetry/prometheus-server.js';
+import { PrometheusTextSerializer } from '../../src/telemetry/prometheus-text.js';
+import { metricsHandler, resourceOf } from '../../src/telemetry/provider.js';
+import { createTelemetry } from '../../src/telemetry/telemetry.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
 import { parseExposition } from '../helpers/otel-read.js';
 import { memoryLogger } from '../helpers/records.js';
@@ -45,7 +45,7 @@ const name = fc.oneof(
   hostileString,
   fc.string({ maxLength: 8 }),
   fc.string({ unit: 'binary', maxLength: 6 }),
-  fc.constantFrom('', '_', '__', '.', '-', '1abc', '9', 'a_total', 'a.total', 'a_total_', 'le', 'otel.scope.name', 'gen_ai.client.token.usage', '__proto__', '0', '12'),
+  fc.constantFrom('', '_', '__', '.', '-', '1abc', '9', 'a_total', 'a.total', 'a_total_', 'le', 'otel.scope.name', 'gen_ai.client.token.usage', '__proto__', '0', '12', 'target_info', 'target.info'),
 );
 
 const number = fc.oneof(
@@ -194,6 +194,49 @@ describe('PrometheusTextSerializer', () => {
     const text = new PrometheusTextSerializer().serialize(rm);
     expect(text).toBe('# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info 1\n# no registered metrics');
     expect(text).toBe(sdkSerializer().serialize(rm));
+  });
+
+  it('groups one Prometheus name across scopes into one family, drops a type conflict and warns as the SDK does (0.300 on)', () => {
+    const sum = (n: string, unit: string, description: string, isMonotonic: boolean, value: number): MetricData =>
+      ({
+        descriptor: { name: n, description, unit, valueType: 1 },
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.SUM,
+        isMonotonic,
+        dataPoints: [{ startTime: [0, 0], endTime: [1, 0], attributes: { k: 'v' }, value }],
+      }) as MetricData;
+    const rm: ResourceMetrics = {
+      resource: { attributes: { 'service.name': 's' } } as unknown as Resource,
+      scopeMetrics: [
+        { scope: { name: 'a' }, metrics: [sum('x.count', '', '', true, 1), sum('y', 's', 'first', false, 2)] },
+        { scope: { name: 'b' }, metrics: [sum('x_count', '{n}', 'later', true, 3), { ...sum('y', 'ms', 'second', false, 4), dataPointType: DataPointType.HISTOGRAM, dataPoints: [] } as MetricData] },
+        { scope: { name: 'c' }, metrics: [sum('target.info', 'x', '', false, 5)] },
+      ],
+    };
+    const warnings = (serialize: () => string): [string, string[]] => {
+      const spy = vi.spyOn(diag, 'warn').mockImplementation(() => undefined);
+      try {
+        const text = serialize();
+        return [text, spy.mock.calls.map((c) => String(c[0]))];
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const ours = new PrometheusTextSerializer();
+    const sdk = sdkSerializer();
+    const [text, ourWarnings] = warnings(() => ours.serialize(rm));
+    const [sdkText, sdkWarnings] = warnings(() => sdk.serialize(rm));
+    expect(text).toBe(sdkText);
+    expect(ourWarnings).toEqual(sdkWarnings);
+    // x_count_total from two scopes under one HELP/TYPE, with the later scope's unit ignored; y dropped
+    // (gauge in one scope, histogram in the other); target_info takes the unit of the metric that joins it.
+    expect(text).toContain('# HELP x_count_total later\n# UNIT x_count_total {n}\n# TYPE x_count_total counter\n');
+    expect(text).not.toContain('y{');
+    expect(text).toContain('# UNIT target_info x\n');
+    expect(ourWarnings.length).toBeGreaterThan(0);
+    // The same conflicts at the next scrape are not warned about again.
+    expect(warnings(() => ours.serialize(rm))[1]).toEqual(warnings(() => sdk.serialize(rm))[1]);
+    expect(warnings(() => ours.serialize(rm))[1]).toEqual([]);
   });
 
   it('trims a family whose last value is not a number, as the SDK does', () => {

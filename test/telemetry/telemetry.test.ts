@@ -2,7 +2,7 @@ import { createServer, connect, type Server } from 'node:net';
 import { metrics } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidOptionError, InvocationMetricsError } from '../../src/errors.js';
-import { createTelemetry, resolveTelemetryOptions, type Telemetry, type TelemetryOptions } from '../../src/otel/telemetry.js';
+import { createTelemetry, resolveTelemetryOptions, type Telemetry, type TelemetryOptions } from '../../src/telemetry/telemetry.js';
 import { parseExposition } from '../helpers/otel-read.js';
 
 const bundles: Telemetry[] = [];

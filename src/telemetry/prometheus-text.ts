@@ -1,6 +1,6 @@
 /**
  * The Prometheus text exposition of a collection, written as `@opentelemetry/exporter-prometheus`
- * (0.223) writes it, only faster. The exporter's `PrometheusSerializer` sanitizes every label key with two
+ * (0.301) writes it, only faster. The exporter's `PrometheusSerializer` sanitizes every label key with two
  * regex replaces, escapes every value with three, and rebuilds a data point's whole label set for each of
  * its `_count`, `_sum` and `_bucket` lines: a scrape of 34k samples spent most of its time there. This one
  * caches sanitized keys, escapes only values that need it, and builds each data point's labels once.
@@ -20,6 +20,9 @@ import {
   type ResourceMetrics,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
+
+/** The family of the resource's attributes. */
+const TARGET_INFO = 'target_info';
 
 /** What the SDK writes when no scope yields a metric. */
 const NO_REGISTERED_METRICS = '# no registered metrics';
@@ -116,6 +119,8 @@ export class PrometheusTextSerializer {
   readonly #metricNames = new Map<string, string>();
   /** Bucket bound → `,le="…"} ` (the end of a bucket line's label set, before its value). */
   readonly #leEnds = new Map<number, string>();
+  /** The metadata conflicts warned about at the last scrape (the SDK warns once while one lasts). */
+  #previousConflicts = new Set<string>();
 
   /**
    * Serializes one collection.
@@ -126,18 +131,106 @@ export class PrometheusTextSerializer {
    */
   serialize(resourceMetrics: ResourceMetrics): string {
     // One string grown by `+=` (a rope V8 flattens once) beat an array of lines and `join` by a third.
+    let head = '';
     let body = '';
-    for (const { scope, metrics } of resourceMetrics.scopeMetrics) {
-      for (const metric of metrics) body += this.#metric(metric, scope);
+    for (const [name, family] of this.#families(resourceMetrics)) {
+      const meta = family.meta;
+      if (meta === undefined) continue;
+      let writeMeta = true;
+      if (name === TARGET_INFO) {
+        head = targetInfo(this.#labels(resourceMetrics.resource.attributes), meta);
+        writeMeta = false;
+      }
+      for (const { metric, scope } of family.members) {
+        const text = this.#metric(name, meta, metric, scope, writeMeta);
+        if (text !== '') {
+          body += text;
+          writeMeta = false;
+        }
+      }
     }
-    const head = this.#targetInfo(resourceMetrics.resource.attributes);
     return head + (body === '' ? NO_REGISTERED_METRICS : body);
   }
 
-  /** The `target_info` family: the SDK writes it even when the resource has no attributes. */
-  #targetInfo(attributes: Attributes): string {
-    const labels = this.#labels(attributes);
-    return `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info${labels === '' ? '' : `{${labels}}`} 1\n`;
+  /**
+   * The metric families of a collection, as the SDK (0.300 on) groups them: by Prometheus name, in order
+   * of first appearance after `target_info`, across scopes. A family whose members disagree on the type
+   * is dropped (with a warning); HELP and UNIT come from the first member that has one (a later different
+   * one is warned about and ignored). Warnings are given once while a conflict lasts, as the SDK does.
+   */
+  #families(resourceMetrics: ResourceMetrics): Map<string, Family> {
+    const families = new Map<string, Family>([[TARGET_INFO, { meta: { help: 'Target metadata', unit: '', type: 'gauge' }, members: [] }]]);
+    const conflicts = new Set<string>();
+    for (const { scope, metrics } of resourceMetrics.scopeMetrics) {
+      for (const metric of metrics) {
+        const name = this.#name(metric);
+        if (name === undefined) continue;
+        const type = typeOf(metric);
+        const family = families.get(name);
+        if (family === undefined) {
+          families.set(name, { meta: { help: metric.descriptor.description, unit: metric.descriptor.unit, type }, members: [{ metric, scope }] });
+        } else if (family.meta !== undefined) {
+          if (family.meta.type !== type) {
+            this.#warnConflict(conflicts, 'TYPE', name, family.meta.type, type, undefined);
+            family.meta = undefined;
+            family.members = [];
+          } else {
+            family.members.push({ metric, scope });
+          }
+        }
+      }
+    }
+    for (const [name, { meta, members }] of families) {
+      if (meta === undefined) continue;
+      for (const { metric } of members) {
+        const { description: help, unit } = metric.descriptor;
+        if (help) {
+          if (!meta.help) meta.help = help;
+          else if (meta.help !== help) this.#warnConflict(conflicts, 'HELP', name, meta.help, help, meta.help);
+        }
+        if (unit) {
+          if (!meta.unit) meta.unit = unit;
+          else if (meta.unit !== unit) this.#warnConflict(conflicts, 'UNIT', name, meta.unit, unit, meta.unit);
+        }
+      }
+    }
+    this.#previousConflicts = conflicts;
+    return families;
+  }
+
+  /** The SDK's metadata-conflict warning: once per conflict within a scrape, and not again while it lasts. */
+  #warnConflict(current: Set<string>, kind: string, name: string, first: unknown, second: unknown, selected: string | undefined): void {
+    const key = `${kind}:${name}:${selected ?? ''}`;
+    if (current.has(key)) return;
+    current.add(key);
+    if (this.#previousConflicts.has(key)) return;
+    const values = `${JSON.stringify(first)}, ${JSON.stringify(second)}`;
+    diag.warn(
+      selected === undefined
+        ? `Conflicting ${kind} comments for metric "${name}": ${values}; dropping the metric.`
+        : `Conflicting ${kind} comments for metric "${name}": ${values}; exporting ${JSON.stringify(selected)}.`,
+    );
+  }
+
+  /** The Prometheus name of a metric as the SDK derives it; `undefined` (and a diag error) for a name it skips. */
+  #name(metric: MetricData): string | undefined {
+    const descriptor = metric.descriptor;
+    let name = this.#metricNames.get(descriptor.name);
+    if (name === undefined) {
+      name = sanitize(escapeText(descriptor.name));
+      remember(this.#metricNames, descriptor.name, name);
+    }
+    if (name === '') {
+      diag.error(`Normalization for metric "${descriptor.name}" resulted in empty name`);
+      return undefined;
+    } else if (name === '_') {
+      diag.error(`Normalization for metric "${descriptor.name}" resulted in an invalid name: "_"`);
+      return undefined;
+    } else if (name[0]! >= '0' && name[0]! <= '9') {
+      name = `_${name}`;
+    }
+    if (!name.endsWith('_total') && metric.dataPointType === DataPointType.SUM && metric.isMonotonic) name += '_total';
+    return name;
   }
 
   /** The scope's labels, in the SDK's order: name, then schema URL and version when set. */
@@ -178,31 +271,17 @@ export class PrometheusTextSerializer {
     return end;
   }
 
-  /** One metric family: its HELP, UNIT and TYPE lines, then its samples; '' for a name the SDK skips. */
-  #metric(metric: MetricData, scope: ScopeMetrics['scope']): string {
-    const descriptor = metric.descriptor;
-    let name = this.#metricNames.get(descriptor.name);
-    if (name === undefined) {
-      name = sanitize(escapeText(descriptor.name));
-      remember(this.#metricNames, descriptor.name, name);
-    }
-    if (name === '') {
-      diag.error(`Normalization for metric "${descriptor.name}" resulted in empty name`);
-      return '';
-    } else if (name === '_') {
-      diag.error(`Normalization for metric "${descriptor.name}" resulted in an invalid name: "_"`);
-      return '';
-    } else if (name[0]! >= '0' && name[0]! <= '9') {
-      name = `_${name}`;
-    }
-    if (!name.endsWith('_total') && metric.dataPointType === DataPointType.SUM && metric.isMonotonic) name += '_total';
-    // Per family, as the SDK reads the scope: only for metrics it does not skip.
+  /**
+   * One member of a family: the family's HELP, UNIT and TYPE lines when `writeMeta`, then its samples;
+   * '' when that is nothing.
+   */
+  #metric(name: string, meta: Metadata, metric: MetricData, scope: ScopeMetrics['scope'], writeMeta: boolean): string {
     const scopeLabels = this.#scopeLabels(scope);
-
-    const head =
-      `# HELP ${name} ${escapeText(descriptor.description || 'description missing')}\n` +
-      (descriptor.unit ? `# UNIT ${name} ${escapeText(descriptor.unit)}\n` : '') +
-      `# TYPE ${name} ${typeOf(metric)}\n`;
+    const head = writeMeta
+      ? `# HELP ${name} ${escapeText(meta.help || 'description missing')}\n` +
+        (meta.unit ? `# UNIT ${name} ${escapeText(meta.unit)}\n` : '') +
+        `# TYPE ${name} ${meta.type}\n`
+      : '';
     let samples: Samples;
     switch (metric.dataPointType) {
       case DataPointType.SUM:
@@ -216,9 +295,12 @@ export class PrometheusTextSerializer {
         diag.error(`Unrecognizable DataPointType: ${(metric as MetricData).dataPointType} for metric "${name}"`);
         samples = { text: '', exotic: false };
     }
-    // The SDK trims each family's text, then adds one newline. With number values (all SDK aggregations
+    const text = head + samples.text;
+    // The SDK trims each member's text, then adds one newline. With number values (all SDK aggregations
     // produce) that changes nothing; the text of another value may end in whitespace, which it trims.
-    return samples.exotic ? `${(head + samples.text).trim()}\n` : head + samples.text;
+    if (!samples.exotic) return text;
+    const trimmed = text.trim();
+    return trimmed === '' ? '' : `${trimmed}\n`;
   }
 
   /** The samples of a sum or gauge. */
@@ -273,6 +355,31 @@ export class PrometheusTextSerializer {
     }
     return { text, exotic };
   }
+}
+
+/** The HELP, UNIT and TYPE of a metric family. */
+interface Metadata {
+  help: string | undefined;
+  unit: string | undefined;
+  readonly type: string;
+}
+
+/** A metric family: its metadata (`undefined` once a type conflict dropped it) and its members in order. */
+interface Family {
+  meta: Metadata | undefined;
+  members: { readonly metric: MetricData; readonly scope: ScopeMetrics['scope'] }[];
+}
+
+/**
+ * The `target_info` family, which the SDK writes first, even when the resource has no attributes.
+ *
+ * @param labels - The resource's labels.
+ * @param meta - The family's metadata (a metric named `target_info` may give it a unit).
+ * @returns Its lines.
+ */
+function targetInfo(labels: string, meta: Metadata): string {
+  const unit = meta.unit ? `# UNIT ${TARGET_INFO} ${escapeText(meta.unit)}\n` : '';
+  return `# HELP ${TARGET_INFO} ${escapeText(meta.help ?? '')}\n${unit}# TYPE ${TARGET_INFO} ${meta.type}\n${TARGET_INFO}${labels === '' ? '' : `{${labels}}`} 1\n`;
 }
 
 /** A family's sample lines, and whether a value was not a number (then the family needs the SDK's trim). */

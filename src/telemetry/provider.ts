@@ -2,15 +2,15 @@
  * Assembles the SDK side of `createTelemetry()`: the provider, the Prometheus exporter (collected by our
  * own handler, serialized by `prometheus-text.ts` and served by our own loopback server) and the OTLP
  * periodic reader, each collecting the mirror's snapshots through a `MetricProducer`. Loaded lazily by
- * `telemetry.ts`.
+ * `telemetry.ts`, after it checked that the SDK packages the requested parts need are installed; each
+ * exporter is imported only when its part is on.
  *
  * @module
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -86,6 +86,9 @@ export async function buildTelemetry(o: ResolvedTelemetryOptions): Promise<Telem
   const readers: IMetricReader[] = [];
   let prometheus: PrometheusExporter | undefined;
   if (o.prometheus !== undefined) {
+    // Each exporter is loaded only when its part is asked for: a Prometheus-only user needs no OTLP
+    // exporter installed (it brings the OTLP transformer, with sdk-logs and sdk-trace, about 2/3 of the SDK's size).
+    const { PrometheusExporter } = await import('@opentelemetry/exporter-prometheus');
     prometheus = new PrometheusExporter({
       preventServerStart: true,
       metricProducers: [createSnapshotProducer(hub, AggregationTemporality.CUMULATIVE)],
@@ -93,6 +96,7 @@ export async function buildTelemetry(o: ResolvedTelemetryOptions): Promise<Telem
     readers.push(prometheus);
   }
   if (o.otlp !== undefined) {
+    const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
     const exporter = new OTLPMetricExporter({
       ...(o.otlp.url === undefined ? {} : { url: o.otlp.url }),
       ...(o.otlp.headers === undefined ? {} : { headers: o.otlp.headers }),

@@ -14,9 +14,9 @@ import {
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import { mergeSnapshots } from './merge.js';
-import { SCOPE_NAME } from './names.js';
-import type { HistogramPoint, MetricSnapshot, SnapshotSink, SnapshotSource, SumPoint } from './snapshot.js';
+import { mergeSnapshots } from '../otel/merge.js';
+import { SCOPE_NAME } from '../otel/names.js';
+import type { HistogramPoint, MetricSnapshot, SnapshotSink, SnapshotSource, SumPoint } from '../otel/snapshot.js';
 
 /** The instrumentation scope of the mirror's metrics. */
 export const SCOPE = Object.freeze({ name: SCOPE_NAME });

@@ -1,15 +1,17 @@
 /**
  * `createTelemetry()`: a ready-made OpenTelemetry `MeterProvider` for users who have none, serving a
  * Prometheus endpoint on 127.0.0.1 and/or pushing OTLP (http/protobuf). It never registers a global
- * provider. The SDK packages are loaded only when this is called, so importing the library costs nothing
- * for users who bring their own `Meter`.
+ * provider. It lives in the `invocation-metrics/telemetry` subpath: the SDK packages are optional peer
+ * dependencies, loaded only when this is called, so the core needs `@opentelemetry/api` alone and costs
+ * nothing more for users who bring their own `Meter` (or none).
  *
  * @module
  */
 import type { Meter } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { InvalidOptionError } from '../errors.js';
-import type { SnapshotSink } from './snapshot.js';
+import { CORE_PEERS, OTLP_PEERS, PROMETHEUS_PEERS, requirePeers } from './peers.js';
+import type { SnapshotSink } from '../otel/snapshot.js';
 
 /** Where and how to serve Prometheus metrics. */
 export interface PrometheusOptions {
@@ -151,8 +153,9 @@ export function resolveTelemetryOptions(options: TelemetryOptions = {}): Resolve
  *
  * @param options - See {@link TelemetryOptions}.
  * @returns The telemetry bundle, once the endpoint listens.
- * @throws {@link InvalidOptionError} for a bad option; an `InvocationMetricsError` with code
- * `ERR_METRICS_LISTEN` when the port cannot be bound.
+ * @throws {@link InvalidOptionError} for a bad option; {@link MissingPeerDependencyError}
+ * (`ERR_MISSING_PEER_DEPENDENCY`) when an SDK package the requested parts need is not installed, naming the
+ * `npm i` line; an `InvocationMetricsError` with code `ERR_METRICS_LISTEN` when the port cannot be bound.
  * @example
  * ```ts
  * const telemetry = await createTelemetry({ prometheus: { port: 0 }, otlp: true });
@@ -165,6 +168,11 @@ export function resolveTelemetryOptions(options: TelemetryOptions = {}): Resolve
  */
 export async function createTelemetry(options?: TelemetryOptions): Promise<Telemetry> {
   const resolved = resolveTelemetryOptions(options);
+  requirePeers('createTelemetry()', [
+    ...CORE_PEERS,
+    ...(resolved.prometheus === undefined ? [] : PROMETHEUS_PEERS),
+    ...(resolved.otlp === undefined ? [] : OTLP_PEERS),
+  ]);
   const { buildTelemetry } = await import('./provider.js');
   return buildTelemetry(resolved);
 }

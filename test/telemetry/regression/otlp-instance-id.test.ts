@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMirror } from '../../../src/otel/mirror.js';
-import { createTelemetry } from '../../../src/otel/telemetry.js';
+import { createTelemetry } from '../../../src/telemetry/telemetry.js';
 import { coverageRecords } from '../../fixtures/otel/records.js';
 import type { OtlpMetricsRequest } from '../../helpers/otlp-proto.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver.js';
