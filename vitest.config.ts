@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { PROPERTY_SCALE } from './test/helpers/property.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Crash, multi-process and Prometheus tests spawn real processes; give them room.
-    testTimeout: 60_000,
+    // Crash, multi-process and Prometheus tests spawn real processes; give them room. A deeper property
+    // run (PROPERTY_SCALE > 1, see test/helpers/property.ts) gets proportionally more time.
+    testTimeout: 60_000 * Math.max(1, PROPERTY_SCALE),
     hookTimeout: 60_000,
     // Two cores: run files in parallel but bounded, so that crash tests keep realistic timing.
     maxWorkers: 2,

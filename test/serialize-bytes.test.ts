@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { BYTE_PATH_MAX_BYTES, metricLineBound, serializeMetric, writeMetricLine } from '../src/serialize.js';
 import type { InvocationMetric } from '../src/record.js';
 import { REQUIRED_ONLY } from './helpers/records.js';
+import { runs } from './helpers/property.js';
 
 const ORDER = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass'];
 const REQUIRED = ['invocationId', 'agent', 'phase', 'durationMs', 'tokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'timestamp'];
@@ -83,7 +84,7 @@ describe('writeMetricLine', () => {
         expect(bytes.equals(Buffer.from(serializeMetric(r), 'utf8'))).toBe(true);
         expect(bytes.toString('utf8')).toBe(expectedLine(r));
       }),
-      { numRuns: 5000 },
+      { numRuns: runs(5000) },
     );
   });
 
@@ -93,7 +94,7 @@ describe('writeMetricLine', () => {
         const m = { ...base, cost: n, durationMs: n, exitCode: n };
         expect(bytesOf(m).toString('latin1')).toBe(expectedLine(m));
       }),
-      { numRuns: 20_000 },
+      { numRuns: runs(20_000) },
     );
     for (const n of [-0, 0.5, 1.000001, 0.000001, 123456.7, 999999999.5, 0.30000000000000004, 4294967296.5, 1e-6 + 1e-22])
       expect(bytesOf({ ...base, cost: n }).toString('latin1')).toContain(`"cost":${String(n)},`);

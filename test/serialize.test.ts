@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { serializeFields, serializeMetric } from '../src/serialize.js';
 import { findMetricProblem, type InvocationMetric } from '../src/record.js';
 import { REQUIRED_ONLY } from './helpers/records.js';
+import { runs } from './helpers/property.js';
 
 const base: InvocationMetric = { ...REQUIRED_ONLY };
 
@@ -62,7 +63,7 @@ describe('serializeMetric', () => {
         expect(findMetricProblem(m)).toBeUndefined();
         expect(JSON.parse(serializeMetric(m))).toEqual(JSON.parse(JSON.stringify(m)));
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -102,7 +103,7 @@ describe('serializeMetric', () => {
         for (const key of Object.keys(r)) if (!ORDER.includes(key)) ordered[key] = (r as Record<string, unknown>)[key];
         expect(serializeMetric(r as unknown as InvocationMetric)).toBe(JSON.stringify(ordered));
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 });
@@ -130,7 +131,7 @@ describe('serializeMetric: the JSON.stringify path for records already in line o
         const m = inOrder(chosen, ex);
         return serializeMetric(m) === expected(m) && serializeFields(m) === expected(m);
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidMetricError } from '../src/errors.js';
 import { copyRecord, shapeCopier } from '../src/stored-record.js';
 import { metric } from './helpers/records.js';
+import { runs } from './helpers/property.js';
 
 const FIELDS = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass'];
 const OPTIONAL = ['taskId', 'inputTokens', 'outputTokens', 'cachedTokens', 'model', 'tier', 'errorClass'];
@@ -103,7 +104,7 @@ describe('copyRecord', () => {
         if (ordered) unique.sort(([a], [b]) => (FIELDS.indexOf(a) - FIELDS.indexOf(b)));
         sameAsSpread(Object.fromEntries(unique));
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 

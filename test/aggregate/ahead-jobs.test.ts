@@ -4,6 +4,7 @@ import { createAggregator, shardsOf } from '../../src/aggregate/aggregator.js';
 import { computeAhead, type AheadInput } from '../../src/aggregate/ahead-jobs.js';
 import type { InvocationMetric } from '../../src/record.js';
 import { referenceParallelism, referenceStats } from './references.js';
+import { runs } from '../helpers/property.js';
 
 const record = (i: number, agent: string, durationMs: number, timestamp: string): InvocationMetric => ({
   invocationId: `id-${i}`,
@@ -139,7 +140,7 @@ describe('the jobs against full sorts', () => {
         expect(ahead.duration).toEqual(referenceStats(rows.map(([, d]) => d)));
         expect(ahead.parallelism).toEqual(referenceParallelism([...start], [...durationMs], bucketMs));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -11,6 +11,7 @@ import { computeAggregate, createAggregator } from '../../src/aggregate/index.js
 import { shardsOf, shardTransferList } from '../../src/aggregate/aggregator.js';
 import type { DurationStats, MetricsAggregate, ParallelismBucket } from '../../src/aggregate/index.js';
 import type { InvocationMetric } from '../../src/record.js';
+import { runs } from '../helpers/property.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Reference
@@ -281,7 +282,7 @@ describe('computeAggregate (properties)', () => {
       fc.property(recordsArb, bucketArb, (records, bucketMs) => {
         expectClose(computeAggregate(records, { bucketMs }), reference(records, bucketMs));
       }),
-      { numRuns: 400 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -291,7 +292,7 @@ describe('computeAggregate (properties)', () => {
         const result = computeAggregate(records, { bucketMs });
         expect(Math.max(0, ...result.parallelismOverTime.map((b) => b.concurrent))).toBe(result.peakParallelInvocations);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -308,7 +309,7 @@ describe('computeAggregate (properties)', () => {
         expect(merged.result()).toEqual(whole);
         expect(JSON.stringify(merged.result())).toBe(JSON.stringify(whole));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -325,7 +326,7 @@ describe('computeAggregate (properties)', () => {
         }
         expect(JSON.stringify(main.result())).toBe(JSON.stringify(computeAggregate(records)));
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -359,7 +360,7 @@ describe('computeAggregate (properties)', () => {
         expect(main.serialize()).toEqual(whole.serialize());
         expect(JSON.stringify(main.result())).toBe(expected);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -375,7 +376,7 @@ describe('computeAggregate (properties)', () => {
         expect(JSON.stringify(shard.result())).toBe(JSON.stringify(computeAggregate(twice)));
         expect(shard.serialize()).toEqual(stateOfAll(twice));
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -391,7 +392,7 @@ describe('computeAggregate (properties)', () => {
         for (const r of second) a.add(r);
         expect(JSON.stringify(a.result())).toBe(JSON.stringify(computeAggregate([...first, ...second])));
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { computeParallelism, sortInstants } from '../../src/aggregate/parallelism.js';
 import { referenceParallelism } from './references.js';
+import { runs } from '../helpers/property.js';
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
 
@@ -151,11 +152,11 @@ describe('computeParallelism against the full-sort sweep', () => {
   };
 
   it('agrees on intervals on and off bucket edges, zero-length ones, negative and fractional times, every bucket width', () => {
-    fc.assert(fc.property(intervalsArb, same), { numRuns: 300 });
+    fc.assert(fc.property(intervalsArb, same), { numRuns: runs(300) });
   });
 
   it('agrees when the intervals crowd into one bucket or one instant', () => {
-    fc.assert(fc.property(crowdedArb, same), { numRuns: 200 });
+    fc.assert(fc.property(crowdedArb, same), { numRuns: runs(200) });
   });
 
   it('agrees on rows in reversed and in log (end) order', () => {
@@ -166,7 +167,7 @@ describe('computeParallelism against the full-sort sweep', () => {
         else order.reverse();
         same({ bucketMs, start: order.map((i) => start[i]!), durationMs: order.map((i) => durationMs[i]!) });
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -220,7 +221,7 @@ describe('sortInstants', () => {
         for (let i = 0; same && i < expected.length; i++) same = sorted[i] === expected[i];
         expect(same).toBe(true);
       }),
-      { numRuns: 400 },
+      { numRuns: runs(400) },
     );
   });
 });

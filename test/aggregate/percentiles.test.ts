@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { durationStats, groupedOrderStats, groupValues, orderStats, percentileRank, selectAt } from '../../src/aggregate/percentiles.js';
 import { referenceStats } from './references.js';
+import { runs } from '../helpers/property.js';
 
 /** A small deterministic generator, so that large arrays come from a shrinkable seed. */
 function lcg(seed: number): () => number {
@@ -88,7 +89,7 @@ describe('orderStats', () => {
       fc.property(fc.array(valueArb, { minLength: 1, maxLength: 200 }), (values) => {
         expect(orderStats(Float64Array.from(values))).toEqual(referenceStats(values));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -97,7 +98,7 @@ describe('orderStats', () => {
       fc.property(bigArb, (values) => {
         expect(orderStats(Float64Array.from(values))).toEqual(referenceStats(values));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -142,7 +143,7 @@ describe('selectAt', () => {
           check(values, lo, hi, k, workLimit ?? undefined);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -211,7 +212,7 @@ describe('groupedOrderStats', () => {
         expect(byGroup).toEqual(expected);
         expect(all).toEqual(rows.length === 0 ? null : referenceStats(rows.map(([v]) => v)));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

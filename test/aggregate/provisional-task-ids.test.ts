@@ -9,6 +9,7 @@ import { computeAggregate, createAggregator } from '../../src/aggregate/index.js
 import { shardsOf } from '../../src/aggregate/aggregator.js';
 import type { InvocationMetric } from '../../src/record.js';
 import { metric } from './helpers.js';
+import { runs } from '../helpers/property.js';
 
 type Part = { kind: 'shard' | 'here'; records: InvocationMetric[] };
 
@@ -119,7 +120,7 @@ describe('result() over worker shards with task ids not interned', () => {
     const partArb = fc.record({ kind: fc.constantFrom<'shard' | 'here'>('shard', 'shard', 'here'), records: fc.array(recordArb, { maxLength: 12 }) });
     fc.assert(
       fc.property(fc.array(partArb, { maxLength: 5 }), (parts) => expectSameAsConcatenation(parts)),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -12,8 +12,10 @@ import { findMetricProblem } from '../../src/record.js';
 import { serializeMetric } from '../../src/serialize.js';
 import { metric, tempDir } from '../helpers/records.js';
 import { validRecordArb } from '../reliability/arbitraries.js';
+import { runs } from '../helpers/property.js';
 
-const RUNS = { parseLine: 25_000, files: 400 };
+/** Runs per property (`PROPERTY_SCALE` multiplies them; 5 gives the deep run of 1e5 cases with the validator's). */
+const RUNS = { parseLine: runs(5_000), files: runs(80) };
 const MAX_LINE = 2048;
 const protoBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 

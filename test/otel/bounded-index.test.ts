@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BoundedIndex, MAX_PROBE, hashKey } from '../../src/otel/bounded-index.js';
+import { runs } from '../helpers/property.js';
 
 const v = (n: number) => ({ n });
 const ns = (values: readonly { n: number }[] | undefined) => values?.map((x) => x.n);
@@ -116,7 +117,7 @@ describe('BoundedIndex: the hash table', () => {
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 5 }), fc.array(op, { maxLength: 400 }), (maxKeys, perKey, ops) =>
         check(maxKeys, perKey, ops),
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -126,7 +127,7 @@ describe('BoundedIndex: the hash table', () => {
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 400 }), (maxKeys, perKey, ops) =>
         check(maxKeys, perKey, ops, colliding),
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

@@ -6,6 +6,7 @@ import { CANDIDATES_PER_AGENT, CANDIDATES_PER_TASK, RetryTracker } from '../../s
 import { COVERAGE_FACTS, coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
 import { escalated, previousAttempt } from '../helpers/otel-expected.js';
 import { metric } from '../helpers/records.js';
+import { runs } from '../helpers/property.js';
 
 type Verdict = { kind: 'infra' | 'code'; escalated: boolean } | undefined;
 
@@ -90,7 +91,7 @@ describe('RetryTracker', () => {
         const records = patches.map((p, i) => metric({ ...p, invocationId: `r${i}` }));
         expect(verdicts(records)).toEqual(reference(records, true));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 

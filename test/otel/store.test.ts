@@ -8,6 +8,7 @@ import { COVERAGE_FACTS, coverageRecords, fleetRecords } from '../fixtures/otel/
 import { expectedTable, total } from '../helpers/otel-expected.js';
 import { plain, tableFromSnapshots } from '../helpers/otel-read.js';
 import { memoryLogger, metric } from '../helpers/records.js';
+import { runs } from '../helpers/property.js';
 
 function store(options: { max?: number; histograms?: HistogramRecorder } = {}) {
   const logger = memoryLogger();
@@ -82,7 +83,7 @@ describe('MetricStore', () => {
         recordAll(s, records);
         expect(plain(tableFromSnapshots(s.collect()))).toEqual(plain(expectedTable(records, [], { seenOnly: true })));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

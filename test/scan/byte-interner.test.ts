@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteInterner } from '../../src/scan/byte-interner.js';
+import { runs } from '../helpers/property.js';
 
 describe('ByteInterner.lookup', () => {
   it('gives the entry of the bytes, whatever the cache held (same length, same first and last byte)', () => {
@@ -47,7 +48,7 @@ describe('ByteInterner.guess', () => {
           } else expect(interner.strings[interner.remember(buf, view, start, close, end)]).toBe(string);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvocationMetric } from '../../src/record.js';
 import { serializeMetric } from '../../src/serialize.js';
 import { reference, scan, scanRecords, tempDir, writeLog } from './helpers/compare.js';
+import { runs } from '../helpers/property.js';
 
 const MAX = 2048;
 let dir: string;
@@ -88,7 +89,7 @@ describe('fast path = fallback = reader', () => {
         const text = records.map((r) => `${serializeMetric(r)}${crlf ? '\r\n' : '\n'}`).join('');
         await check(Buffer.from(text), readBytes);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -98,7 +99,7 @@ describe('fast path = fallback = reader', () => {
         const text = records.map((r) => `${serializeMetric(r)}\n`).join('');
         await check(apply(Buffer.from(text), damages), readBytes);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(150) },
     );
   });
 });

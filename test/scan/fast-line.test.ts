@@ -12,6 +12,7 @@ import type { InvocationMetric } from '../../src/record.js';
 import { serializeMetric } from '../../src/serialize.js';
 import { ByteInterner } from '../../src/scan/byte-interner.js';
 import { FastLineParser } from '../../src/scan/fast-line.js';
+import { runs } from '../helpers/property.js';
 
 const KNOWN = new Set(['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass']);
 
@@ -142,7 +143,7 @@ describe('FastLineParser', () => {
           if (plain(r) && parseLogLine(line).kind === 'record') expect(outcome, line).toBe('ok');
         }
       }),
-      { numRuns: 400 },
+      { numRuns: runs(400) },
     );
   });
 
@@ -162,7 +163,7 @@ describe('FastLineParser', () => {
           read(bytes);
         }
       }),
-      { numRuns: 400 },
+      { numRuns: runs(400) },
     );
   });
 
@@ -206,7 +207,7 @@ describe('FastLineParser', () => {
         const read = reader();
         read(Buffer.from(line.replace(new RegExp(`"${field}":\\d`), `"${field}":${text}`)));
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashBytes } from '../../src/aggregate/key-table.js';
 import { fieldNumber, hashedStringEnd, NOT_FAST, scanned, scanNumber, scanString, skipValue, stringEnd } from '../../src/scan/json-bytes.js';
+import { runs } from '../helpers/property.js';
 
 /** Scans `text` followed by a comma, as a value sits in a line. */
 function number(text: string): number | undefined {
@@ -34,7 +35,7 @@ describe('scanNumber', () => {
         const text = JSON.stringify(d);
         expect(Object.is(number(text), JSON.parse(text))).toBe(true);
       }),
-      { numRuns: 5000 },
+      { numRuns: runs(5000) },
     );
   });
 
@@ -44,7 +45,7 @@ describe('scanNumber', () => {
       fc.property(digits, (text) => {
         expect(Object.is(number(text), JSON.parse(text))).toBe(true);
       }),
-      { numRuns: 5000 },
+      { numRuns: runs(5000) },
     );
     for (const text of ['-0', '-0.0', '0.000', '1.0', '1e3', '1E+3', '1e-400', '1e400', '123456789012345', '1234567890123456', '0.1', '9007199254740993']) {
       expect(Object.is(number(text), JSON.parse(text)), text).toBe(true);
@@ -82,7 +83,7 @@ describe('fieldNumber', () => {
     };
     fc.assert(
       fc.property(spelling, fc.constantFrom('', ',', '}', 'x', '0', '.', 'e', ',"k":1'), check),
-      { numRuns: 10_000 },
+      { numRuns: runs(10_000) },
     );
     for (const text of ['0', '-0', '00', '01', '1.', '1.5', '0.0', '1e3', '123456789012345', '1234567890123456', '12345678901234.5', '1234567890123.45', '0.123456789012345', '0.1234567890123456', '9007199254740993', '-12']) {
       for (const after of [',', '}', '']) check(text, after);
@@ -112,7 +113,7 @@ describe('stringEnd and hashedStringEnd', () => {
           expect(scanned.ascii).toBe(ascii);
         }
       }),
-      { numRuns: 20_000 },
+      { numRuns: runs(20_000) },
     );
   });
 });
@@ -137,7 +138,7 @@ describe('skipValue', () => {
       fc.property(json, (text) => {
         expect(skip(text)).toBe(true);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
     for (const text of ['[1,]', '{"a":1,}', '{"a"}', '[', '{"a":tru}', '"\\x"', '"\\u12"', '[1 ]', "'a'", 'undefined', '{a:1}', '"a\u0001"']) {
       expect(skip(text), text).toBe(false);

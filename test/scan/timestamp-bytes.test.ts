@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTimestamp } from '../../src/record.js';
 import { isoTimestampMs, timestampMs } from '../../src/scan/timestamp-bytes.js';
+import { runs } from '../helpers/property.js';
 
 const ms = (text: string): number => {
   const buf = Buffer.from(text);
@@ -18,7 +19,7 @@ describe('timestampMs', () => {
         expect(ms(text)).toBe(t);
         expect(ms(text)).toBe(parseTimestamp(text));
       }),
-      { numRuns: 20_000 },
+      { numRuns: runs(20_000) },
     );
   });
 

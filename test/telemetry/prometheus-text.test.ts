@@ -31,6 +31,7 @@ import { createTelemetry } from '../../src/telemetry/telemetry.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
 import { parseExposition } from '../helpers/otel-read.js';
 import { memoryLogger } from '../helpers/records.js';
+import { runs } from '../helpers/property.js';
 
 /** The SDK serializer exactly as `PrometheusExporter`'s constructor builds it from the options we pass. */
 const sdkSerializer = () => new PrometheusSerializer('', false, undefined, false, false);
@@ -153,7 +154,7 @@ describe('PrometheusTextSerializer', () => {
       fc.property(resourceMetrics, (rm) => {
         expect(ours.serialize(rm)).toBe(sdk.serialize(rm));
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
