@@ -43,7 +43,7 @@ export class MissingPeerDependencyError extends InvocationMetricsError {
     super(
       'ERR_MISSING_PEER_DEPENDENCY',
       `${feature} needs the OpenTelemetry SDK package${missing.length > 1 ? 's' : ''} ${missing.map((p) => p.name).join(', ')}, ` +
-        `which ${missing.length > 1 ? 'are' : 'is'} not installed (an optional peer dependency of invocation-metrics). Install with: ${install}`,
+        `which ${missing.length > 1 ? 'are optional peer dependencies' : 'is an optional peer dependency'} of invocation-metrics and not installed. Install with: ${install}`,
     );
     this.packages = packages;
     this.install = install;
