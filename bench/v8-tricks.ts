@@ -1,0 +1,78 @@
+/**
+ * `npm run bench:v8 [-- --pairs P] [--lines 22,24,26]`: the two V8-specific decisions, each measured
+ * on and off, alternately (A B A B ..., fresh processes), on every Node line given (installed through
+ * scripts/with-node.sh), with the benchmark data of `npm run bench` (generated there first):
+ *
+ * - the CLI's `--no-concurrent-recompilation` for its scan workers (src/cli/prestart.ts): summarize of the
+ *   1M-record log with the CLI as built, against a copy of dist whose prestart sets no flag;
+ * - the collector's generated copiers (src/stored-record.ts `shapeCopier`): record() of 300k records on
+ *   a user's Meter, against the same with `--disallow-code-generation-from-strings`, where the collector
+ *   falls back to the spread.
+ *
+ * Prints, per line and decision, the medians of both and the ratio on/off pair by pair (median [min, max]);
+ * below 1 the trick pays (wall time), above 1 it pays for records/s.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = path.join(ROOT, 'bench/data');
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+};
+const pairs = Number(opt('--pairs', '5'));
+const lines = opt('--lines', '22,24,26').split(',');
+
+const file = (n: number): string => {
+  const f = fs.readdirSync(DATA).find((x) => x.startsWith(`records-${n}.v`) && x.endsWith('.jsonl'));
+  if (f === undefined) throw new Error(`no ${n}-record data in bench/data: run npm run bench -- summarize record --pairs 1 first`);
+  return path.join(DATA, f);
+};
+
+// dist without the flag: a copy whose prestart does not call setFlagsFromString.
+const noFlag = path.join(DATA, 'dist-no-v8-flag');
+fs.rmSync(noFlag, { recursive: true, force: true });
+fs.cpSync(path.join(ROOT, 'dist'), noFlag, { recursive: true });
+const prestart = path.join(noFlag, 'cli/prestart.js');
+const text = fs.readFileSync(prestart, 'utf8');
+if (!text.includes("v8.setFlagsFromString('--no-concurrent-recompilation');")) throw new Error('prestart.js no longer sets the flag: update this script');
+fs.writeFileSync(prestart, text.replace("v8.setFlagsFromString('--no-concurrent-recompilation');", ''));
+
+function run(line: string, command: string[], pick: 'wall' | 'recordsPerSec'): number {
+  const r = spawnSync(path.join(ROOT, 'scripts/with-node.sh'), [line, '/usr/bin/time', '-f', '%e %M', 'node', ...command], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${command.join(' ')} failed on Node ${line}:\n${r.stderr}`);
+  if (pick === 'wall') return Number(r.stderr.trim().split('\n').at(-1)!.split(' ')[0]);
+  return Number((JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { recordsPerSec: number }).recordsPerSec);
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const f = (x: number): string => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(3));
+
+const rows: string[] = [];
+for (const line of lines) {
+  const version = spawnSync(path.join(ROOT, 'scripts/with-node.sh'), [line, 'node', '--version'], { encoding: 'utf8' }).stdout.trim();
+  const cases = [
+    { name: '--no-concurrent-recompilation (summarize 1M, s wall)', pick: 'wall' as const, on: ['dist/cli/main.js', 'summarize', '--json', file(1_000_000)], off: [path.join(noFlag, 'cli/main.js'), 'summarize', '--json', file(1_000_000)] },
+    { name: 'generated copiers (record() 300k on a Meter, records/s)', pick: 'recordsPerSec' as const, on: ['bench/scenarios/record.mjs', 'ours-meter', file(300_000), '300000'], off: ['--disallow-code-generation-from-strings', 'bench/scenarios/record.mjs', 'ours-meter', file(300_000), '300000'] },
+  ];
+  for (const c of cases) {
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let p = 0; p < pairs; p++) {
+      on.push(run(line, c.on, c.pick));
+      off.push(run(line, c.off, c.pick));
+      process.stderr.write(`  ${version} ${c.name} pair ${p + 1}/${pairs}: on ${f(on.at(-1)!)}, off ${f(off.at(-1)!)}\n`);
+    }
+    const ratios = on.map((x, i) => x / off[i]!);
+    rows.push(`| ${version} | ${c.name} | ${f(median(on))} | ${f(median(off))} | ${median(ratios).toFixed(3)} [${Math.min(...ratios).toFixed(3)}, ${Math.max(...ratios).toFixed(3)}] |`);
+  }
+}
+fs.rmSync(noFlag, { recursive: true, force: true });
+console.log(['| Node | decision | on (median) | off (median) | ratio on/off: median [min, max] |', '| --- | --- | --- | --- | --- |', ...rows].join('\n'));
