@@ -374,10 +374,23 @@ export class InvocationMetricsCollector extends EventEmitter {
   }
 
   /**
-   * Computes the post-run summary of the records in memory (a pure function of them).
+   * Computes the post-run summary of the records in memory (a pure function of them): those this collector
+   * recorded, restored or loaded with `loadFromDisk()`. It does not read the log: after a restart, or
+   * with several processes writing logs, the log holds records this collector never saw (run the
+   * README's usage twice: two records on disk, `totalInvocations: 1`). The aggregate of the whole log is
+   * one call, after `flush()` or `close()`:
+   * `computeAggregate((await loadLog(collector.path)).records)`; for many or large logs,
+   * `npx invocation-metrics summarize <dir> --json`.
    *
    * @param options - `bucketMs` defaults to the collector's `bucketMs` option.
-   * @returns The aggregate.
+   * @returns The aggregate of the records in memory.
+   * @example
+   * ```ts
+   * import { computeAggregate, loadLog } from 'invocation-metrics';
+   * await collector.close();
+   * const thisProcess = collector.computeAggregate();
+   * const wholeLog = computeAggregate((await loadLog(collector.path)).records);
+   * ```
    */
   computeAggregate(options: AggregateOptions = {}): MetricsAggregate {
     return computeAggregate(this.#records, { bucketMs: this.#bucketMs, ...options });
