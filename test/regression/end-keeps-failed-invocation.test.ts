@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvocationMetricsCollector } from '../../src/collector.js';
-import { InvalidMetricError, InvocationEndedError } from '../../src/errors.js';
+import { CollectorClosedError, InvalidMetricError, InvocationEndedError } from '../../src/errors.js';
 import type { EndFields } from '../../src/invocation.js';
 import { createTelemetry, type Telemetry } from '../../src/otel/telemetry.js';
 import { parseExposition } from '../helpers/otel-read.js';
@@ -90,5 +90,21 @@ describe('a rejected end()', () => {
     expect(await scraped('agent_invocation_active', 'gone')).toBe(0);
     await expect(h.end({ success: true, exitCode: 0, cost: 0, tokens: 1 })).rejects.toMatchObject({ code: 'ERR_INVOCATION_ENDED', state: 'abandoned' });
     expect(c.getCount()).toBe(before);
+  });
+
+  it('after close(), end() rejects with CollectorClosedError and abandons the handle', async () => {
+    const own = tempDir('im-regr-end-closed-');
+    try {
+      const closing = new InvocationMetricsCollector(own.dir, memoryLogger());
+      const h = closing.begin({ agent: 'late', phase: 0 });
+      await closing.close();
+      const error = await h.end({ success: true, exitCode: 0, cost: 0, tokens: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CollectorClosedError);
+      expect((error as Error).message).toContain(`invocation ${h.invocationId} was not recorded`);
+      await expect(h.end({ success: true, exitCode: 0, cost: 0, tokens: 1 })).rejects.toMatchObject({ state: 'abandoned' });
+      expect(h.abandon()).toBe(false);
+    } finally {
+      own.cleanup();
+    }
   });
 });
