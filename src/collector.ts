@@ -5,14 +5,14 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Meter } from '@opentelemetry/api';
 import { computeAggregate, DEFAULT_BUCKET_MS } from './aggregate/index.js';
 import { resolveAggregateOptions } from './aggregate/options.js';
 import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
-import { CollectorClosedError, InvalidMetricError, InvalidOptionError } from './errors.js';
+import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationMetricsError } from './errors.js';
+import { openInvocation, type BeginFields, type InvocationHandle } from './invocation.js';
 import { LogWriter } from './log/writer.js';
 import { loadLog } from './log/reader.js';
 import { log, type Logger } from './logger.js';
@@ -132,31 +132,7 @@ export interface Clock {
 
 const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
 
-/** The fields known when an invocation starts, for {@link InvocationMetricsCollector.begin}. */
-export type BeginFields = Pick<InvocationMetric, 'agent' | 'phase'> &
-  Partial<Pick<InvocationMetric, 'invocationId' | 'taskId' | 'attempt' | 'model' | 'tier'>> &
-  Record<string, unknown>;
-
-/** The fields known when an invocation ends, for {@link InvocationHandle.end}. */
-export type EndFields = Pick<InvocationMetric, 'success' | 'tokens' | 'cost' | 'exitCode'> &
-  Partial<Omit<InvocationMetric, 'durationMs' | 'timestamp' | 'success' | 'tokens' | 'cost' | 'exitCode'>> &
-  Record<string, unknown>;
-
-/** A live invocation started by {@link InvocationMetricsCollector.begin}. */
-export interface InvocationHandle {
-  /** The id the record will carry (given in `begin`, or a random UUID). */
-  readonly invocationId: string;
-  /** Start time, epoch ms (from the collector's clock). */
-  readonly startedAt: number;
-  /**
-   * Ends the invocation: measures `durationMs`, fills `timestamp` (the start, ISO 8601 UTC), records it
-   * and lowers the in-flight count. Calling it twice rejects.
-   *
-   * @param result - The outcome fields; `attempt` defaults to 1 and `outputParsed` to `success`.
-   * @returns The promise of `record()`.
-   */
-  end(result: EndFields): Promise<void>;
-}
+export type { BeginFields, EndFields, ExtraFields, InvocationHandle } from './invocation.js';
 
 /** What {@link InvocationMetricsCollector.loadFromDisk} did. */
 export interface LoadResult {
@@ -282,13 +258,19 @@ export class InvocationMetricsCollector extends EventEmitter {
    * would be written but never loaded).
    */
   record(metric: InvocationMetric): Promise<void> {
-    if (this.#closed) return Promise.reject(new CollectorClosedError(this.path));
+    const accepted = this.#accept(metric);
+    return accepted instanceof InvocationMetricsError ? Promise.reject(accepted) : accepted;
+  }
+
+  /** record() without the rejection: the write's promise, or the error that refused the record (nothing kept then). */
+  #accept(metric: InvocationMetric): Promise<void> | InvalidMetricError | CollectorClosedError {
+    if (this.#closed) return new CollectorClosedError(this.path);
     // A shallow copy, checked after copying: what is validated is exactly what is kept and written (a getter
     // may answer differently twice; an inherited or non-enumerable field is not copied).
     const stored = copyRecord(metric);
-    if (stored instanceof InvalidMetricError) return Promise.reject(stored);
+    if (stored instanceof InvalidMetricError) return stored;
     const problem = findMetricProblem(stored);
-    if (problem !== undefined) return Promise.reject(problem);
+    if (problem !== undefined) return problem;
     internFields(stored, this.#interned);
     // A record of the type's fields is written as bytes straight into the writer's buffer (or, past
     // maxPendingBytes, kept until its turn without being serialized: its line is known to fit); any other
@@ -296,7 +278,7 @@ export class InvocationMetricsCollector extends EventEmitter {
     let written = this.#writer.appendSource(stored);
     if (written === undefined) {
       const line = lineOf(stored);
-      if (line instanceof InvalidMetricError) return Promise.reject(line);
+      if (line instanceof InvalidMetricError) return line;
       written = this.#writer.append(line, stored);
     }
     this.#records.push(stored);
@@ -306,40 +288,29 @@ export class InvocationMetricsCollector extends EventEmitter {
   }
 
   /**
-   * Starts a live invocation: the in-flight instrument goes up now and down at `end()`.
+   * Starts a live invocation: the in-flight instrument goes up now and down when an `end()` is accepted
+   * (or at `abandon()`). `begin()` and `end()` take the fields of their types and no other: a misspelled
+   * field throws (or rejects) an {@link UnknownFieldError} naming the field meant; fields of your own go
+   * in `extra`.
    *
-   * @param fields - What is known at the start; `invocationId` defaults to a random UUID.
-   * @returns A handle whose `end(result)` records the invocation.
-   * @throws {@link InvalidMetricError} for a bad `agent` or `phase`; {@link CollectorClosedError} after `close()`.
+   * @param fields - What is known at the start; `invocationId` defaults to a random UUID, `attempt` to 1.
+   * @returns A handle whose `end(result)` records the invocation (see {@link InvocationHandle}).
+   * @throws {@link InvalidMetricError} for a bad field (`agent`, `phase`, `taskId`, ...) or an unknown one
+   * ({@link UnknownFieldError}); {@link CollectorClosedError} after `close()`.
+   * @example
+   * ```ts
+   * const call = collector.begin({ agent: 'coder', phase: 2, taskId: 'T-17', extra: { runId: 'r-9' } });
+   * await call.end({ success: false, exitCode: 1, tokens: 0, cost: 0, errorClass: 'timeout' });
+   * ```
    */
   begin(fields: BeginFields): InvocationHandle {
     if (this.#closed) throw new CollectorClosedError(this.path);
-    if (typeof fields?.agent !== 'string' || fields.agent.length === 0) throw new InvalidMetricError('agent', 'a non-empty string', fields?.agent);
-    if (typeof fields.phase !== 'number' || !Number.isInteger(fields.phase) || fields.phase < 0)
-      throw new InvalidMetricError('phase', 'an integer >= 0', fields.phase);
-    const startedAt = this.#clock.now();
-    const invocationId = typeof fields.invocationId === 'string' && fields.invocationId !== '' ? fields.invocationId : randomUUID();
-    const done = this.#mirror?.begin({ agent: fields.agent, phase: fields.phase, model: fields.model, tier: fields.tier });
-    let ended = false;
-    return {
-      invocationId,
-      startedAt,
-      end: (result: EndFields): Promise<void> => {
-        if (ended) return Promise.reject(new InvalidMetricError('(handle)', 'ended once', `${invocationId} already ended`));
-        ended = true;
-        done?.();
-        const metric = {
-          attempt: 1,
-          outputParsed: result?.success,
-          ...fields,
-          ...result,
-          invocationId,
-          durationMs: Math.max(0, this.#clock.now() - startedAt),
-          timestamp: new Date(startedAt).toISOString(),
-        } as InvocationMetric;
-        return this.record(metric);
-      },
-    };
+    const mirror = this.#mirror;
+    return openInvocation(fields, {
+      now: () => this.#clock.now(),
+      accept: (metric) => this.#accept(metric),
+      track: mirror === undefined ? undefined : (series) => mirror.begin(series),
+    });
   }
 
   /**
@@ -404,10 +375,23 @@ export class InvocationMetricsCollector extends EventEmitter {
   }
 
   /**
-   * Computes the post-run summary of the records in memory (a pure function of them).
+   * Computes the post-run summary of the records in memory (a pure function of them): those this collector
+   * recorded, restored or loaded with `loadFromDisk()`. It does not read the log: after a restart, or
+   * with several processes writing logs, the log holds records this collector never saw (run the
+   * README's usage twice: two records on disk, `totalInvocations: 1`). The aggregate of the whole log is
+   * one call, after `flush()` or `close()`:
+   * `computeAggregate((await loadLog(collector.path)).records)`; for many or large logs,
+   * `npx invocation-metrics summarize <dir> --json`.
    *
    * @param options - `bucketMs` defaults to the collector's `bucketMs` option.
-   * @returns The aggregate.
+   * @returns The aggregate of the records in memory.
+   * @example
+   * ```ts
+   * import { computeAggregate, loadLog } from 'invocation-metrics';
+   * await collector.close();
+   * const thisProcess = collector.computeAggregate();
+   * const wholeLog = computeAggregate((await loadLog(collector.path)).records);
+   * ```
    */
   computeAggregate(options: AggregateOptions = {}): MetricsAggregate {
     return computeAggregate(this.#records, { bucketMs: this.#bucketMs, ...options });

@@ -75,6 +75,71 @@ export class InvalidMetricError extends InvocationMetricsError {
   }
 }
 
+/**
+ * `begin()` or `end()` was given a field it does not take: a misspelling (`tasKId`, `errorClas`), or a field
+ * that belongs to the other call or to `record()`. Its `code` is `ERR_INVALID_METRIC`, as for any bad field;
+ * `field` is the name as given.
+ */
+export class UnknownFieldError extends InvalidMetricError {
+  /** The field the caller probably meant, when one is close (`taskId` for `tasKId`). */
+  readonly suggestion: string | undefined;
+
+  /**
+   * @param call - `begin()` or `end()`.
+   * @param field - The field as given.
+   * @param value - Its value.
+   * @param hint - What to do instead, e.g. ``did you mean `taskId`?``.
+   * @param suggestion - The field probably meant.
+   */
+  constructor(call: string, field: string, value: unknown, hint: string, suggestion?: string) {
+    super(field, 'absent', value);
+    this.message = `${call} does not take \`${field}\` (got ${describeValue(value)}): ${hint}`;
+    this.suggestion = suggestion;
+  }
+}
+
+/** `end()` was called on an invocation that an earlier `end()` recorded, or that was abandoned. */
+export class InvocationEndedError extends InvocationMetricsError {
+  /** The invocation's id. */
+  readonly invocationId: string;
+  /** How the handle was closed: recorded by `end()`, or abandoned (`abandon()`, or the collector closed). */
+  readonly state: 'ended' | 'abandoned';
+
+  /**
+   * @param invocationId - The invocation's id.
+   * @param state - How the handle was closed.
+   */
+  constructor(invocationId: string, state: 'ended' | 'abandoned') {
+    super(
+      'ERR_INVOCATION_ENDED',
+      state === 'ended'
+        ? `Invocation ${invocationId} was already recorded by an earlier end(); each invocation is recorded once`
+        : `Invocation ${invocationId} was abandoned (abandon(), or end() after the collector closed); nothing is recorded for it`,
+    );
+    this.invocationId = invocationId;
+    this.state = state;
+  }
+}
+
+/** An output file the user named (the CLI's `report --out`) cannot be written. */
+export class OutputWriteError extends InvocationMetricsError {
+  /** The file, as the user gave it. */
+  readonly path: string;
+  /** Why, in words (`the directory out/ does not exist`, `permission denied`). */
+  readonly reason: string;
+
+  /**
+   * @param path - The file as the user gave it.
+   * @param reason - Why it cannot be written.
+   * @param cause - The underlying I/O error.
+   */
+  constructor(path: string, reason: string, cause?: unknown) {
+    super('ERR_OUTPUT_WRITE', `Cannot write ${path}: ${reason}`, { cause });
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
 /** An option passed to a constructor or function is out of its documented domain. */
 export class InvalidOptionError extends InvocationMetricsError {
   /** The option's name, e.g. `bucketMs`. */

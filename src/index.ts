@@ -4,6 +4,9 @@
 export {
   InvocationMetricsError,
   InvalidMetricError,
+  UnknownFieldError,
+  InvocationEndedError,
+  OutputWriteError,
   InvalidOptionError,
   LogLockedError,
   LogWriteError,
@@ -26,6 +29,7 @@ export type {
   CollectorOptions,
   EndFields,
   EventBusLike,
+  ExtraFields,
   InvocationHandle,
   LoadResult,
 } from './collector.js';

@@ -178,7 +178,7 @@ describe('InvocationMetricsCollector', () => {
       expect(m?.attempt).toBe(1);
       expect(m?.outputParsed).toBe(true);
       expect(m?.taskId).toBe('t1');
-      await expect(h.end({ success: true, tokens: 1, cost: 0, exitCode: 0 })).rejects.toThrow(/already ended/);
+      await expect(h.end({ success: true, tokens: 1, cost: 0, exitCode: 0 })).rejects.toThrow(/already recorded by an earlier end\(\)/);
       expect(c.getCount()).toBe(1);
     });
     it('rejects a bad agent or phase at begin', () => {

@@ -32,7 +32,7 @@ export interface AggregatedInputs {
  * @param io - Process streams.
  * @param quiet - Suppress the default progress (not `--progress`).
  * @param onRecord - Called with every kept record.
- * @returns The aggregate, or the problem that stopped reading.
+ * @returns The aggregate, or the problem that stopped reading (`no-records` when no record was kept).
  */
 export async function aggregateInputs(
   args: readonly string[],
@@ -47,9 +47,12 @@ export async function aggregateInputs(
   const showProgress = options.progress || (io.stderrIsTTY && !quiet);
   const total = inputs.files.reduce((s, f) => s + f.size, 0);
   const progress = showProgress ? createProgress(io.stderr, total, io.stderrIsTTY) : undefined;
+  // Valid records before the filters, for the message when the filters keep none.
+  let valid = 0;
+  const { filter } = options;
   const loaded = await loadInputs(inputs.files, {
     bucketMs: options.bucketMs,
-    filter: options.filter,
+    filter: filter === undefined ? undefined : (record) => (valid++, filter(record)),
     strict: options.strict,
     progress,
     ...(onRecord === undefined ? {} : { onRecord }),
@@ -58,5 +61,9 @@ export async function aggregateInputs(
   progress?.finish();
   if (loaded.problem !== undefined) return { problem: loaded.problem };
   if (loaded.skipped > 0) io.stderr.write(`skipped ${loaded.skipped} malformed line${loaded.skipped === 1 ? '' : 's'}\n`);
-  return { aggregate: loaded.aggregator.result(), files: inputs.files.map((f) => f.path), skipped: loaded.skipped };
+  const aggregate = loaded.aggregator.result();
+  // An all-zero summary (or a 10 KB report of nothing) would look like a run that cost nothing.
+  if (aggregate.totalInvocations === 0)
+    return { problem: { kind: 'no-records', files: inputs.files.length, valid, skipped: loaded.skipped, filters: options.filterFlags } };
+  return { aggregate, files: inputs.files.map((f) => f.path), skipped: loaded.skipped };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closestName } from '../suggest.js';
 import { createRecordFilter } from './filter.js';
 import type { CliOutcome } from './outcome.js';
 import { parseBucket, parseInstant } from './values.js';
@@ -27,6 +28,8 @@ export interface CommonOptions {
   bucketMs: number;
   /** Record filter; undefined keeps all. */
   filter: ((record: InvocationMetric) => boolean) | undefined;
+  /** The filter flags given, as typed (`--agent nobody`), for the "no records matched" message. */
+  filterFlags: string[];
   /** `--strict`. */
   strict: boolean;
   /** `--progress`. */
@@ -41,6 +44,22 @@ export interface CommonValues {
   agent?: string[] | undefined;
   strict?: boolean | undefined;
   progress?: boolean | undefined;
+}
+
+/**
+ * The first option of `argv` that the command does not know, as a usage message with the closest known
+ * flag: `unknown option --jsn (did you mean --json?)`. Node's own message for it quotes the flag with an
+ * unbalanced quote and suggests nothing.
+ */
+function unknownOption(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string | undefined {
+  // A lenient pass only to find the tokens: it reads `--bucket --jsn` as --bucket's value, as the strict pass does.
+  const { tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option' || Object.hasOwn(options, token.name)) continue;
+    const suggestion = token.rawName.startsWith('--') ? closestName(token.name, Object.keys(options)) : undefined;
+    return `unknown option ${token.rawName}${suggestion === undefined ? '' : ` (did you mean --${suggestion}?)`}`;
+  }
+  return undefined;
 }
 
 /**
@@ -60,7 +79,8 @@ export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options'
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values, positionals };
   } catch (error) {
-    return { problem: { kind: 'usage', command, message: (error as Error).message } };
+    const message = unknownOption(argv, options) ?? (error as Error).message;
+    return { problem: { kind: 'usage', command, message } };
   }
 }
 
@@ -90,9 +110,15 @@ export function resolveCommonOptions(command: string, values: CommonValues): Com
       return usage(command, `Expected --${name} to be an ISO 8601 time with a zone (2026-11-20T09:00Z, 2026-11-20T10:00:00+01:00), got '${raw}'`);
     instants[name === 'since' ? 'sinceMs' : 'untilMs'] = ms;
   }
+  const filterFlags = [
+    ...(values.since === undefined ? [] : [`--since ${values.since}`]),
+    ...(values.until === undefined ? [] : [`--until ${values.until}`]),
+    ...(values.agent ?? []).map((a) => `--agent ${a}`),
+  ];
   return {
     bucketMs,
     filter: createRecordFilter({ ...instants, agents: values.agent ?? [] }),
+    filterFlags,
     strict: values.strict === true,
     progress: values.progress === true,
   };

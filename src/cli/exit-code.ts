@@ -1,20 +1,24 @@
 /**
  * The exit-code decision, as a pure function of the outcome. Conventions: 0 success, 1 bad input (the
  * command was understood but its data was not usable), 2 usage (the command line itself is wrong, as in
- * most Unix tools and Node's own `parseArgs` users).
+ * most Unix tools and Node's own `parseArgs` users), 3 no records: everything was read, and nothing
+ * valid was kept (empty inputs, only malformed lines, or filters that match nothing). 3 is apart from 1
+ * so that a script can tell an empty window (`--since`/`--until`) or an agent that did not run from a
+ * missing or broken input, as `grep` tells "no match" from an error.
  *
  * @module
  */
 import type { CliOutcome } from './outcome.js';
 
 /** The exit codes the CLI uses. */
-export type ExitCode = 0 | 1 | 2;
+export type ExitCode = 0 | 1 | 2 | 3;
 
 /**
  * Maps a command's outcome to the process exit code.
  *
  * @param outcome - The outcome.
- * @returns 0 ok, 1 bad input (missing or unreadable input, `--strict` violation, unwritable output), 2 usage.
+ * @returns 0 ok, 1 bad input (missing or unreadable input, `--strict` violation, unwritable output), 2 usage,
+ * 3 no records.
  */
 export function exitCodeFor(outcome: CliOutcome): ExitCode {
   switch (outcome.kind) {
@@ -27,5 +31,7 @@ export function exitCodeFor(outcome: CliOutcome): ExitCode {
     case 'malformed-line':
     case 'output-failed':
       return 1;
+    case 'no-records':
+      return 3;
   }
 }

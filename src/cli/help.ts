@@ -18,7 +18,8 @@ Options:
   -h, --help                     Show help (also: invocation-metrics <command> --help)
   -v, --version                  Show the version
 
-Exit codes: 0 ok, 1 bad input (missing or unreadable file, --strict violation), 2 usage error.
+Exit codes: 0 ok; 1 bad input (missing or unreadable file, --strict violation, unwritable --out);
+2 usage error; 3 no records (the inputs hold no valid record, or --since/--until/--agent kept none).
 `;
 
 const READ_OPTIONS = `Inputs:
@@ -38,7 +39,12 @@ Options:
   -h, --help           Show this help
 
 Malformed or invalid lines are skipped with one warning each on stderr (file:line: reason) and
-counted at the end.`;
+counted at the end. When no record is kept (empty inputs, only malformed lines, or filters that
+match nothing) the command says "no records matched" on stderr, prints or writes nothing, and
+exits 3.
+
+Exit codes: 0 ok; 1 bad input (missing or unreadable file, --strict violation, unwritable --out);
+2 usage error (unknown option, bad value); 3 no records.`;
 
 /** Help of `summarize`. */
 export const SUMMARIZE_HELP = `Usage: invocation-metrics summarize <file|dir>... [options]

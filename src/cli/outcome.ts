@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { escapeTerminal } from '../report/escape.js';
 
 /** A command's result. */
 export type CliOutcome =
@@ -18,7 +19,20 @@ export type CliOutcome =
   /** `--strict` and a malformed or invalid line. */
   | { kind: 'malformed-line'; file: string; line: number; reason: string }
   /** The output file cannot be written. */
-  | { kind: 'output-failed'; path: string; reason: string };
+  | { kind: 'output-failed'; path: string; reason: string }
+  /**
+   * Nothing valid was read: the inputs hold no valid record (empty, or only malformed lines), or the
+   * filters kept none of them. `valid` counts the valid records before the filters.
+   */
+  | { kind: 'no-records'; files: number; valid: number; skipped: number; filters: readonly string[] };
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function noRecordsReason(o: Extract<CliOutcome, { kind: 'no-records' }>): string {
+  if (o.valid > 0) return `${plural(o.valid, 'valid record')} in ${plural(o.files, 'file')}, none kept by ${escapeTerminal(o.filters.join(', '))}`;
+  const skipped = o.skipped > 0 ? ` (${plural(o.skipped, 'malformed line')} skipped)` : '';
+  return `${o.files === 1 ? 'the input holds' : `the ${o.files} inputs hold`} no valid record${skipped}`;
+}
 
 /**
  * The one-line error message of a failed outcome (without the program name).
@@ -38,5 +52,7 @@ export function describeOutcome(outcome: Exclude<CliOutcome, { kind: 'ok' }>): s
       return `${outcome.file}:${outcome.line}: ${outcome.reason} (--strict)`;
     case 'output-failed':
       return `cannot write ${outcome.path}: ${outcome.reason}`;
+    case 'no-records':
+      return `no records matched: ${noRecordsReason(outcome)}`;
   }
 }

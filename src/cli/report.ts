@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { OutputWriteError } from '../errors.js';
 import type { InvocationMetric } from '../record.js';
 import { createGanttSampler, DEFAULT_GANTT_LIMIT, toGanttItem } from '../report/gantt.js';
 import { renderHtmlReport } from '../report/html.js';
@@ -25,8 +26,31 @@ const OPTIONS = {
 const FORMATS: Record<string, 'html' | 'md'> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md' };
 
 /**
+ * Why `file` cannot be written, in the user's terms: the temporary sibling that failed is ours, never
+ * named (the user did not name it).
+ */
+function writeFailure(file: string, tmp: string, error: unknown): OutputWriteError {
+  const dir = path.dirname(file);
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    ENOENT: `the directory ${dir} does not exist`,
+    ENOTDIR: `${dir} is not a directory`,
+    EISDIR: `${file} is a directory`,
+    EACCES: `permission denied (the directory ${dir} must be writable)`,
+    EPERM: `permission denied (the directory ${dir} must be writable)`,
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+  };
+  const reason = (code === undefined ? undefined : reasons[code]) ?? (error instanceof Error ? error.message : String(error)).replaceAll(tmp, file);
+  return new OutputWriteError(file, reason, error);
+}
+
+/**
  * Writes a file through a temporary sibling and a rename, so that a failed run never leaves a half-written
  * report where a good one was.
+ *
+ * @throws {@link OutputWriteError} naming `file` (not the temporary sibling) and why.
  */
 async function writeAtomically(file: string, content: string): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
@@ -34,8 +58,8 @@ async function writeAtomically(file: string, content: string): Promise<void> {
     await fs.writeFile(tmp, content);
     await fs.rename(tmp, file);
   } catch (error) {
-    await fs.rm(tmp, { force: true });
-    throw error;
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw writeFailure(file, tmp, error);
   }
 }
 
@@ -84,7 +108,8 @@ export async function runReport(argv: string[], io: CliIO): Promise<CliOutcome> 
   try {
     await writeAtomically(values.out, content);
   } catch (error) {
-    return { kind: 'output-failed', path: values.out, reason: (error as Error).message };
+    if (!(error instanceof OutputWriteError)) throw error;
+    return { kind: 'output-failed', path: error.path, reason: error.reason };
   }
   io.stderr.write(`wrote ${values.out} (${Buffer.byteLength(content)} bytes)\n`);
   return { kind: 'ok' };

@@ -34,7 +34,7 @@ export function finish(outcome: CliOutcome, io: CliIO): number {
  *
  * @param argv - Arguments after the program name.
  * @param io - Process streams.
- * @returns The exit code: 0 ok, 1 bad input, 2 usage.
+ * @returns The exit code: 0 ok, 1 bad input, 2 usage, 3 no records (see `exitCodeFor`).
  */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;

@@ -139,7 +139,8 @@ describe('parseDemoArgs', () => {
       [['--otlp', 'not a url'], /--otlp .*'not a url'/],
       [['--otlp', 'ftp://host/v1/metrics'], /--otlp/],
       [['--dir', ''], /--dir/],
-      [['--nope'], /'--nope'/],
+      [['--nope'], /^unknown option --nope$/],
+      [['--sed', '3'], /^unknown option --sed \(did you mean --seed\?\)$/],
       [['--port'], /--port/],
       [['extra'], /Unexpected argument 'extra'/],
     ];

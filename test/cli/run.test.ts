@@ -69,7 +69,7 @@ describe('runCli on a terminal', () => {
       // A raw escape sequence in a line that is not JSON: the parser's message quotes the line.
       await writeFile(file, '\x1b[2J\x1b[31mnot json\n');
       const io = fakeIO({});
-      expect(await runCli(['summarize', file], io)).toBe(0);
+      expect(await runCli(['summarize', file], io)).toBe(3); // nothing valid was read
       expect(io.err).toContain(`${file}:1: malformed JSON`);
       expect(io.err).not.toContain('\x1b');
     } finally {

@@ -60,10 +60,12 @@ describe('agent_invocation_active in a real scrape', () => {
     expect(await countTotal()).toBe(4);
   });
 
-  it('goes down even when the record of an ended handle is rejected as invalid', async () => {
+  it('stays up while end() is rejected as invalid (the handle stays open), and goes down at abandon()', async () => {
     const h = collector.begin({ agent: 'planner', phase: 0 });
     expect((await activeByAgent()).planner).toBe(1);
     await expect(h.end({ tokens: -1, cost: 0, exitCode: 0, success: true })).rejects.toThrow(/tokens/);
+    expect((await activeByAgent()).planner).toBe(1);
+    h.abandon();
     expect((await activeByAgent()).planner).toBe(0);
   });
 

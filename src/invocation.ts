@@ -1,0 +1,267 @@
+/**
+ * Live invocations: the fields of `begin()` and `end()`, checked exactly (a misspelled `taskId` or
+ * `errorClass` would silently break the retry split and the escalations), and the handle that stays open
+ * until an `end()` is accepted or the caller abandons it.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { CollectorClosedError, InvalidMetricError, InvocationEndedError, UnknownFieldError, type InvocationMetricsError } from './errors.js';
+import type { InvocationMetric } from './record.js';
+import { FIELD_ORDER } from './serialize.js';
+import { closestName } from './suggest.js';
+
+/**
+ * Fields of your own, beside the record's: kept in memory and in the log as they are (as `record()` keeps
+ * unknown fields), never metric attributes. A key may not be a field of {@link InvocationMetric}.
+ */
+export type ExtraFields = Readonly<Record<string, unknown>>;
+
+/** The fields known when an invocation starts, for `collector.begin()`. No other key is accepted. */
+export interface BeginFields {
+  /** Agent (role) name; non-empty. */
+  agent: string;
+  /** Phase number; integer >= 0. */
+  phase: number;
+  /**
+   * Unique id of the invocation; non-empty.
+   * @default a random UUID
+   */
+  invocationId?: string;
+  /** Task the invocation works on (retries of one task share it). */
+  taskId?: string;
+  /**
+   * Attempt number; integer >= 1.
+   * @default 1
+   */
+  attempt?: number;
+  /** Model that serves the invocation (may also be given, or changed, at `end()`). */
+  model?: string;
+  /** Model-routing tier (may also be given, or changed, at `end()`). */
+  tier?: string;
+  /** Fields of your own; see {@link ExtraFields}. */
+  extra?: ExtraFields;
+}
+
+/**
+ * The fields known when an invocation ends, for {@link InvocationHandle.end}. No other key is accepted:
+ * `agent`, `phase` and `invocationId` are fixed by `begin()`; `durationMs` and `timestamp` are measured.
+ * A field given to both `begin()` and `end()` takes the value of `end()` (unless that is `undefined`).
+ */
+export interface EndFields {
+  /** Whether the invocation succeeded. */
+  success: boolean;
+  /** Total tokens; integer >= 0. */
+  tokens: number;
+  /** Cost in USD; finite, >= 0. */
+  cost: number;
+  /** Process exit code of the agent; integer, negative allowed. */
+  exitCode: number;
+  /** Input (prompt) tokens; integer >= 0. */
+  inputTokens?: number;
+  /** Output (completion) tokens; integer >= 0. */
+  outputTokens?: number;
+  /** Prompt-cache input tokens; integer >= 0. */
+  cachedTokens?: number;
+  /**
+   * Whether the agent's output could be parsed. Say `false` only when parsing failed: a timeout or a rate
+   * limit is a failure (`success: false`, with its `errorClass`), not a parse failure.
+   * @default true
+   */
+  outputParsed?: boolean;
+  /** Infrastructure error class of a failed invocation (`timeout`, `rate_limit`, ...). */
+  errorClass?: string;
+  /** Task the invocation works on. */
+  taskId?: string;
+  /** Attempt number; integer >= 1. */
+  attempt?: number;
+  /** Model that served the invocation. */
+  model?: string;
+  /** Model-routing tier. */
+  tier?: string;
+  /** Fields of your own, merged over those of `begin()`; see {@link ExtraFields}. */
+  extra?: ExtraFields;
+}
+
+/** A live invocation started by `collector.begin()`. */
+export interface InvocationHandle {
+  /** The id the record will carry (given in `begin`, or a random UUID). */
+  readonly invocationId: string;
+  /** Start time, epoch ms (from the collector's clock). */
+  readonly startedAt: number;
+  /**
+   * Ends the invocation: measures `durationMs` (from `begin()` to the first `end()` call), fills
+   * `timestamp` (the start, ISO 8601 UTC), records it and lowers the in-flight count.
+   *
+   * A rejected `end()` loses nothing: for a bad or unknown field it rejects with
+   * {@link InvalidMetricError} (or {@link UnknownFieldError}), records nothing, and the handle stays open
+   * (the in-flight count too): call `end()` again with the field fixed, or `abandon()`. Once an `end()`
+   * was accepted, another rejects with {@link InvocationEndedError}. After the collector closed it
+   * rejects with {@link CollectorClosedError} and the handle is abandoned.
+   *
+   * @param result - The outcome fields; `attempt` defaults to 1, `outputParsed` to `true`.
+   * @returns The promise of `record()`: resolves once the line is written.
+   */
+  end(result: EndFields): Promise<void>;
+  /**
+   * Gives the invocation up without recording it (the caller cannot say how it ended): lowers the
+   * in-flight count; a later `end()` rejects with {@link InvocationEndedError}. Does nothing on a handle
+   * already ended or abandoned.
+   *
+   * @returns `true` when this call closed the handle, `false` when it was closed already.
+   */
+  abandon(): boolean;
+}
+
+/** What a handle needs from its collector. */
+export interface InvocationSink {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Validates and records, or returns the error that refused the record (nothing recorded then). */
+  accept(metric: InvocationMetric): Promise<void> | InvocationMetricsError;
+  /** Raises the in-flight count of a series; the returned function lowers it (called once). */
+  track: ((fields: { agent: string; phase: number; model: string | undefined; tier: string | undefined }) => () => void) | undefined;
+}
+
+const BEGIN_KEYS = ['agent', 'phase', 'invocationId', 'taskId', 'attempt', 'model', 'tier', 'extra'] as const satisfies readonly (keyof BeginFields)[];
+const END_KEYS = [
+  'success',
+  'tokens',
+  'cost',
+  'exitCode',
+  'inputTokens',
+  'outputTokens',
+  'cachedTokens',
+  'outputParsed',
+  'errorClass',
+  'taskId',
+  'attempt',
+  'model',
+  'tier',
+  'extra',
+] as const satisfies readonly (keyof EndFields)[];
+// Compile-time: each list names every key of its type, so the run-time check and the type agree.
+type Missing<T, K> = Exclude<keyof T, K>;
+const allNamed: [Missing<BeginFields, (typeof BEGIN_KEYS)[number]>, Missing<EndFields, (typeof END_KEYS)[number]>] extends [never, never] ? true : never = true;
+void allNamed;
+
+const BEGIN_SET = new Set<string>(BEGIN_KEYS);
+const END_SET = new Set<string>(END_KEYS);
+const RECORD_FIELDS = new Set<string>(FIELD_ORDER);
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The first key of `fields` that `call` does not take, as an error with a hint; `undefined` when all are known. */
+function unknownKey(call: 'begin()' | 'end()', fields: Record<string, unknown>): InvalidMetricError | undefined {
+  const allowed = call === 'begin()' ? BEGIN_SET : END_SET;
+  for (const key of Object.keys(fields)) {
+    if (allowed.has(key)) continue;
+    const value = fields[key];
+    if (key === 'durationMs' || key === 'timestamp')
+      return new UnknownFieldError(call, key, value, `end() measures \`${key}\`; to give your own, call record()`);
+    if (call === 'begin()' && END_SET.has(key))
+      return new UnknownFieldError(call, key, value, `\`${key}\` is known when the invocation ends: pass it to end()`);
+    if (call === 'end()' && BEGIN_SET.has(key))
+      return new UnknownFieldError(call, key, value, `\`${key}\` is set by begin() and fixed for the handle`);
+    const suggestion = closestName(key, allowed);
+    const hint = `${suggestion === undefined ? '' : `did you mean \`${suggestion}\`? `}fields of your own go in \`extra\``;
+    return new UnknownFieldError(call, key, value, hint, suggestion);
+  }
+  const extra = fields.extra;
+  if (extra === undefined) return undefined;
+  if (!isPlainObject(extra)) return new InvalidMetricError('extra', 'an object of fields of your own, or absent', extra);
+  for (const key of Object.keys(extra)) {
+    if (RECORD_FIELDS.has(key) || key === 'extra')
+      return new UnknownFieldError(call, `extra.${key}`, extra[key], `\`${key}\` is a field of the record: pass it as \`${key}\`, not in \`extra\``, key);
+  }
+  return undefined;
+}
+
+const optionalString = (fields: Record<string, unknown>, field: string): InvalidMetricError | undefined =>
+  fields[field] === undefined || typeof fields[field] === 'string' ? undefined : new InvalidMetricError(field, 'a string or absent', fields[field]);
+
+/** The first problem of `begin()`'s fields (their keys and the values known now), or `undefined`. */
+function beginProblem(fields: unknown): InvalidMetricError | undefined {
+  if (!isPlainObject(fields)) return new InvalidMetricError('(record)', 'an object of begin() fields', fields);
+  const { agent, phase, invocationId, attempt } = fields;
+  if (typeof agent !== 'string' || agent.length === 0) return new InvalidMetricError('agent', 'a non-empty string', agent);
+  if (typeof phase !== 'number' || !Number.isInteger(phase) || phase < 0) return new InvalidMetricError('phase', 'an integer >= 0', phase);
+  const key = unknownKey('begin()', fields);
+  if (key !== undefined) return key;
+  if (invocationId !== undefined && (typeof invocationId !== 'string' || invocationId.length === 0))
+    return new InvalidMetricError('invocationId', 'a non-empty string or absent', invocationId);
+  if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1))
+    return new InvalidMetricError('attempt', 'an integer >= 1 or absent', attempt);
+  return optionalString(fields, 'taskId') ?? optionalString(fields, 'model') ?? optionalString(fields, 'tier');
+}
+
+/** The record of an ended invocation: known fields in the line's order (end()'s value wins unless undefined), then the extras. */
+function buildRecord(begin: BeginFields, end: EndFields, measured: Pick<InvocationMetric, 'invocationId' | 'durationMs' | 'timestamp'>): InvocationMetric {
+  const sources: readonly Record<string, unknown>[] = [measured, end as unknown as Record<string, unknown>, begin as unknown as Record<string, unknown>];
+  const defaults: Record<string, unknown> = { attempt: 1, outputParsed: true };
+  const out: Record<string, unknown> = {};
+  for (const field of FIELD_ORDER) {
+    let value: unknown;
+    for (const source of sources) {
+      value = source[field];
+      if (value !== undefined) break;
+    }
+    value ??= defaults[field];
+    if (value !== undefined) out[field] = value;
+  }
+  if (begin.extra !== undefined) Object.assign(out, begin.extra);
+  if (end.extra !== undefined) Object.assign(out, end.extra);
+  return out as unknown as InvocationMetric;
+}
+
+/**
+ * Starts a live invocation: checks `fields` (every key known, the values known now valid) and raises the
+ * in-flight count.
+ *
+ * @param fields - What `begin()` was given.
+ * @param sink - The collector's clock, record path and in-flight counter.
+ * @returns The handle.
+ * @throws {@link InvalidMetricError} (or {@link UnknownFieldError}) for a bad or unknown field.
+ */
+export function openInvocation(fields: BeginFields, sink: InvocationSink): InvocationHandle {
+  const problem = beginProblem(fields);
+  if (problem !== undefined) throw problem;
+  // A private copy: the caller may reuse its object for the next begin().
+  const begin: BeginFields = { ...fields, ...(fields.extra === undefined ? {} : { extra: { ...fields.extra } }) };
+  const startedAt = sink.now();
+  const invocationId = begin.invocationId ?? randomUUID();
+  const lower = sink.track?.({ agent: begin.agent, phase: begin.phase, model: begin.model, tier: begin.tier });
+  let state: 'open' | 'ended' | 'abandoned' = 'open';
+  let endedAt: number | undefined;
+  const close = (to: 'ended' | 'abandoned'): void => {
+    state = to;
+    lower?.();
+  };
+  return {
+    invocationId,
+    startedAt,
+    end(result: EndFields): Promise<void> {
+      if (state !== 'open') return Promise.reject(new InvocationEndedError(invocationId, state));
+      // The invocation ended when end() was first called, even if that call is refused and a later one fixes it.
+      endedAt ??= sink.now();
+      const bad = isPlainObject(result) ? unknownKey('end()', result) : new InvalidMetricError('(record)', 'an object of end() fields', result);
+      const accepted =
+        bad ??
+        sink.accept(buildRecord(begin, result, { invocationId, durationMs: Math.max(0, endedAt - startedAt), timestamp: new Date(startedAt).toISOString() }));
+      if (accepted instanceof Promise) {
+        close('ended');
+        return accepted;
+      }
+      if (accepted instanceof CollectorClosedError) {
+        close('abandoned');
+        accepted.message += `; invocation ${invocationId} was not recorded`;
+      } else accepted.message += `; invocation ${invocationId} is not recorded yet and its handle stays open: call end() again with this fixed, or abandon()`;
+      return Promise.reject(accepted);
+    },
+    abandon(): boolean {
+      if (state !== 'open') return false;
+      close('abandoned');
+      return true;
+    },
+  };
+}
