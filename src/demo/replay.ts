@@ -122,7 +122,8 @@ export const INTERRUPTED: EndFields = Object.freeze({
   outputTokens: 0,
   cachedTokens: 0,
   cost: 0,
-  outputParsed: false,
+  // No output came, so none failed to parse: an interrupted call is a failure, not a parse failure.
+  outputParsed: true,
   errorClass: 'interrupted',
 });
 

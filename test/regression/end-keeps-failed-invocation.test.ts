@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvocationMetricsCollector } from '../../src/collector.js';
 import { CollectorClosedError, InvalidMetricError, InvocationEndedError } from '../../src/errors.js';
 import type { EndFields } from '../../src/invocation.js';
-import { createTelemetry, type Telemetry } from '../../src/otel/telemetry.js';
+import { createTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 import { parseExposition } from '../helpers/otel-read.js';
 import { memoryLogger, tempDir } from '../helpers/records.js';
 
