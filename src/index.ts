@@ -5,8 +5,10 @@ export {
   InvocationMetricsError,
   InvalidMetricError,
   InvalidOptionError,
+  LogAccessError,
   LogLockedError,
   LogWriteError,
+  UnsafeLogFileError,
   CollectorClosedError,
   MalformedLineError,
 } from './errors.js';
