@@ -164,8 +164,8 @@ export function fsReason(cause: unknown): string {
 }
 
 const FS_HINTS: Readonly<Record<string, string>> = {
-  EACCES: 'this process may not create or write files there (check the owner and mode of the directory)',
-  EPERM: 'this process may not create or write files there (check the owner, mode and attributes of the directory)',
+  EACCES: 'this process may not create or write files there: check the owner and mode of the directory',
+  EPERM: 'this process may not create or write files there: check the owner, mode and attributes of the directory',
   EROFS: 'the file system is mounted read-only',
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is exhausted',
