@@ -119,6 +119,8 @@ function acquire(logPath: string, logger: Logger): LockHandle {
 /** Creates the lock atomically with its full content; `false` when it exists. */
 function tryCreate(lockPath: string, content: string): boolean {
   // Written aside then hard-linked, so that a reader never sees a half-written lock and EEXIST is atomic.
+  // Neither follows a link planted under either name: `wx` is O_CREAT|O_EXCL, which fails on an existing
+  // symbolic link (dangling or not) instead of creating its target, and link(2) never follows its new name.
   const tmp = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, content, { flag: 'wx' });
   try {
