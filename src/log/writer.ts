@@ -31,24 +31,12 @@ import { log, type Logger } from '../logger.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { nodeLogFs, type LogFs } from './fs.js';
 import { openLogForAppend, type OpenLog } from './open-log.js';
+import type { LogPrefix } from './reader.js';
 import { PendingQueue, type ByteEncoder } from './pending.js';
 import { checkOptions, DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions } from './writer-options.js';
 
 export { DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions };
 
-
-/**
- * The file a writer opened and its size then: every byte of it before the writer's first line was there
- * before the writer (see {@link LogWriter.priorContent}).
- */
-export interface PriorContent {
-  /** Device of the file. */
-  readonly dev: bigint;
-  /** Inode of the file. */
-  readonly ino: bigint;
-  /** Its size when opened (after the torn-tail repair). */
-  readonly bytes: number;
-}
 
 const NO_PARTS: Buffer[] = [];
 const NO_DONE: (() => void)[] = [];
@@ -105,7 +93,7 @@ export class LogWriter<S extends object = object> {
   #failure: unknown;
   #closing: Promise<void> | undefined;
   #closed = false;
-  #prior: PriorContent | undefined;
+  #prior: LogPrefix | undefined;
 
   private constructor(filePath: string, opened: OpenLog, lock: LockHandle, options: LogWriterOptions<S>) {
     this.path = filePath;
@@ -171,7 +159,7 @@ export class LogWriter<S extends object = object> {
    * before this writer's first line. `undefined` once another program truncated the log in place (that
    * content is no longer in it). A rotation keeps it: compare `dev`/`ino` with the file at the path.
    */
-  get priorContent(): PriorContent | undefined {
+  get priorContent(): LogPrefix | undefined {
     return this.#prior;
   }
 
