@@ -146,9 +146,12 @@ export class LogWriter<S extends object = object> {
       throw new LogAccessError(dir, 'create the directory', error);
     }
     const lock = acquireLock(filePath, options.logger);
+    let opened: OpenLog | undefined;
     try {
-      return new LogWriter<S>(filePath, openLogForAppend(filePath, options.logger), lock, options);
+      opened = openLogForAppend(filePath, options.logger);
+      return new LogWriter<S>(filePath, opened, lock, options);
     } catch (error) {
+      if (opened !== undefined) fs.closeSync(opened.fd);
       lock.release();
       throw error instanceof InvocationMetricsError ? error : new LogAccessError(filePath, 'open the log', error);
     }
