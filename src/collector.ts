@@ -14,7 +14,7 @@ import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationMetricsError } from './errors.js';
 import { openInvocation, type BeginFields, type InvocationHandle } from './invocation.js';
 import { LogWriter } from './log/writer.js';
-import { loadLog } from './log/reader.js';
+import { loadLogPrefix } from './log/reader.js';
 import { log, type Logger } from './logger.js';
 import { createMirror, type Mirror } from './otel/mirror.js';
 import type { SnapshotSink } from './otel/snapshot.js';
@@ -180,13 +180,19 @@ export class InvocationMetricsCollector extends EventEmitter {
   readonly #replay: boolean;
   readonly #clock: Clock;
   readonly #interned = new Map<string, string>();
+  /** Records accepted by `record()`: they are in memory and go to the end of the log, never loaded again. */
+  #recordedHere = 0;
   #closed = false;
 
   /**
    * @param metricsDir - Directory of the log; created when missing.
    * @param logger - Receives warnings (skipped lines, write failures, listener errors); pino or console.
    * @param options - See {@link CollectorOptions}.
-   * @throws {@link InvalidOptionError} for a bad option; {@link LogLockedError} when another writer holds the log.
+   * @throws {@link InvalidOptionError} for a bad option; {@link LogLockedError} when another writer holds the
+   * log; {@link UnsafeLogFileError} when the log, `<log>.torn` or `<log>.lock` is a symbolic link, a hard
+   * link, not a regular file, or (with a torn tail to cut) does not look like a log; {@link LogAccessError}
+   * when `metricsDir` or the log cannot be created or opened (EACCES, EROFS, a `metricsDir` that is a file...),
+   * naming the path and keeping the Node error as `cause`. Never a raw Node error.
    */
   constructor(metricsDir: string, logger: Logger, options: CollectorOptions = {}) {
     super();
@@ -282,6 +288,7 @@ export class InvocationMetricsCollector extends EventEmitter {
       written = this.#writer.append(line, stored);
     }
     this.#records.push(stored);
+    this.#recordedHere++;
     if (this.#mirror !== undefined) this.#mirror.record(stored);
     this.#emit(stored);
     return written;
@@ -333,20 +340,39 @@ export class InvocationMetricsCollector extends EventEmitter {
   }
 
   /**
-   * Reads the log and appends to memory every valid record after the first `skipCount` valid ones (those
-   * are already in memory, restored with a checkpoint). Records written after the last checkpoint are real
-   * invocations: they are loaded, not dropped. Pending writes are flushed first so the file is complete.
+   * Reads what the log held before this collector opened it, and appends to memory every valid record of it
+   * after the first `skipCount` valid ones (those are already in memory, restored with a checkpoint).
+   * Records written after the last checkpoint are real invocations: they are loaded, not dropped.
+   *
+   * Records this collector recorded itself (before, during or after the load) are never loaded: they are
+   * in memory already, and they come after that content in the file. So `skipCount` counts records of the
+   * earlier content only. Once this collector has recorded, `getCount()` includes its own records, so a
+   * `skipCount` above the records in memory that did not come from `record()` (restored or loaded) is
+   * refused rather than guessed at: call `loadFromDisk(checkpoint.metricsCount)` before the first `record()`.
+   *
    * Malformed or invalid lines are skipped with one warning each. Loaded records are not mirrored into the
    * OTel counters unless `replayLoadedRecords` is set, and are not emitted.
    *
    * @param skipCount - Valid records to skip (`CheckpointState.metricsCount`).
    * @default skipCount 0
    * @returns How many records were loaded and how many lines were skipped.
+   * @throws Rejects with {@link InvalidOptionError} for a bad `skipCount`; with {@link LogAccessError} when
+   *   the log at the path is no longer the file this collector opened (rotated, replaced, truncated since:
+   *   the earlier records are in the rotated file) or cannot be read.
    */
   async loadFromDisk(skipCount = 0): Promise<LoadResult> {
     if (!Number.isSafeInteger(skipCount) || skipCount < 0) throw new InvalidOptionError('skipCount', 'an integer >= 0', skipCount);
-    await this.#writer.flush();
-    const { records, skipped } = await loadLog(this.path, {
+    const fromLog = this.#records.length - this.#recordedHere;
+    if (this.#recordedHere > 0 && skipCount > fromLog) {
+      throw new InvalidOptionError(
+        'skipCount',
+        `at most ${fromLog}, the records in memory that this collector did not record (restored or loaded); ` +
+          `it recorded ${this.#recordedHere} itself, which are never loaded again: skipCount counts records the log held before ` +
+          'this collector opened it (call loadFromDisk(checkpoint.metricsCount) before the first record())',
+        skipCount,
+      );
+    }
+    const { records, skipped } = await loadLogPrefix(this.path, this.#writer.priorContent, {
       onWarning: (w) => log(this.#logger, 'warn', `${w.file}:${w.line}: skipped: ${w.reason}`),
     });
     const fresh = records.slice(skipCount);

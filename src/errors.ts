@@ -214,6 +214,85 @@ export class LogWriteError extends InvocationMetricsError {
   }
 }
 
+/**
+ * The reason of a file-system error without the path that Node appends to its message: the path of an
+ * internal file (a lock's temporary file) means nothing to the user, whose own path the message names.
+ *
+ * @param cause - The error, usually a Node `SystemError` (`EACCES: permission denied, open '/x/y'`).
+ * @returns `EACCES: permission denied`, or the message of any other error.
+ */
+export function fsReason(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const code = (cause as NodeJS.ErrnoException).code;
+  // Node's system errors read `CODE: description, syscall 'path'` (and ` -> 'dest'` for a link).
+  return typeof code === 'string' && cause.message.startsWith(`${code}: `) ? cause.message.replace(/, \w+ '.*$/s, '') : cause.message;
+}
+
+const FS_HINTS: Readonly<Record<string, string>> = {
+  EACCES: 'this process may not create or write files there: check the owner and mode of the directory',
+  EPERM: 'this process may not create or write files there: check the owner, mode and attributes of the directory',
+  EROFS: 'the file system is mounted read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  ENOTDIR: 'a component of the path is a file, not a directory',
+  EEXIST: 'it exists and is not a directory',
+  ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'too many symbolic links in the path',
+};
+
+/**
+ * The log, its directory or one of the files beside it (`<log>.lock`, `<log>.torn`) cannot be created,
+ * opened or read: a directory this process may not write, a read-only or full file system, a `metricsDir`
+ * that is a file... The message names the user's own path (the `metricsDir` or the log), never an internal
+ * temporary file; the Node error is the `cause`.
+ */
+export class LogAccessError extends InvocationMetricsError {
+  /** The path the user gave or knows: the metrics directory or the log file. */
+  readonly path: string;
+  /** The errno code of the cause (`EACCES`, `EROFS`, ...), when it has one. */
+  readonly errno: string | undefined;
+
+  /**
+   * @param path - The user's path.
+   * @param action - What failed, e.g. `create the metrics directory`, `lock the log`.
+   * @param cause - The underlying error.
+   */
+  constructor(path: string, action: string, cause: unknown) {
+    const errno = (cause as NodeJS.ErrnoException | null)?.code;
+    const hint = typeof errno === 'string' ? FS_HINTS[errno] : undefined;
+    super('ERR_LOG_ACCESS', `Cannot ${action} ${path}: ${fsReason(cause)}${hint === undefined ? '' : ` (${hint})`}`, { cause });
+    this.path = path;
+    this.errno = typeof errno === 'string' ? errno : undefined;
+  }
+}
+
+/**
+ * A file of the log (the log, `<log>.lock` or `<log>.torn`) is not something the collector may write:
+ * a symbolic link, a directory, a FIFO, a device, a file with more than one hard link, or a "log" whose
+ * content does not look like one. Refused rather than followed: a process running as root whose metrics
+ * directory others can write must never be made to truncate or append to another file.
+ */
+export class UnsafeLogFileError extends InvocationMetricsError {
+  /** The refused file. */
+  readonly path: string;
+  /** What it is, e.g. `a symbolic link`. */
+  readonly reason: string;
+
+  /**
+   * @param path - The refused file.
+   * @param reason - What it is, e.g. `a symbolic link`.
+   */
+  constructor(path: string, reason: string) {
+    super(
+      'ERR_LOG_UNSAFE_FILE',
+      `Refusing to write ${path}: it is ${reason}. The collector never follows a link nor writes into a file ` +
+        'that is not a log of its own: move it away, or choose another `fileName`.',
+    );
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
 /** The collector was closed; it accepts no more records. */
 export class CollectorClosedError extends InvocationMetricsError {
   /** @param path - The log file of the closed collector. */

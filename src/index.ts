@@ -8,8 +8,10 @@ export {
   InvocationEndedError,
   OutputWriteError,
   InvalidOptionError,
+  LogAccessError,
   LogLockedError,
   LogWriteError,
+  UnsafeLogFileError,
   CollectorClosedError,
   MalformedLineError,
 } from './errors.js';

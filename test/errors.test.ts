@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   CollectorClosedError,
   describeValue,
+  fsReason,
+  LogAccessError,
+  UnsafeLogFileError,
   InvalidOptionError,
   InvocationMetricsError,
   LogLockedError,
@@ -36,5 +39,21 @@ describe('errors', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(describeValue(cyclic)).toBe('`[object Object]` (object)');
+  });
+
+  it('name the user\'s path for file-system failures, never the internal file of the Node error', () => {
+    const cause = Object.assign(new Error("EACCES: permission denied, open '/m/invocations.jsonl.lock.19851.a31968ef0245.tmp'"), { code: 'EACCES' });
+    expect(fsReason(cause)).toBe('EACCES: permission denied');
+    expect(fsReason(Object.assign(new Error("EEXIST: file already exists, link '/a' -> '/b'"), { code: 'EEXIST' }))).toBe('EEXIST: file already exists');
+    expect(fsReason(new Error('plain, with a comma'))).toBe('plain, with a comma');
+    expect(fsReason('text')).toBe('text');
+    const e = new LogAccessError('/m/invocations.jsonl', 'lock the log', cause);
+    expect(e).toBeInstanceOf(InvocationMetricsError);
+    expect(e).toMatchObject({ code: 'ERR_LOG_ACCESS', path: '/m/invocations.jsonl', errno: 'EACCES', cause });
+    expect(e.message).not.toContain('.tmp');
+    expect(e.message).toMatch(/^Cannot lock the log \/m\/invocations\.jsonl: EACCES: permission denied \(.*owner and mode/);
+    const u = new UnsafeLogFileError('/m/invocations.jsonl', 'a symbolic link');
+    expect(u).toMatchObject({ code: 'ERR_LOG_UNSAFE_FILE', reason: 'a symbolic link', name: 'UnsafeLogFileError' });
+    expect(u.message).toMatch(/^Refusing to write \/m\/invocations\.jsonl: it is a symbolic link\./);
   });
 });

@@ -3,6 +3,12 @@
  * "The log"). The lock is `<log>.lock`, holding `{ pid, host, createdAt, token }` as JSON. A lock left by a
  * crashed process on this host is detected and reclaimed; a lock of another host is never guessed at.
  *
+ * A lock of this host is stale when its process is gone, when its pid cannot be a process (above
+ * 2^31 - 1), or when its pid is this process's but it is no lock of this process: an earlier process that
+ * had the same pid left it (a restarted container's pid 1). A lock of this process is one whose token a
+ * handle of this thread holds, or whose `start` is this process's start id (`/proc`, Linux: shared by its
+ * worker threads); without a start id, one created no earlier than a second before this process started.
+ *
  * Synchronous on purpose: a collector acquires its lock in its constructor.
  *
  * @module
@@ -10,8 +16,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { LogLockedError } from '../errors.js';
+import { InvocationMetricsError, LogAccessError, LogLockedError } from '../errors.js';
 import { log, type Logger } from '../logger.js';
+import { processStart } from './process-start.js';
+import { readSmallRegularFile } from './safe-open.js';
 
 /** A held lock. */
 export interface LockHandle {
@@ -39,10 +47,28 @@ const UNPARSABLE_STALE_MS = 5_000;
 /** Stale-lock races can make an attempt fail harmlessly; past this many the situation is not a race. */
 const MAX_ATTEMPTS = 5;
 
+/** A lock is a hundred bytes; a longer file is not read whole (it is unparsable). */
+const MAX_LOCK_BYTES = 64 * 1024;
+
+/** Above this no process can have the pid (`pid_t` is 32 bits; Linux's own limit is 2^22). */
+const MAX_PID = 2 ** 31 - 1;
+
+/** Tokens of the locks that this thread holds now. */
+const heldTokens = new Set<string>();
+
+/**
+ * Without a start id (not Linux, or a lock of an older version), a lock with this process's pid created
+ * more than this long before the process started is an earlier process's; the margin absorbs the rounding
+ * of the estimate and small clock steps.
+ */
+const START_MARGIN_MS = 1000;
+
 interface LockOwner {
   pid: number;
   host: string;
   createdAt: string;
+  token: string | undefined;
+  start: string | undefined;
 }
 
 /**
@@ -52,15 +78,29 @@ interface LockOwner {
  * @param logger - Receives an info message when a stale lock is reclaimed.
  * @returns The handle to release the lock with.
  * @throws {@link LogLockedError} when a live writer (this process included) or a writer of another host
- *   holds the lock. Other file-system errors (EACCES, ...) are thrown as they are.
+ *   holds the lock; {@link UnsafeLogFileError} when `<logPath>.lock` is a link or not a regular file;
+ *   {@link LogAccessError} (naming `logPath`, the Node error as `cause`) when the lock cannot be created or
+ *   read (EACCES, EROFS, ENOSPC...).
  */
 export function acquireLock(logPath: string, logger: Logger): LockHandle {
+  try {
+    return acquire(logPath, logger);
+  } catch (error) {
+    // The Node error names an internal file (`<log>.lock.<pid>.<random>.tmp`); the user knows the log.
+    throw error instanceof InvocationMetricsError ? error : new LogAccessError(logPath, 'lock the log', error);
+  }
+}
+
+function acquire(logPath: string, logger: Logger): LockHandle {
   const lockPath = `${logPath}.lock`;
-  // The token tells apart two locks of one process taken in the same millisecond: release() and isHeld()
-  // compare contents, and must never mistake a later holder's lock for their own.
-  const content = JSON.stringify({ pid: process.pid, host: os.hostname(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex') });
+  // The token tells apart two locks of one process taken in the same millisecond (release() and isHeld()
+  // compare contents, and must never mistake a later holder's lock for their own), and a lock of this
+  // process from one left by an earlier process with the same pid.
+  const token = randomBytes(8).toString('hex');
+  const start = processStart().id;
+  const content = JSON.stringify({ pid: process.pid, host: os.hostname(), createdAt: new Date().toISOString(), token, start });
   for (let attempt = 1; ; attempt++) {
-    if (tryCreate(lockPath, content)) return handle(lockPath, content);
+    if (tryCreate(lockPath, content)) return handle(lockPath, content, token);
     const held = readHeld(lockPath);
     if (held === undefined && attempt < MAX_ATTEMPTS) continue; // released between our attempt and our read
     if (held === undefined) throw new LogLockedError(logPath, lockPath, undefined, undefined, 'The lock kept changing hands; retry.');
@@ -79,6 +119,8 @@ export function acquireLock(logPath: string, logger: Logger): LockHandle {
 /** Creates the lock atomically with its full content; `false` when it exists. */
 function tryCreate(lockPath: string, content: string): boolean {
   // Written aside then hard-linked, so that a reader never sees a half-written lock and EEXIST is atomic.
+  // Neither follows a link planted under either name: `wx` is O_CREAT|O_EXCL, which fails on an existing
+  // symbolic link (dangling or not) instead of creating its target, and link(2) never follows its new name.
   const tmp = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, content, { flag: 'wx' });
   try {
@@ -105,12 +147,16 @@ function createExclusive(lockPath: string, content: string): boolean {
 }
 
 function readHeld(lockPath: string): { text: string; mtimeMs: number } | undefined {
+  // Never through a link, never a FIFO (a read of one would block the constructor forever).
+  return readSmallRegularFile(lockPath, MAX_LOCK_BYTES);
+}
+
+/** The lock's text, or `undefined` when it is missing or not a regular file; never throws. */
+function readLockText(lockPath: string): string | undefined {
   try {
-    const mtimeMs = fs.statSync(lockPath).mtimeMs;
-    return { text: fs.readFileSync(lockPath, 'utf8'), mtimeMs };
-  } catch (error) {
-    if (errno(error) === 'ENOENT') return undefined;
-    throw error;
+    return readSmallRegularFile(lockPath, MAX_LOCK_BYTES)?.text;
+  } catch {
+    return undefined;
   }
 }
 
@@ -135,36 +181,50 @@ function judge(text: string, mtimeMs: number): Verdict {
       detail: `Its holder runs on another host, whose processes cannot be checked from here: if ${owner.host} is gone, remove the lock file by hand.`,
     };
   }
+  if (owner.pid === process.pid) return judgeOwnPid(owner);
   if (isAlive(owner.pid)) {
-    const detail =
-      owner.pid === process.pid
-        ? 'The holder is this process: another writer of this process has the log open.'
-        : `The holder is alive; if pid ${owner.pid} is not a writer of this log, a crashed writer's pid was reused: remove the lock file by hand.`;
+    const detail = `The holder is alive; if pid ${owner.pid} is not a writer of this log, a crashed writer's pid was reused: remove the lock file by hand.`;
     return { stale: false, owner, detail };
   }
-  return { stale: true, owner, detail: 'its process is gone' };
+  return { stale: true, owner, detail: owner.pid > MAX_PID ? 'its pid cannot be a process' : 'its process is gone' };
+}
+
+function judgeOwnPid(owner: LockOwner): Verdict {
+  const live: Verdict = { stale: false, owner, detail: 'The holder is this process: another writer of this process has the log open.' };
+  const earlier: Verdict = { stale: true, owner, detail: 'left by an earlier process with this pid (a restarted container?)' };
+  if (owner.token !== undefined && heldTokens.has(owner.token)) return live;
+  const me = processStart();
+  if (owner.start !== undefined && me.id !== undefined) return owner.start === me.id ? live : earlier;
+  const createdAt = Date.parse(owner.createdAt);
+  return Number.isFinite(createdAt) && createdAt < me.wallMs - START_MARGIN_MS ? earlier : live;
 }
 
 function parseOwner(text: string): LockOwner | undefined {
   try {
     const v: unknown = JSON.parse(text);
     if (typeof v !== 'object' || v === null) return undefined;
-    const { pid, host, createdAt } = v as Record<string, unknown>;
+    const { pid, host, createdAt, token, start } = v as Record<string, unknown>;
     // pid 0 or a negative pid would make process.kill signal a whole process group.
     if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0 || typeof host !== 'string') return undefined;
-    return { pid, host, createdAt: typeof createdAt === 'string' ? createdAt : '' };
+    return { pid, host, createdAt: asString(createdAt) ?? '', token: asString(token), start: asString(start) };
   } catch {
     return undefined;
   }
 }
 
+function asString(x: unknown): string | undefined {
+  return typeof x === 'string' ? x : undefined;
+}
+
 function isAlive(pid: number): boolean {
+  // process.kill throws a TypeError for a pid beyond 32 bits: such a pid is no process, not a live one.
+  if (pid > MAX_PID) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: the process exists but belongs to another user, so it is alive.
-    return errno(error) !== 'ESRCH';
+    // EPERM: the process exists but belongs to another user, so it is alive. ESRCH: it is gone.
+    return errno(error) === 'EPERM';
   }
 }
 
@@ -184,7 +244,7 @@ function moveAsideIfUnchanged(lockPath: string, staleText: string): boolean {
     throw error;
   }
   try {
-    if (fs.readFileSync(aside, 'utf8') === staleText) return true;
+    if (readLockText(aside) === staleText) return true;
     try {
       fs.linkSync(aside, lockPath);
     } catch {
@@ -197,25 +257,25 @@ function moveAsideIfUnchanged(lockPath: string, staleText: string): boolean {
   }
 }
 
-function handle(lockPath: string, content: string): LockHandle {
+function handle(lockPath: string, content: string, token: string): LockHandle {
   let held = true;
+  heldTokens.add(token);
   return {
     lockPath,
     release() {
       if (!held) return;
       held = false;
+      heldTokens.delete(token);
       try {
-        if (fs.readFileSync(lockPath, 'utf8') === content) fs.unlinkSync(lockPath);
+        // unlink removes a link itself, never its target; and a lock that is not ours (or not a regular
+        // file: readLockText) is left alone.
+        if (readLockText(lockPath) === content) fs.unlinkSync(lockPath);
       } catch {
-        // Already gone, or unreadable: either way nothing of ours is left to remove.
+        // Already gone: nothing of ours is left to remove.
       }
     },
     isHeld() {
-      try {
-        return held && fs.readFileSync(lockPath, 'utf8') === content;
-      } catch {
-        return false;
-      }
+      return held && readLockText(lockPath) === content;
     },
   };
 }

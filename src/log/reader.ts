@@ -5,7 +5,8 @@
  * @module
  */
 import fs from 'node:fs/promises';
-import { InvalidOptionError } from '../errors.js';
+import { constants, type BigIntStats } from 'node:fs';
+import { InvalidOptionError, LogAccessError } from '../errors.js';
 import { findMetricProblem, type InvocationMetric } from '../record.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
 
@@ -106,6 +107,17 @@ export async function* readLog(file: string, options: ReadLogOptions = {}): Asyn
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { skipped: 0 };
     throw error;
   }
+  return yield* readOpen(handle, file, Infinity, maxLineBytes, options);
+}
+
+/** Reads the first `limit` bytes of an open log (all of it with `Infinity`), and closes it. */
+async function* readOpen(
+  handle: fs.FileHandle,
+  file: string,
+  limit: number,
+  maxLineBytes: number,
+  options: ReadLogOptions,
+): AsyncGenerator<InvocationMetric, ReadLogSummary, undefined> {
   let skipped = 0;
   const ready: InvocationMetric[] = [];
   const skip = (line: number, reason: string): void => {
@@ -126,9 +138,10 @@ export async function* readLog(file: string, options: ReadLogOptions = {}): Asyn
   try {
     // One buffer for the whole file: the splitter copies what it keeps across chunks.
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+    for (let left = limit; left > 0; ) {
+      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, left), null);
       if (bytesRead === 0) break;
+      left -= bytesRead;
       splitter.push(buf.subarray(0, bytesRead));
       yield* drain(ready);
     }
@@ -151,17 +164,74 @@ export async function* readLog(file: string, options: ReadLogOptions = {}): Asyn
  * @throws Rejects like {@link readLog}.
  */
 export async function loadLog(file: string, options: ReadLogOptions = {}): Promise<LoadedLog> {
+  return collect((onWarning) => readLog(file, { ...options, onWarning }), options);
+}
+
+async function collect(
+  start: (onWarning: (w: LogWarning) => void) => AsyncGenerator<InvocationMetric, ReadLogSummary, undefined>,
+  options: ReadLogOptions,
+): Promise<LoadedLog> {
   const warnings: LogWarning[] = [];
   const records: InvocationMetric[] = [];
-  const onWarning = (w: LogWarning): void => {
+  const reader = start((w) => {
     warnings.push(w);
     options.onWarning?.(w);
-  };
-  const reader = readLog(file, { ...options, onWarning });
+  });
   for (let r = await reader.next(); ; r = await reader.next()) {
     if (r.done === true) return { records, skipped: r.value.skipped, warnings };
     records.push(r.value);
   }
+}
+
+/** The file a log's writer opened and its size then (`LogWriter.priorContent`). */
+export interface LogPrefix {
+  /** Device of the file. */
+  readonly dev: bigint;
+  /** Inode of the file. */
+  readonly ino: bigint;
+  /** Bytes at its start to read. */
+  readonly bytes: number;
+}
+
+/**
+ * Loads the valid records of the first `prefix.bytes` bytes of a log, provided the path still names the file
+ * `prefix` describes: what a collector's log held before the collector wrote to it.
+ *
+ * @param file - The log file.
+ * @param prefix - Its file and the bytes to read; `undefined` when that content is known to be gone.
+ * @param options - See {@link ReadLogOptions}.
+ * @returns Like {@link loadLog}.
+ * @throws Rejects with {@link LogAccessError} when the path no longer names that file (rotated, replaced,
+ *   truncated) or cannot be read, and like {@link readLog}.
+ */
+export async function loadLogPrefix(file: string, prefix: LogPrefix | undefined, options: ReadLogOptions = {}): Promise<LoadedLog> {
+  const action = 'load the records written before this collector opened';
+  const gone = (how: string): LogAccessError =>
+    new LogAccessError(file, action, new Error(`the log was ${how} by another program since; those records are in the rotated file (read it with loadLog())`));
+  if (prefix?.bytes === 0) return { records: [], skipped: 0, warnings: [] };
+  if (prefix === undefined) throw gone('truncated');
+  let handle: fs.FileHandle;
+  try {
+    // No link followed and no FIFO waited on: the identity check below refuses anything but the file itself.
+    handle = await fs.open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP') throw gone(code === 'ENOENT' ? 'moved or deleted' : 'replaced');
+    throw new LogAccessError(file, action, error);
+  }
+  let stats: BigIntStats;
+  try {
+    stats = await handle.stat({ bigint: true });
+  } catch (error) {
+    await handle.close();
+    throw new LogAccessError(file, action, error);
+  }
+  if (stats.dev !== prefix.dev || stats.ino !== prefix.ino || stats.size < BigInt(prefix.bytes)) {
+    await handle.close();
+    throw gone(stats.dev !== prefix.dev || stats.ino !== prefix.ino ? 'replaced' : 'truncated');
+  }
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  return collect((onWarning) => readOpen(handle, file, prefix.bytes, maxLineBytes, { ...options, onWarning }), options);
 }
 
 function* drain(ready: InvocationMetric[]): Generator<InvocationMetric> {

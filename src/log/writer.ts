@@ -26,13 +26,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CollectorClosedError, LogWriteError } from '../errors.js';
+import { CollectorClosedError, InvocationMetricsError, LogAccessError, LogWriteError } from '../errors.js';
 import { log, type Logger } from '../logger.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { nodeLogFs, type LogFs } from './fs.js';
+import { openLogForAppend, type OpenLog } from './open-log.js';
+import type { LogPrefix } from './reader.js';
 import { PendingQueue, type ByteEncoder } from './pending.js';
 import { checkOptions, DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions } from './writer-options.js';
-import { repairTornTail } from './repair.js';
 
 export { DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions };
 
@@ -92,11 +93,13 @@ export class LogWriter<S extends object = object> {
   #failure: unknown;
   #closing: Promise<void> | undefined;
   #closed = false;
+  #prior: LogPrefix | undefined;
 
-  private constructor(filePath: string, fd: number, lock: LockHandle, options: LogWriterOptions<S>) {
+  private constructor(filePath: string, opened: OpenLog, lock: LockHandle, options: LogWriterOptions<S>) {
     this.path = filePath;
-    this.#fd = fd;
-    this.#size = fs.fstatSync(fd).size;
+    this.#fd = opened.fd;
+    this.#size = opened.size;
+    this.#prior = { dev: opened.dev, ino: opened.ino, bytes: opened.size };
     this.#lock = lock;
     this.#fs = { ...nodeLogFs, ...options.fs };
     this.#logger = options.logger;
@@ -121,26 +124,46 @@ export class LogWriter<S extends object = object> {
   }
 
   /**
-   * Opens a log for appending: creates its directory, takes its lock, repairs a torn tail left by a crash,
-   * and opens the file in append mode. Synchronous, so that a constructor can call it.
+   * Opens a log for appending: creates its directory, takes its lock, opens the file in append mode (never
+   * through a link: see `safe-open.ts`) and repairs a torn tail left by a crash. Synchronous, so that a
+   * constructor can call it.
    *
    * @param filePath - The log file; created when missing.
    * @param options - See {@link LogWriterOptions}.
    * @returns The open writer.
-   * @throws {@link LogLockedError} when another writer holds the log; {@link InvalidOptionError} for a bad
-   *   option; file-system errors (EACCES, ...) as they are. Nothing is left locked when it throws.
+   * @throws {@link LogLockedError} when another writer holds the log; {@link UnsafeLogFileError} when the
+   *   log (or its `.torn`, or its lock) is a link or not a regular file, or not like a log;
+   *   {@link LogAccessError} (`path`, `errno`, the Node error as `cause`) when the directory or a file cannot
+   *   be created or opened (EACCES, EROFS, a directory path that is a file...); {@link InvalidOptionError} for
+   *   a bad option. Nothing is left locked or open when it throws.
    */
   static open<S extends object = object>(filePath: string, options: LogWriterOptions<S>): LogWriter<S> {
     checkOptions(options);
-    fs.mkdirSync(path.dirname(filePath), { recursive: true });
-    const lock = acquireLock(filePath, options.logger);
+    const dir = path.dirname(filePath);
     try {
-      repairTornTail(filePath, options.logger);
-      return new LogWriter<S>(filePath, fs.openSync(filePath, 'a'), lock, options);
+      fs.mkdirSync(dir, { recursive: true });
     } catch (error) {
-      lock.release();
-      throw error;
+      throw new LogAccessError(dir, 'create the directory', error);
     }
+    const lock = acquireLock(filePath, options.logger);
+    let opened: OpenLog | undefined;
+    try {
+      opened = openLogForAppend(filePath, options.logger);
+      return new LogWriter<S>(filePath, opened, lock, options);
+    } catch (error) {
+      if (opened !== undefined) fs.closeSync(opened.fd);
+      lock.release();
+      throw error instanceof InvocationMetricsError ? error : new LogAccessError(filePath, 'open the log', error);
+    }
+  }
+
+  /**
+   * The file this writer opened and its size then (after the torn-tail repair): the bytes the log held
+   * before this writer's first line. `undefined` once another program truncated the log in place (that
+   * content is no longer in it). A rotation keeps it: compare `dev`/`ino` with the file at the path.
+   */
+  get priorContent(): LogPrefix | undefined {
+    return this.#prior;
   }
 
   /** Lines appended but not yet written (and fsynced, with `fsync`). */
@@ -372,6 +395,7 @@ export class LogWriter<S extends object = object> {
       this.#fs.fstat(this.#fd, (err, own) => {
         if (err !== null) return err.code === 'EBADF' ? this.#writeFailed(err) : keepWriting();
         if (own.size < BigInt(this.#size)) {
+          this.#prior = undefined;
           log(this.#logger, 'warn', `${this.path}: the log was truncated by another program (copytruncate rotation?); appending after what is left`);
         }
         this.#size = Number(own.size);
@@ -406,12 +430,11 @@ export class LogWriter<S extends object = object> {
     try {
       if (!this.#lock.isHeld()) this.#lock = acquireLock(this.path, this.#logger);
       // A batch cut in the middle continues in the same file: its start must not be mistaken for a torn tail.
-      if (this.#written === 0) repairTornTail(this.path, this.#logger);
-      const fd = fs.openSync(this.path, 'a');
-      this.#size = fs.fstatSync(fd).size;
+      const opened = openLogForAppend(this.path, this.#logger, this.#written === 0);
+      this.#size = opened.size;
       const old = this.#fd;
       const why = this.#reopen;
-      this.#fd = fd;
+      this.#fd = opened.fd;
       this.#reopen = undefined;
       this.#lastCheck = performance.now();
       if (why === 'moved') this.#fs.close(old, () => undefined);

@@ -1,10 +1,14 @@
-import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogLockedError } from '../../src/errors.js';
+import { LogLockedError, UnsafeLogFileError } from '../../src/errors.js';
 import { acquireLock, type LockHandle } from '../../src/log/lock.js';
 import { memoryLogger, tempDir } from '../helpers/records.js';
 import { kill, runFixture, type Child } from './child.js';
@@ -110,6 +114,48 @@ describe('acquireLock', () => {
     expect(() => acquire()).not.toThrow();
     writeLock(JSON.stringify({ pid: -1, host: hostname(), createdAt: '' }));
     expect(() => acquireLock(logPath, memoryLogger())).toThrowError(/unreadable and recent/);
+  });
+});
+
+describe('a lock held by another thread of this process', () => {
+  it('is refused, not mistaken for a lock left by an earlier process with this pid', async () => {
+    const lockModule = new URL('../../src/log/lock.ts', import.meta.url).href;
+    // The worker loads the TypeScript source through tsx's loader, registered in that thread.
+    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(lockModule)}); }).then(({ acquireLock }) => {
+        const lock = acquireLock(workerData, { warn() {} });
+        parentPort.postMessage('held');
+        parentPort.once('message', () => { lock.release(); parentPort.postMessage('released'); });
+      }, (e) => parentPort.postMessage(String(e)));`;
+    const worker = new Worker(code, { eval: true, workerData: logPath });
+    const next = (): Promise<unknown> => once(worker, 'message').then(([m]: unknown[]) => m);
+    try {
+      expect(await next()).toBe('held');
+      expect(() => acquire()).toThrowError(/The holder is this process/);
+      worker.postMessage('release');
+      expect(await next()).toBe('released');
+      acquire();
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
+
+describe('a lock file that is not a regular file', () => {
+  it('a symbolic link is refused, never followed: its target is left as it is', () => {
+    const target = join(dir, 'target');
+    writeFileSync(target, 'not a lock');
+    utimesSync(target, 0, 0); // old: an unreadable lock this old would be reclaimed
+    symlinkSync(target, `${logPath}.lock`);
+    expect(() => acquire()).toThrowError(expect.objectContaining({ code: 'ERR_LOG_UNSAFE_FILE', reason: 'a symbolic link' }) as Error);
+    expect(readFileSync(target, 'utf8')).toBe('not a lock');
+  });
+
+  it('a FIFO is refused at once instead of blocking the constructor on a read', () => {
+    if (spawnSync('mkfifo', [`${logPath}.lock`]).status !== 0) return;
+    expect(() => acquire()).toThrowError(UnsafeLogFileError);
   });
 });
 

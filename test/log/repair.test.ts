@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UnsafeLogFileError } from '../../src/errors.js';
 import { repairTornTail } from '../../src/log/repair.js';
 import { memoryLogger, metric, tempDir } from '../helpers/records.js';
 
@@ -84,5 +85,33 @@ describe('repairTornTail', () => {
     writeFileSync(logPath, Buffer.concat([Buffer.from(line('a')), full.subarray(0, 22)]));
     expect(repairTornTail(logPath, memoryLogger())).toEqual({ tornBytes: 22 });
     expect(readFileSync(logPath, 'utf8')).toBe(line('a'));
+  });
+
+  it('never cuts a file that does not look like a log: its last complete line must be a JSON object', () => {
+    for (const text of ['# a config file\nkey = value', 'root:x:0:0\n[1,2]\ntail', `${'x'.repeat(2 * 1024 * 1024)}\n{"torn`]) {
+      writeFileSync(logPath, text);
+      expect(() => repairTornTail(logPath, memoryLogger())).toThrowError(UnsafeLogFileError);
+      expect(readFileSync(logPath, 'utf8')).toBe(text);
+      expect(existsSync(`${logPath}.torn`)).toBe(false);
+    }
+  });
+
+  it('never cuts a file without a newline that does not start like a record', () => {
+    writeFileSync(logPath, 'secret');
+    expect(() => repairTornTail(logPath, memoryLogger())).toThrowError(/does not look like a log/);
+    expect(readFileSync(logPath, 'utf8')).toBe('secret');
+  });
+
+  it('refuses a log or a .torn that is a symbolic link, before cutting anything', () => {
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'keep\nme');
+    writeFileSync(logPath, `${line('a')}{"torn`);
+    symlinkSync(victim, `${logPath}.torn`);
+    expect(() => repairTornTail(logPath, memoryLogger())).toThrowError(expect.objectContaining({ path: `${logPath}.torn` }) as Error);
+    expect(readFileSync(logPath, 'utf8')).toBe(`${line('a')}{"torn`);
+    const other = join(dir, 'other.jsonl');
+    symlinkSync(victim, other);
+    expect(() => repairTornTail(other, memoryLogger())).toThrowError(expect.objectContaining({ reason: 'a symbolic link' }) as Error);
+    expect(readFileSync(victim, 'utf8')).toBe('keep\nme');
   });
 });

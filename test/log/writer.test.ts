@@ -302,8 +302,10 @@ describe('LogWriter', () => {
   });
 
   it('releases the lock when opening fails after locking', () => {
-    mkdirSync(logPath); // a directory where the log should be: openSync fails with EISDIR
-    expect(() => LogWriter.open(logPath, { logger: memoryLogger() })).toThrowError(/EISDIR/);
+    mkdirSync(logPath); // a directory where the log should be: refused after the lock is taken
+    expect(() => LogWriter.open(logPath, { logger: memoryLogger() })).toThrowError(
+      expect.objectContaining({ code: 'ERR_LOG_UNSAFE_FILE', reason: 'a directory' }) as Error,
+    );
     expect(existsSync(`${logPath}.lock`)).toBe(false);
   });
 
