@@ -22,8 +22,9 @@ Exit codes: 0 ok, 1 bad input (missing or unreadable file, --strict violation), 
 `;
 
 const READ_OPTIONS = `Inputs:
-  A file is read as a JSONL log whatever its name; a directory stands for its *.jsonl files
-  (sorted by name, not recursive). Files are aggregated separately and merged in argument order;
+  A file is read as a JSONL log whatever its name; a directory stands for the *.jsonl files under
+  it, subdirectories included (8 levels deep, at most 10,000 files; symbolic links to directories
+  are not followed), sorted by path. Files are aggregated separately and merged in argument order;
   the result equals the aggregate of their concatenation.
 
 Options:
