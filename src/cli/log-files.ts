@@ -34,7 +34,8 @@ const errnoReason = (error: unknown): string => {
  * Lists the `*.jsonl` regular files under `dir`, sorted by their path relative to `dir` (UTF-16 order,
  * `/`-separated), so that a flat directory keeps its by-name order and the result is the same on every
  * run. A symbolic link to a file is read like the file; a symbolic link to a directory is not followed
- * (it could lead out of the tree, or back into it), with a note; a directory deeper than
+ * (it could lead out of the tree, or back into it), with a note, and neither is a link that cannot be
+ * resolved (a loop); a dangling link is passed over; a directory deeper than
  * {@link MAX_DEPTH} levels is not read, with a note. An unreadable subdirectory, or more than
  * {@link MAX_FILES} files, is a problem: the command stops rather than report part of the logs.
  *
@@ -54,7 +55,8 @@ export function listLogFiles(dir: string, limits: { maxDepth?: number; maxFiles?
     const here = next.rel === '' ? dir : path.join(dir, next.rel);
     let entries: fs.Dirent[];
     try {
-      entries = fs.readdirSync(here, { withFileTypes: true });
+      // Sorted, so that the notes come in the same order on every file system.
+      entries = fs.readdirSync(here, { withFileTypes: true }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
     } catch (error) {
       return { problem: { path: here, reason: errnoReason(error) } };
     }
@@ -63,7 +65,14 @@ export function listLogFiles(dir: string, limits: { maxDepth?: number; maxFiles?
       const full = path.join(dir, rel);
       let kind: 'file' | 'dir' | 'other' = entry.isFile() ? 'file' : entry.isDirectory() ? 'dir' : 'other';
       if (entry.isSymbolicLink()) {
-        const target = fs.statSync(full, { throwIfNoEntry: false });
+        let target: fs.Stats | undefined;
+        try {
+          target = fs.statSync(full, { throwIfNoEntry: false });
+        } catch (error) {
+          // A link to itself (ELOOP), or through a directory we may not enter.
+          notes.push(`${full}: a symbolic link that cannot be followed (${errnoReason(error)}), not read`);
+          continue;
+        }
         if (target?.isDirectory() === true) {
           notes.push(`${full}: a symbolic link to a directory, not followed`);
           continue;

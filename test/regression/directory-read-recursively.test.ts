@@ -59,13 +59,19 @@ describe('a directory argument', () => {
     fs.symlinkSync(path.join(outside, 'elsewhere.jsonl'), path.join(root, 'linked.jsonl'));
     fs.symlinkSync(outside, path.join(root, 'out'));
     fs.symlinkSync(root, path.join(root, 'run/loop'));
+    fs.symlinkSync('self.jsonl', path.join(root, 'self.jsonl'));
+    fs.symlinkSync('gone.jsonl', path.join(root, 'dangling.jsonl'));
     const result = await expandInputs([root]);
     expect(result).toEqual({
       files: [
         { path: path.join(root, 'linked.jsonl'), size: 1 },
         { path: path.join(root, 'run/invocations.jsonl'), size: 1 },
       ],
-      notes: [`${path.join(root, 'out')}: a symbolic link to a directory, not followed`, `${path.join(root, 'run/loop')}: a symbolic link to a directory, not followed`],
+      notes: [
+        `${path.join(root, 'out')}: a symbolic link to a directory, not followed`,
+        expect.stringMatching(new RegExp(`^${path.join(root, 'self.jsonl')}: a symbolic link that cannot be followed \\(ELOOP.*\\), not read$`)),
+        `${path.join(root, 'run/loop')}: a symbolic link to a directory, not followed`,
+      ],
     });
   });
 
