@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pathForShell, shellQuote } from '../../src/cli/demo.js';
+import { cliCommand, pathForShell, shellQuote } from '../../src/cli/shell-hint.js';
 import { ensureBuilt, MAIN, ROOT } from '../cli/helpers/built-cli.js';
 
 let project = '';
@@ -74,7 +74,32 @@ describe('the demo in a user project', () => {
   });
 });
 
-describe('pathForShell and shellQuote', () => {
+describe('the demo run by path from a directory with no project', () => {
+  it('ends with `node <main.js>` commands, which run there as typed', async () => {
+    const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'im-demo-plain-'));
+    try {
+      const demo = await runDemo(plain);
+      expect(demo.code, demo.stderr).toBe(0);
+      const summarize = /^summarize it again with: (.+)$/m.exec(demo.stderr)?.[1];
+      expect(summarize).toBe(`node ${MAIN} summarize ${/log: (demo-output\/[\w-]+)\/invocations\.jsonl/.exec(demo.stderr)?.[1]}`);
+      const again = await sh(summarize!, plain);
+      expect(again.stdout).toMatch(/^Invocations +\d/m);
+    } finally {
+      fs.rmSync(plain, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cliCommand, pathForShell and shellQuote', () => {
+  it('use npx where it finds the executable without the network, else node and the path of main.js', () => {
+    const main = path.join(ROOT, 'dist/cli/main.js');
+    expect(cliCommand(ROOT, main)).toBe('npx invocation-metrics');
+    expect(cliCommand(path.join(ROOT, 'test'), main)).toBe('npx invocation-metrics');
+    expect(cliCommand(path.join(project, 'sub/dir'), main)).toBe('npx invocation-metrics');
+    expect(cliCommand(os.tmpdir(), main)).toBe(`node ${main}`);
+    expect(cliCommand(os.tmpdir(), '/opt/my tools/dist/cli/main.js')).toBe(`node '/opt/my tools/dist/cli/main.js'`);
+  });
+
   it('print a path relative to where the user typed the command, or absolute when it would climb out', () => {
     const cwd = process.cwd();
     expect(pathForShell('demo-output/x', cwd)).toBe('demo-output/x');
