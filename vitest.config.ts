@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: run files in parallel but bounded, so that crash tests keep realistic timing.
     maxWorkers: 2,
+    // The default output, then the command that installs the servers some tests skipped for.
+    reporters: ['default', './test/helpers/install-hint-reporter.ts'],
   },
 });

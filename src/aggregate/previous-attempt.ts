@@ -1,5 +1,5 @@
 /**
- * Resolution of previous attempts (DESIGN.md, "The aggregate"): the previous attempt of a retry r is,
+ * Resolution of previous attempts (docs/aggregate.md): the previous attempt of a retry r is,
  * among records with the same `agent`, `phase` and `taskId` (absent being its own value) and `attempt =
  * r.attempt - 1`, the one that started latest at or before r started; ties go to the later one in input
  * order. It may come after r in the input, so it is resolved over all records at once, not while folding.

@@ -1,6 +1,6 @@
 /**
- * The shape of the post-run summary. Every field's definition is exact (see `shared/DESIGN.md`, "The
- * aggregate"); fields marked "extra" go beyond the seed's `MetricsAggregate` and are defined here.
+ * The shape of the post-run summary. Every field's definition is exact (see `docs/aggregate.md`); fields
+ * marked "extra" go beyond the seed's `MetricsAggregate` and are defined here.
  *
  * Map-like fields are plain objects with a `null` prototype (so agent names such as `__proto__` are safe
  * keys), whose keys are inserted in sorted order: agent, model, tier and error-class names in UTF-16

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InvocationMetricsCollector } from '../collector.js';
 import { ReplayClock } from '../demo/clock.js';
 import { DEFAULT_SEED, planRun, planSpanMs } from '../demo/plan.js';
@@ -23,6 +24,7 @@ import { DEMO_HELP } from './help.js';
 import type { CliIO } from './io.js';
 import type { CliOutcome } from './outcome.js';
 import { finish, PROGRAM } from './run.js';
+import { cliCommand, pathForShell, shellQuote } from './shell-hint.js';
 import { parseBucket } from './values.js';
 
 const OPTIONS = {
@@ -230,10 +232,16 @@ export async function runDemo(argv: string[], io: CliIO): Promise<number> {
     code = fail(io, `the log is incomplete: ${reason(error)}`);
   }
   io.stdout.write(renderDemoSummary(collector.computeAggregate(), { color: io.stdoutIsTTY && !io.env.NO_COLOR }));
+  // Commands the user can paste as they are: a bare `invocation-metrics` is on no PATH after `npm ci`.
+  const shellCwd = io.env.INIT_CWD !== undefined && path.isAbsolute(io.env.INIT_CWD) ? io.env.INIT_CWD : process.cwd();
+  const cli = cliCommand(shellCwd, fileURLToPath(new URL('./main.js', import.meta.url)));
+  const shown = shellQuote(pathForShell(dir, shellCwd));
+  const report = shellQuote(pathForShell(path.join(dir, 'report.html'), shellCwd));
   io.stderr.write(
     `${result.completed ? 'done' : `interrupted (${result.interrupted} in flight recorded as failed, error class 'interrupted')`}: ` +
       `${collector.getCount()} records in ${logPath}\n` +
-      `summarize it again with: ${PROGRAM} summarize ${logPath}\n`,
+      `summarize it again with: ${cli} summarize ${shown}\n` +
+      `or as an HTML report:    ${cli} report ${shown} --out ${report}\n`,
   );
   if (options.otlpUrl !== undefined) io.stderr.write(`otlp: pushing the last export to ${options.otlpUrl}\n`);
   try {

@@ -23,12 +23,14 @@ Exit codes: 0 ok; 1 bad input (missing or unreadable file, --strict violation, u
 `;
 
 const READ_OPTIONS = `Inputs:
-  A file is read as a JSONL log whatever its name; a directory stands for its *.jsonl files
-  (sorted by name, not recursive). Files are aggregated separately and merged in argument order;
+  A file is read as a JSONL log whatever its name; a directory stands for the *.jsonl files under
+  it, subdirectories included (8 levels deep, at most 10,000 files; symbolic links to directories
+  are not followed), sorted by path. Files are aggregated separately and merged in argument order;
   the result equals the aggregate of their concatenation.
 
 Options:
-  --bucket <width>     Parallelism bucket width: 500ms, 30s, 2m, 1h; a bare number is ms (default 60s)
+  --bucket <width>     Parallelism bucket width: 500ms, 30s, 2m, 1h; a bare number is ms (default 60s).
+                       The text summary's last table and the HTML report's chart show these buckets.
   --since <time>       Keep invocations that start at or after <time> (inclusive)
   --until <time>       Keep invocations that start before <time> (exclusive)
                        <time> is ISO 8601 with a zone: 2026-11-20T09:00Z, 2026-11-20T10:00:00+01:00.

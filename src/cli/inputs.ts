@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { listLogFiles, MAX_DEPTH } from './log-files.js';
 import type { CliOutcome } from './outcome.js';
 
 /** A log file to read. */
@@ -25,7 +26,8 @@ const errnoReason = (error: unknown): string => {
 
 /**
  * Expands inputs in argument order: a file stands for itself (whatever its extension), a directory for
- * its `*.jsonl` regular files sorted by name (UTF-16 order, not recursive). A missing path, a directory
+ * the `*.jsonl` regular files under it, subdirectories included, sorted by relative path (see
+ * `listLogFiles` for the bounds: depth, file count, symbolic links). A missing path, a directory
  * without `*.jsonl` files, or anything that is neither a file nor a directory stops the command. A file
  * reached twice (`logs/ logs/a.jsonl`) is read once, with a note, because counting it twice would double
  * its invocations.
@@ -55,22 +57,12 @@ export async function expandInputs(args: readonly string[]): Promise<InputsResul
     }
     if (stat.isFile()) add(arg, stat.size);
     else if (stat.isDirectory()) {
-      let names: string[];
-      try {
-        names = (await fs.readdir(arg)).filter((n) => n.endsWith('.jsonl')).sort();
-      } catch (error) {
-        return { problem: { kind: 'unreadable-input', path: arg, reason: errnoReason(error) } };
-      }
-      let found = 0;
-      for (const name of names) {
-        const file = path.join(arg, name);
-        const s = await fs.stat(file).catch(() => undefined);
-        if (s?.isFile() === true) {
-          add(file, s.size);
-          found++;
-        }
-      }
-      if (found === 0) return { problem: { kind: 'unreadable-input', path: arg, reason: 'directory holds no *.jsonl files' } };
+      const listing = listLogFiles(arg);
+      if ('problem' in listing) return { problem: { kind: 'unreadable-input', ...listing.problem } };
+      notes.push(...listing.notes);
+      for (const file of listing.files) add(file.path, file.size);
+      if (listing.files.length === 0)
+        return { problem: { kind: 'unreadable-input', path: arg, reason: `directory holds no *.jsonl files (subdirectories included, ${MAX_DEPTH} levels deep)` } };
     } else return { problem: { kind: 'unreadable-input', path: arg, reason: 'not a regular file or directory' } };
   }
   return { files, notes };

@@ -10,22 +10,21 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import v8 from 'node:v8';
 import { PARALLEL_MIN_BYTES, prestartWorkers } from '../scan/prestart.js';
+import { listLogFiles } from './log-files.js';
 
 /** Options of `summarize` that make it read record objects, in one thread. */
 const FILTERS = ['--since', '--until', '--agent'];
 
-/** Bytes of the `*.jsonl` files of a directory, or of a file; 0 for anything else or an error. */
+/** Bytes of a file, or of the `*.jsonl` files under a directory (as `summarize` will read them); 0 for anything else or an error. */
 function bytesOf(arg: string): number {
   try {
     const stat = fs.statSync(arg);
     if (stat.isFile()) return stat.size;
     if (!stat.isDirectory()) return 0;
-    let bytes = 0;
-    for (const name of fs.readdirSync(arg)) if (name.endsWith('.jsonl')) bytes += bytesOf(path.join(arg, name));
-    return bytes;
+    const listing = listLogFiles(arg);
+    return 'problem' in listing ? 0 : listing.files.reduce((sum, f) => sum + f.size, 0);
   } catch {
     return 0;
   }

@@ -1,6 +1,6 @@
 /**
- * The log's lock file: one writer per log file, in this process or any other (see `shared/DESIGN.md`,
- * "The log"). The lock is `<log>.lock`, holding `{ pid, host, createdAt, token }` as JSON. A lock left by a
+ * The log's lock file: one writer per log file, in this process or any other (see the README,
+ * "Durability contract"). The lock is `<log>.lock`, holding `{ pid, host, createdAt, token }` as JSON. A lock left by a
  * crashed process on this host is detected and reclaimed; a lock of another host is never guessed at.
  *
  * A lock of this host is stale when its process is gone, when its pid cannot be a process (above

@@ -1,5 +1,5 @@
 /**
- * Reading a JSONL log: streaming, constant memory per line (see `shared/DESIGN.md`, "The log"). A bad line
+ * Reading a JSONL log: streaming, constant memory per line (see the README, "Durability contract"). A bad line
  * never stops a load: it is skipped with one warning that names the file, the line and the reason.
  *
  * @module

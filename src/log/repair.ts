@@ -1,6 +1,6 @@
 /**
  * Repair of a torn tail before appending. A crash can leave at most one torn last line (see
- * `shared/DESIGN.md`, "The log"); if the next writer appended after it, its first record would be glued
+ * the README, "Durability contract"); if the next writer appended after it, its first record would be glued
  * to the garbage and lost on load. So the tail is cut off, its bytes kept in `<log>.torn` for forensics.
  *
  * Synchronous on purpose: a collector opens its log in its constructor. Call it only while holding the

@@ -5,7 +5,7 @@
  * line, one promise per batch, and one `write` per 1 MiB chunk of the batch (one `write` for any batch up
  * to 1 MiB).
  *
- * The contract (see `shared/DESIGN.md`, "The log"):
+ * The contract (see the README, "Durability contract"):
  * - Lines appended in the same tick go out together, in append order: in one `write` up to 1 MiB, else
  *   in one `write` per chunk of whole lines, back to back, with nothing between them (one writer per
  *   file), rather than joined by a copy of the whole batch. While a write is in flight,

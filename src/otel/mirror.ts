@@ -87,7 +87,7 @@ const positiveInt = (name: string, value: unknown, fallback: number): number => 
 
 const noop = (): void => {};
 
-// shared/DESIGN.md: the library takes a `Meter` or a `MeterProvider` from its user.
+// The library takes a `Meter` or a `MeterProvider` from its user.
 const meterOf = (m: Meter | MeterProvider): Meter =>
   typeof (m as Partial<Meter>).createHistogram !== 'function' && typeof (m as Partial<MeterProvider>).getMeter === 'function'
     ? (m as MeterProvider).getMeter(SCOPE_NAME)

@@ -1,5 +1,5 @@
 /**
- * Online classification of retries, as the aggregate defines them (shared/DESIGN.md, "The aggregate"):
+ * Online classification of retries, as the aggregate defines them (docs/aggregate.md):
  * the previous attempt of a retry r is, among records with the same agent, phase and taskId (a missing
  * taskId is its own value) and `attempt = r.attempt - 1`, the one that started latest at or before r
  * started (ties: the later one in input order). The retry is `infra` when that attempt has a non-empty

@@ -57,11 +57,12 @@ function kpi(label: string, value: string, sub = ''): string {
 
 function kpis(a: MetricsAggregate): string {
   return `<section class="kpis" id="kpis">${[
-    kpi('Invocations', formatInt(a.totalInvocations), `${formatInt(Object.keys(a.invocationsByAgent).length)} agents`),
+    kpi('Invocations', formatInt(a.totalInvocations), plural(Object.keys(a.invocationsByAgent).length, 'agent', 'agents')),
     kpi('Success rate', formatPercent(a.successRate), `${formatInt(a.totalInvocations - a.totalSuccesses)} failed`),
     kpi('Peak parallelism', formatInt(a.peakParallelInvocations), 'concurrent invocations'),
-    kpi('Total cost', formatCostShort(a.totalCost), formatCost(a.totalCost)),
-    kpi('Tokens', formatCompact(a.totalTokens), `cache hit ${formatPercent(a.cacheHitShare)} of input`),
+    // The headline is already exact below $1, so the line under it says something else: the mean.
+    kpi('Total cost', formatCostShort(a.totalCost), a.totalInvocations > 1 ? `avg ${formatCost(a.totalCost / a.totalInvocations)} per invocation` : ''),
+    kpi('Tokens', formatCompact(a.totalTokens), a.totalInputTokens === 0 ? 'cache hit n/a: no input tokens recorded' : `cache hit ${formatPercent(a.cacheHitShare)} of input`),
     kpi('Retries', formatInt(a.totalRetries), `infra ${formatInt(a.infraRetries)} · code ${formatInt(a.codeRetries)}`),
     kpi('Escalations', formatInt(a.escalationCount), 'to another tier or model'),
     kpi('Wall-clock span', a.firstStart === null ? '-' : formatDuration(a.wallClockSpanMs), `busy ${formatDuration(a.totalDurationMs)}`),

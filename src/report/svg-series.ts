@@ -4,7 +4,7 @@
  * @module
  */
 import type { ParallelismBucket } from '../aggregate/types.js';
-import { formatWidth } from './format.js';
+import { formatCompact, formatInt, formatWidth } from './format.js';
 import { CHAR_WIDTH, CHART_WIDTH, COLORS, emptyChart, niceTicks, round, svg, text, tooltip } from './svg.js';
 
 /** Options of {@link renderParallelismChart}. */
@@ -27,6 +27,7 @@ export interface ParallelismChartOptions {
   width?: number;
 }
 
+/** Least room left of the plot for the y tick labels; more when the widest label needs it. */
 const LEFT = 44;
 const RIGHT = 16;
 const TOP = 14;
@@ -58,46 +59,49 @@ export function renderParallelismChart(buckets: readonly ParallelismBucket[], bu
   }
   const peak = Math.max(...columns.map((c) => c.concurrent));
   const ticks = niceTicks(peak, 4, true);
+  // Compact labels (150.0k), and room for the widest: a huge run's `150000` was clipped at the left edge.
+  const labels = ticks.map((t) => formatCompact(t));
+  const left = Math.max(LEFT, Math.ceil(Math.max(...labels.map((l) => l.length)) * CHAR_WIDTH + 10));
   const yScale = PLOT_HEIGHT / (ticks.at(-1) ?? 1);
-  const plotWidth = width - LEFT - RIGHT;
+  const plotWidth = width - left - RIGHT;
   const colWidth = plotWidth / columns.length;
   const bottom = TOP + PLOT_HEIGHT;
   const y = (v: number): number => round(bottom - v * yScale);
   const long = buckets.length * bucketMs > 86_400_000;
 
   const parts: string[] = [];
-  for (const t of ticks) {
-    parts.push(`<line class="grid" x1="${LEFT}" y1="${y(t)}" x2="${width - RIGHT}" y2="${y(t)}" stroke="${COLORS.grid}"/>`);
-    parts.push(text(LEFT - 6, y(t) + 4, String(t), 'class="tick" text-anchor="end"'));
-  }
-  let path = `M${LEFT},${bottom}`;
+  ticks.forEach((t, i) => {
+    parts.push(`<line class="grid" x1="${left}" y1="${y(t)}" x2="${width - RIGHT}" y2="${y(t)}" stroke="${COLORS.grid}"/>`);
+    parts.push(text(left - 6, y(t) + 4, labels[i] ?? String(t), 'class="tick" text-anchor="end"'));
+  });
+  let path = `M${left},${bottom}`;
   columns.forEach((c, i) => {
-    path += ` L${round(LEFT + i * colWidth)},${y(c.concurrent)} L${round(LEFT + (i + 1) * colWidth)},${y(c.concurrent)}`;
+    path += ` L${round(left + i * colWidth)},${y(c.concurrent)} L${round(left + (i + 1) * colWidth)},${y(c.concurrent)}`;
   });
   path += ` L${width - RIGHT},${bottom} Z`;
   parts.push(`<path class="area" d="${path}" fill="${COLORS.primary}" fill-opacity="0.25" stroke="${COLORS.primary}" stroke-width="1.5"/>`);
   // Invisible full-height columns carry the tooltips, so that a thin column is still easy to hover.
   columns.forEach((c, i) => {
     parts.push(
-      `<rect class="hover" x="${round(LEFT + i * colWidth)}" y="${TOP}" width="${round(Math.max(colWidth, 0.5))}" height="${PLOT_HEIGHT}" fill="transparent">` +
+      `<rect class="hover" x="${round(left + i * colWidth)}" y="${TOP}" width="${round(Math.max(colWidth, 0.5))}" height="${PLOT_HEIGHT}" fill="transparent">` +
         `${tooltip(`${c.bucketStart}: ${c.concurrent} concurrent`)}</rect>`,
     );
   });
-  parts.push(`<line class="peak" x1="${LEFT}" y1="${y(peak)}" x2="${width - RIGHT}" y2="${y(peak)}" stroke="${COLORS.danger}" stroke-dasharray="4 3"/>`);
-  parts.push(text(width - RIGHT, y(peak) - 4, `peak ${peak}`, 'class="note" text-anchor="end"'));
+  parts.push(`<line class="peak" x1="${left}" y1="${y(peak)}" x2="${width - RIGHT}" y2="${y(peak)}" stroke="${COLORS.danger}" stroke-dasharray="4 3"/>`);
+  parts.push(text(width - RIGHT, y(peak) - 4, `peak ${formatInt(peak)}`, 'class="note" text-anchor="end"'));
   // Every step-th column is labelled, so that labels are evenly spaced.
   const step = Math.ceil(columns.length / 6);
   for (let i = 0; i < columns.length; i += step) {
     // At the column's left edge: a bucket is labelled with its start, like `bucketStart`.
-    const x = LEFT + i * colWidth;
+    const x = left + i * colWidth;
     parts.push(`<line x1="${round(x)}" y1="${bottom}" x2="${round(x)}" y2="${bottom + 4}" stroke="${COLORS.axis}"/>`);
     const label = timeLabel(columns[i]!.bucketStart, long);
     // Centred on its tick, unless that would run past the chart's right edge.
     const anchor = x + (label.length * CHAR_WIDTH) / 2 > width ? 'end' : 'middle';
     parts.push(text(anchor === 'end' ? width - 2 : x, bottom + 16, label, `class="tick" text-anchor="${anchor}"`));
   }
-  parts.push(`<line x1="${LEFT}" y1="${bottom}" x2="${width - RIGHT}" y2="${bottom}" stroke="${COLORS.axis}"/>`);
+  parts.push(`<line x1="${left}" y1="${bottom}" x2="${width - RIGHT}" y2="${bottom}" stroke="${COLORS.axis}"/>`);
   const note = factor > 1 ? `, ${factor} buckets per column (max)` : '';
-  parts.push(text(LEFT, bottom + 34, `UTC, bucket ${formatWidth(bucketMs)}${note}`, 'class="note"'));
+  parts.push(text(left, bottom + 34, `UTC, bucket ${formatWidth(bucketMs)}${note}`, 'class="note"'));
   return svg(id, `Parallel invocations over time, peak ${peak}`, bottom + 42, parts.join(''), width);
 }

@@ -54,7 +54,8 @@ export function summaryTable(a: MetricsAggregate): ReportTable {
         'Tokens',
         `${formatInt(a.totalTokens)} (input ${formatInt(a.totalInputTokens)}, output ${formatInt(a.totalOutputTokens)}, cached ${formatInt(a.totalCachedTokens)})`,
       ],
-      ['Cache-hit share of input', formatPercent(a.cacheHitShare)],
+      // With no input tokens the share is 0 / 0: not a 0% hit rate.
+      ['Cache-hit share of input', a.totalInputTokens === 0 ? 'n/a (no input tokens recorded)' : formatPercent(a.cacheHitShare)],
       ['Retries', `${formatInt(a.totalRetries)} (infra ${formatInt(a.infraRetries)}, code ${formatInt(a.codeRetries)})`],
       ['Escalations', formatInt(a.escalationCount)],
       ['Output parse failures', formatInt(a.outputParseFailures)],

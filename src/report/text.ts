@@ -5,6 +5,7 @@
  */
 import type { MetricsAggregate } from '../aggregate/types.js';
 import { escapeTerminal } from './escape.js';
+import { parallelismTable } from './parallelism-table.js';
 import { agentTable, failureTables, modelTable, phaseTable, summaryTable, type ReportTable } from './tables.js';
 
 /** Options of {@link renderTextSummary}. */
@@ -49,9 +50,10 @@ export function renderTextTable(table: ReportTable, color = false): string {
 }
 
 /**
- * Renders the terminal summary: the headline, per-agent and per-phase tables, per model, and, when there
- * are any, failures by error class and escalations by transition. Untrusted text has its control
- * characters escaped (no ANSI injection from an agent name).
+ * Renders the terminal summary: the headline, per-agent and per-phase tables, per model, when there are
+ * any, failures by error class and escalations by transition, and last the parallelism over time in the
+ * aggregate's buckets (`--bucket`; at most 40 rows, see `parallelismTable`). Untrusted text has its
+ * control characters escaped (no ANSI injection from an agent name).
  *
  * @param aggregate - The aggregate.
  * @param options - Rendering options.
@@ -61,6 +63,7 @@ export function renderTextSummary(aggregate: MetricsAggregate, options: TextSumm
   const color = options.color ?? false;
   const tables = [summaryTable(aggregate), agentTable(aggregate), phaseTable(aggregate), modelTable(aggregate)];
   for (const t of failureTables(aggregate)) if (t.rows.length > 0) tables.push(t);
+  tables.push(parallelismTable(aggregate));
   // The summary is a key/value list: its header row says nothing, so it is drawn without one.
   const [head, ...rest] = tables;
   const summary = head === undefined ? '' : renderKeyValue(head, color);

@@ -1,7 +1,8 @@
 /**
  * Finding the system servers some tests need (Prometheus, promtool, Chromium). Where one is missing the
- * test is skipped with the install command; with REQUIRE_SERVERS=1 (as CI sets it) a missing server is a
- * failure instead.
+ * test is skipped with the install command in its name (the suite's or the test's), which the run's
+ * reporter (`install-hint-reporter.ts`) gathers and prints once at the end; with REQUIRE_SERVERS=1 (as CI
+ * sets it) a missing server is a failure instead.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -10,6 +11,9 @@ const INSTALL: Record<string, string> = {
   promtool: 'apt-get update && apt-get install -y prometheus',
   chromium: 'apt-get update && apt-get install -y chromium',
 };
+
+/** The words before the install command in a skip reason, which the reporter looks for. */
+export const INSTALL_PREFIX = 'install it with: ';
 
 /** Absolute path of `name` on PATH, or undefined. */
 export function which(name: string): string | undefined {
@@ -28,7 +32,7 @@ export function which(name: string): string | undefined {
 export function findServer(name: 'prometheus' | 'promtool' | 'chromium'): { path?: string; skip?: string } {
   const path = which(name);
   if (path !== undefined) return { path };
-  const reason = `${name} not found on PATH; install it with: ${INSTALL[name]}`;
+  const reason = `${name} not found on PATH; ${INSTALL_PREFIX}${INSTALL[name]}`;
   if (process.env.REQUIRE_SERVERS === '1') throw new Error(`REQUIRE_SERVERS=1 but ${reason}`);
   return { skip: reason };
 }

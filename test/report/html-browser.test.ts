@@ -2,8 +2,8 @@
  * The HTML report in a real browser (Debian's Chromium, driven by playwright-core): it renders its charts
  * with every network request blocked, and hostile agent names stay text.
  *
- * The screenshot goes to `$TMPDIR/invocation-metrics-report/report.png` (overwritten on each run) so that
- * a person can look at it.
+ * The screenshots go to `$TMPDIR/invocation-metrics-report/report.png` and `overlap.png` (overwritten on
+ * each run) so that a person can look at them.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -15,14 +15,14 @@ import { computeAggregate } from '../../src/aggregate/index.js';
 import { toGanttItem } from '../../src/report/gantt.js';
 import { renderHtmlReport } from '../../src/report/html.js';
 import { findServer } from '../helpers/servers.js';
-import { HOSTILE_AGENTS, hostileRun, sampleRun } from './helpers/records.js';
+import { HOSTILE_AGENTS, hostileRun, rec, sampleRun } from './helpers/records.js';
 
 /** The little of the DOM the page functions use (the project compiles without the DOM library). */
 interface PageElement {
   id: string;
   type: string;
   textContent: string | null;
-  getBoundingClientRect(): { width: number };
+  getBoundingClientRect(): { x: number; y: number; width: number; height: number };
 }
 interface PageDocument {
   querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
@@ -101,6 +101,39 @@ suite(server.skip ?? 'the HTML report in headless Chromium', () => {
     expect(bytes.length).toBeGreaterThan(10_000);
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     await context.close();
+  });
+
+  it('a huge log where every invocation overlaps: 200 bars, none on top of another; one agent; no input tokens', async () => {
+    // One agent, 20,000 invocations that all run at once, no inputTokens recorded.
+    const records = Array.from({ length: 20_000 }, (_, i) => rec('solo', i * 0.001, { durationMs: 600_000, inputTokens: undefined, success: i % 97 !== 0 }));
+    const overlapFile = path.join(OUT_DIR, 'overlap.html');
+    await fs.writeFile(overlapFile, renderHtmlReport(computeAggregate(records), { invocations: records.map(toGanttItem) }));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(overlapFile).href);
+    const dom = await page.evaluate(() => {
+      const document = (globalThis as unknown as { document: PageDocument }).document;
+      return {
+        bars: [...document.querySelectorAll('#chart-timeline rect.invocation')].map((r) => r.getBoundingClientRect()),
+        cards: [...document.querySelectorAll('.kpi')].map((k) => k.textContent),
+        chart: document.getElementById('chart-parallelism')!.getBoundingClientRect(),
+        ticks: [...document.querySelectorAll('#chart-parallelism text.tick')].map((t) => ({ text: t.textContent, box: t.getBoundingClientRect() })),
+        text: document.body.innerText,
+      };
+    });
+    expect(dom.text).toContain('Showing 200 of 20,000 invocations');
+    expect(dom.bars).toHaveLength(200);
+    for (const b of dom.bars) expect(b.height).toBeGreaterThanOrEqual(3); // visible on screen
+    // No two bars cover a common pixel: each drawn invocation can be seen and hovered.
+    const sorted = [...dom.bars].sort((a, b) => a.y - b.y);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.y).toBeGreaterThanOrEqual(sorted[i - 1]!.y + sorted[i - 1]!.height - 0.01);
+    // The y axis of a 20,000 peak: compact labels, none clipped at the chart's left edge.
+    expect(dom.ticks.map((t) => t.text)).toContain('20.0k');
+    for (const t of dom.ticks) expect(t.box.x).toBeGreaterThanOrEqual(dom.chart.x);
+    expect(dom.cards).toContain('Invocations20,0001 agent');
+    expect(dom.cards).toContain('Total cost$200.00avg $0.0100 per invocation');
+    expect(dom.cards.find((c) => c?.startsWith('Tokens'))).toMatch(/cache hit n\/a: no input tokens recorded$/);
+    await page.screenshot({ path: path.join(OUT_DIR, 'overlap.png'), fullPage: true });
+    await page.close();
   });
 
   it('the request watch works: a page that fetches is seen, and the fetch aborted', async () => {
