@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidOptionError } from '../errors.js';
+import { MAX_COST_USD, MAX_TIME_MS } from '../record.js';
 import { FLOAT_COLUMNS, ID_COLUMNS } from './record-columns.js';
 import type { AggregatorState } from './types.js';
 
@@ -42,12 +43,13 @@ export function stateTransferList(state: AggregatorState): ArrayBuffer[] {
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const isFiniteSum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** What each float column may hold: the record contract of the field it comes from. */
 const FLOAT_DOMAINS: Record<(typeof FLOAT_COLUMNS)[number], [string, (v: number) => boolean]> = {
-  start: ['a finite epoch time', Number.isFinite],
+  start: ['an epoch time within +-8.64e15 ms', (v) => Math.abs(v) <= MAX_TIME_MS],
   durationMs: ['a finite number >= 0', isFiniteSum],
-  cost: ['a finite number >= 0', isFiniteSum],
+  cost: ['a finite number >= 0 and at most 1e15', (v) => v >= 0 && v <= MAX_COST_USD],
   attempt: ['an integer >= 1', (v) => Number.isInteger(v) && v >= 1],
 };
 
@@ -86,6 +88,9 @@ export function checkState(state: AggregatorState): void {
     const [expected, ok] = FLOAT_DOMAINS[name];
     for (let i = 0; i < count; i++) if (!ok(column[i]!)) bad(`columns.${name}[${i}]`, expected, column[i]);
   }
+  // The record contract's end rule: every instant an invocation covers is a date.
+  for (let i = 0; i < count; i++)
+    if (columns.start[i]! + columns.durationMs[i]! > MAX_TIME_MS) bad(`columns.durationMs[${i}]`, 'a duration whose end is at most 8.64e15 ms', columns.durationMs[i]);
   if (!(columns.flags instanceof Uint8Array) || columns.flags.length !== count)
     bad('columns.flags', `a Uint8Array of length ${count}`, columns.flags?.length);
   for (const name of ID_COLUMNS) {
@@ -101,12 +106,28 @@ export function checkState(state: AggregatorState): void {
   }
   const tokens = state.tokens;
   if (typeof tokens !== 'object' || tokens === null) bad('tokens', 'an object of token sums', tokens);
-  for (const name of ['total', 'input', 'output', 'cached', 'cachedWithInput'] as const)
-    if (!isFiniteSum(tokens[name])) bad(`tokens.${name}`, 'a finite number >= 0', tokens[name]);
+  // Sums are exact: safe integers, or (past 2^53) given exactly in `exact` as bigints.
+  const exact = tokens.exact;
+  const isSum = exact === undefined ? isCount : isFiniteSum;
+  for (const name of ['total', 'input', 'output', 'cached', 'cachedWithInput'] as const) {
+    if (!isSum(tokens[name])) bad(`tokens.${name}`, exact === undefined ? 'a safe integer >= 0' : 'a finite number >= 0', tokens[name]);
+    if (exact !== undefined && !(typeof exact[name] === 'bigint' && exact[name] >= 0n)) bad(`tokens.exact.${name}`, 'a bigint >= 0', exact[name]);
+  }
   const sizes = { byAgent: state.agents.length, byPhase: state.phases.length, byModel: state.models.length + 1 };
   for (const [name, size] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
     const sums = tokens[name];
-    if (!(sums instanceof Float64Array) || sums.length !== size || !sums.every(isFiniteSum))
-      bad(`tokens.${name}`, `a Float64Array of ${size} finite sums >= 0`, sums?.length);
+    const given = new Set<number>();
+    if (exact !== undefined) {
+      const entries: unknown = exact[name];
+      if (!Array.isArray(entries)) bad(`tokens.exact.${name}`, 'an array of [index, bigint] pairs', entries);
+      for (const entry of entries as unknown[]) {
+        const [index, value] = Array.isArray(entry) ? (entry as unknown[]) : [];
+        if (!Number.isSafeInteger(index) || (index as number) < 0 || (index as number) >= size || typeof value !== 'bigint' || value < 0n)
+          bad(`tokens.exact.${name}`, `[index in [0, ${size}), bigint >= 0] pairs`, entry);
+        given.add(index as number);
+      }
+    }
+    if (!(sums instanceof Float64Array) || sums.length !== size || !sums.every((v, i) => (given.has(i) ? isFiniteSum(v) : isCount(v))))
+      bad(`tokens.${name}`, `a Float64Array of ${size} sums, safe integers >= 0`, sums?.length);
   }
 }

@@ -26,6 +26,7 @@ export function exitCodeFor(outcome: CliOutcome): ExitCode {
     case 'unreadable-input':
     case 'malformed-line':
     case 'output-failed':
+    case 'invalid-data':
       return 1;
   }
 }

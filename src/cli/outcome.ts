@@ -18,7 +18,9 @@ export type CliOutcome =
   /** `--strict` and a malformed or invalid line. */
   | { kind: 'malformed-line'; file: string; line: number; reason: string }
   /** The output file cannot be written. */
-  | { kind: 'output-failed'; path: string; reason: string };
+  | { kind: 'output-failed'; path: string; reason: string }
+  /** The records read cannot be aggregated (a value no valid record holds; a bug of the reader if seen). */
+  | { kind: 'invalid-data'; reason: string };
 
 /**
  * The one-line error message of a failed outcome (without the program name).
@@ -38,5 +40,7 @@ export function describeOutcome(outcome: Exclude<CliOutcome, { kind: 'ok' }>): s
       return `${outcome.file}:${outcome.line}: ${outcome.reason} (--strict)`;
     case 'output-failed':
       return `cannot write ${outcome.path}: ${outcome.reason}`;
+    case 'invalid-data':
+      return `cannot aggregate the records: ${outcome.reason}`;
   }
 }
