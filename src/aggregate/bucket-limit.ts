@@ -9,11 +9,11 @@
 import { bucketOf } from './epoch-buckets.js';
 
 /**
- * Largest number of buckets of `parallelismOverTime`: 1,000,000 (a year and 11 months of one-minute
- * buckets; about 100 MB of bucket objects, 60 MB as JSON). A span that needs more is an error naming
- * the span and a width that fits ({@link BucketLimitError}).
+ * Largest number of buckets of `parallelismOverTime`: 100,000 (69 days of one-minute buckets, 11 years
+ * of one-hour ones; about 10 MB of bucket objects, 6 MB of JSON). A span that needs more is an error
+ * naming the span and a width that fits (`BucketLimitError`).
  */
-export const MAX_BUCKETS = 1_000_000;
+export const MAX_BUCKETS = 100_000;
 
 /** Earliest valid time, epoch ms (`new Date(-8.64e15)`): a bucket cannot start before it. */
 export const MIN_TIME_MS = -8.64e15;

@@ -28,7 +28,7 @@ const READ_OPTIONS = `Inputs:
 
 Options:
   --bucket <width>     Parallelism bucket width: 500ms, 30s, 2m, 1h; a bare number is ms (default 60s).
-                       The series holds at most 1,000,000 buckets: a narrower width for the records'
+                       The series holds at most 100,000 buckets: a narrower width for the records'
                        span is a usage error (exit 2) that names the span and a width that fits.
                        Without --bucket, report widens the default past 10,000 buckets (5m, 15m, ...).
   --since <time>       Keep invocations that start at or after <time> (inclusive)
