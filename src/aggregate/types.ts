@@ -185,8 +185,10 @@ export interface MetricsAggregate {
 /** Options of `computeAggregate()` and `createAggregator()`. */
 export interface AggregateOptions {
   /**
-   * Width of the `parallelismOverTime` buckets in milliseconds; a positive safe integer. Bucket starts
-   * must be valid dates (within 8.64e15 ms of the epoch), else `result()` throws a `RangeError`.
+   * Width of the `parallelismOverTime` buckets in milliseconds; a positive safe integer. The series
+   * holds at most `MAX_BUCKETS` (100,000) buckets, and every bucket must start at a valid date (at or
+   * after -8.64e15 ms): a width that breaks either for the records' span makes `result()` throw a
+   * `BucketLimitError` (an `InvalidOptionError`) that names the span and a width that fits.
    * @default 60000
    */
   bucketMs?: number;
