@@ -407,6 +407,8 @@ export class InvocationMetricsCollector extends EventEmitter {
    *
    * @param options - `bucketMs` defaults to the collector's `bucketMs` option.
    * @returns The aggregate.
+   * @throws `BucketLimitError` when `bucketMs` does not fit the records' span (more than `MAX_BUCKETS`
+   *   buckets): the error names the span and a width that fits.
    */
   computeAggregate(options: AggregateOptions = {}): MetricsAggregate {
     return computeAggregate(this.#records, { bucketMs: this.#bucketMs, ...options });

@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidOptionError } from '../errors.js';
-import { MAX_COST_USD, MAX_TIME_MS } from '../record.js';
+import { MAX_TIME_MS } from '../record.js';
 import { FLOAT_COLUMNS, ID_COLUMNS } from './record-columns.js';
 import type { AggregatorState } from './types.js';
 
@@ -49,7 +49,7 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 const FLOAT_DOMAINS: Record<(typeof FLOAT_COLUMNS)[number], [string, (v: number) => boolean]> = {
   start: ['an epoch time within +-8.64e15 ms', (v) => Math.abs(v) <= MAX_TIME_MS],
   durationMs: ['a finite number >= 0', isFiniteSum],
-  cost: ['a finite number >= 0 and at most 1e15', (v) => v >= 0 && v <= MAX_COST_USD],
+  cost: ['a finite number >= 0', isFiniteSum],
   attempt: ['an integer >= 1', (v) => Number.isInteger(v) && v >= 1],
 };
 
@@ -60,7 +60,9 @@ function bad(field: string, expected: string, value: unknown): never {
 /**
  * Checks that `state` is a well-formed {@link AggregatorState}: the format tag, the table and column types
  * and lengths, and every id within its table, so that a corrupt or foreign state fails here with a clear
- * error instead of producing a wrong aggregate. O(count).
+ * error instead of producing a wrong aggregate. O(count). Costs above `MAX_COST_USD` and ends past the
+ * last valid date are left to `result()`, which throws for them the `InvalidMetricError` it throws for
+ * records added one by one: every path reports them alike.
  *
  * @param state - The candidate.
  * @throws {@link InvalidOptionError} naming the bad field (`state.columns.agent`, ...).
@@ -88,9 +90,6 @@ export function checkState(state: AggregatorState): void {
     const [expected, ok] = FLOAT_DOMAINS[name];
     for (let i = 0; i < count; i++) if (!ok(column[i]!)) bad(`columns.${name}[${i}]`, expected, column[i]);
   }
-  // The record contract's end rule: every instant an invocation covers is a date.
-  for (let i = 0; i < count; i++)
-    if (columns.start[i]! + columns.durationMs[i]! > MAX_TIME_MS) bad(`columns.durationMs[${i}]`, 'a duration whose end is at most 8.64e15 ms', columns.durationMs[i]);
   if (!(columns.flags instanceof Uint8Array) || columns.flags.length !== count)
     bad('columns.flags', `a Uint8Array of length ${count}`, columns.flags?.length);
   for (const name of ID_COLUMNS) {

@@ -56,6 +56,8 @@ class ColumnarAggregator implements Aggregator, RowSink {
     const agent = this.#agents.id(record.agent);
     const phase = this.#phases.id(record.phase);
     const model = record.model === undefined ? -1 : this.#models.id(record.model);
+    // First: it throws for a count that cannot be summed exactly, and the row must then not be half-written.
+    this.#tokens.add(agent, phase, model, record.tokens, record.inputTokens, record.outputTokens, record.cachedTokens);
     c.start[i] = Date.parse(record.timestamp);
     c.durationMs[i] = record.durationMs;
     c.cost[i] = record.cost;
@@ -68,7 +70,6 @@ class ColumnarAggregator implements Aggregator, RowSink {
     c.errorClass[i] = record.errorClass === undefined ? -1 : this.#errorClasses.id(record.errorClass);
     c.flags[i] = (record.success ? SUCCESS : 0) | (record.outputParsed ? OUTPUT_PARSED : 0);
     c.length = i + 1;
-    this.#tokens.add(agent, phase, model, record.tokens, record.inputTokens, record.outputTokens, record.cachedTokens);
   }
 
   internAgent(value: string): number {

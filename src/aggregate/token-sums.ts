@@ -100,8 +100,15 @@ export class TokenSums {
    * @param input - `inputTokens`, possibly absent.
    * @param output - `outputTokens`, possibly absent.
    * @param cached - `cachedTokens`, possibly absent.
+   * @throws `InvalidMetricError` for a count that is not a safe integer (an unvalidated record).
    */
   add(agent: number, phase: number, model: number, tokens: number, input?: number, output?: number, cached?: number): void {
+    // The record path (the scanner's rows are validated): a count that cannot be summed exactly is refused
+    // before anything is added, as validation would have refused it.
+    if (!Number.isSafeInteger(tokens)) throw new InvalidMetricError('tokens', 'a safe integer >= 0', tokens);
+    if (input !== undefined && !Number.isSafeInteger(input)) throw new InvalidMetricError('inputTokens', 'a safe integer >= 0 or absent', input);
+    if (output !== undefined && !Number.isSafeInteger(output)) throw new InvalidMetricError('outputTokens', 'a safe integer >= 0 or absent', output);
+    if (cached !== undefined && !Number.isSafeInteger(cached)) throw new InvalidMetricError('cachedTokens', 'a safe integer >= 0 or absent', cached);
     const c = this.#scratch;
     c.tokens = tokens;
     c.inputTokens = input ?? -1;

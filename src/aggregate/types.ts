@@ -326,7 +326,10 @@ export interface Aggregator {
   mergeState(state: AggregatorState): void;
   /** Returns this aggregator's records as plain data (fresh copies); see {@link AggregatorState}. */
   serialize(): AggregatorState;
-  /** Computes the aggregate of everything added so far; the aggregator stays usable. */
+  /**
+   * Computes the aggregate of everything added so far; the aggregator stays usable.
+   * @throws `BucketLimitError` when `bucketMs` does not fit the records' span (see `AggregateOptions`).
+   */
   result(): MetricsAggregate;
   /** Number of records added (including merged ones). */
   readonly count: number;

@@ -14,7 +14,8 @@ export type ExitCode = 0 | 1 | 2;
  * Maps a command's outcome to the process exit code.
  *
  * @param outcome - The outcome.
- * @returns 0 ok, 1 bad input (missing or unreadable input, `--strict` violation, unwritable output), 2 usage.
+ * @returns 0 ok, 1 bad input (missing or unreadable input, `--strict` violation, unwritable output, records
+ *   that cannot be aggregated), 2 usage (including a `--bucket` that does not fit the records' span).
  */
 export function exitCodeFor(outcome: CliOutcome): ExitCode {
   switch (outcome.kind) {

@@ -13,7 +13,8 @@ const LARGE = 1000;
 const CHUNK = 1 << 20;
 
 /**
- * Writes `JSON.stringify(value, null, 2)` and a newline to `stream`, in chunks of about 1 MiB.
+ * Writes `JSON.stringify(value, null, 2)` and a newline to `stream`, in chunks of about 1 MiB (with DEL
+ * and C1 control characters escaped, which `JSON.stringify` leaves raw).
  *
  * @param stream - Where to write.
  * @param value - A JSON value made of plain objects, arrays and primitives (no `toJSON`, no `undefined`
@@ -24,12 +25,20 @@ export function writeJson(stream: CliStream, value: unknown): void {
   const put = (text: string): void => {
     pending += text;
     if (pending.length >= CHUNK) {
-      stream.write(pending);
+      stream.write(escapeC1(pending));
       pending = '';
     }
   };
   writeValue(value, '', put);
-  stream.write(`${pending}\n`);
+  stream.write(`${escapeC1(pending)}\n`);
+}
+
+/**
+ * DEL and the C1 controls (U+007F to U+009F) as `\u00XX` escapes: `JSON.stringify` escapes only C0, and
+ * U+009B is a terminal's CSI. The JSON parses to the same value.
+ */
+function escapeC1(json: string): string {
+  return json.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
 function writeValue(value: unknown, indent: string, put: (text: string) => void): void {

@@ -55,5 +55,9 @@ describe('reports carry no raw control characters', () => {
       expect(r.code).toBe(0);
       expect(fs.readFileSync(out, 'utf8')).not.toMatch(CONTROL);
     }
+    // summarize --json too (JSON.stringify leaves C1 raw), still parsing to the names themselves.
+    const json = await runBuiltCli(['summarize', '--json', file]);
+    expect(json.stdout).not.toMatch(CONTROL);
+    expect(JSON.parse(json.stdout).invocationsByAgent[EVIL]).toBe(2);
   }, 60_000);
 });

@@ -46,12 +46,18 @@ describe('no raw RangeError from the aggregate', () => {
     expect(() => b.result()).toThrow(InvalidMetricError);
   });
 
-  it('a state whose end is past the last date is refused by mergeState', () => {
+  it('a merged state whose end is past the last date gives the same error', () => {
     const a = createAggregator();
     a.add(metric());
     const state = a.serialize();
     state.columns.durationMs[0] = 8.64e15;
-    expect(() => createAggregator().mergeState(state)).toThrow(/durationMs\[0\]/);
+    const b = createAggregator();
+    b.mergeState(state);
+    expect(() => b.result()).toThrow(InvalidMetricError);
+    // A start that no timestamp gives is refused by the state check itself.
+    state.columns.durationMs[0] = 1;
+    state.columns.start[0] = 1e300;
+    expect(() => createAggregator().mergeState(state)).toThrow(/columns\.start\[0\]/);
   });
 
   it('a width whose first bucket starts before the first valid date is a BucketLimitError', () => {

@@ -70,6 +70,17 @@ describe('token counts are safe integers', () => {
     expect(findMetricProblem(metric({ [field]: MAX }))).toBeUndefined();
   });
 
+  it('the aggregate of unvalidated records refuses them, without half-adding the record', () => {
+    const a = createAggregator();
+    a.add(metric({ tokens: 5 }));
+    expect(() => a.add(metric({ tokens: 7, inputTokens: 1e20 }))).toThrow(/`inputTokens`/);
+    expect(a.count).toBe(1);
+    expect(a.result().totalTokens).toBe(5);
+    const state = a.serialize();
+    state.tokens.total = 1e20;
+    expect(() => createAggregator().mergeState(state)).toThrow(/tokens\.total/);
+  });
+
   it('the fast scanner skips such a line as the reader does', async () => {
     const file = path.join(dir, 'big.jsonl');
     fs.writeFileSync(file, `${serializeMetric(metric({ tokens: 1e20 }))}\n${serializeMetric(metric({ cachedTokens: 2 ** 53 }))}\n${serializeMetric(metric())}\n`);
