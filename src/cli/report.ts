@@ -79,7 +79,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<CliOutcome> 
   // --gantt-limit 0 turns the timeline off, and with it the per-record sampling.
   const onRecord = limit > 0 ? (record: InvocationMetric) => sampler.add(toGanttItem(record)) : undefined;
   const read = await aggregateInputs(positionals, common, io, false, onRecord, values.bucket === undefined ? REPORT_MAX_BUCKETS : undefined);
-  if ('problem' in read) return read.problem;
+  if ('problem' in read) return read.problem.kind === 'usage' ? { ...read.problem, command: 'report' } : read.problem;
   const options = {
     invocations: limit > 0 ? sampler.items() : undefined,
     ganttLimit: limit,

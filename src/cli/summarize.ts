@@ -32,7 +32,7 @@ export async function runSummarize(argv: string[], io: CliIO): Promise<CliOutcom
   const common = resolveCommonOptions('summarize', values);
   if ('problem' in common) return common.problem;
   const read = await aggregateInputs(positionals, common, io, values.json === true);
-  if ('problem' in read) return read.problem;
+  if ('problem' in read) return read.problem.kind === 'usage' ? { ...read.problem, command: 'summarize' } : read.problem;
   // In pieces: the JSON of a run with a million agents is longer than a string may be.
   if (values.json === true) writeJson(io.stdout, read.aggregate);
   else {
