@@ -411,6 +411,8 @@ export class InvocationMetricsCollector extends EventEmitter {
    *
    * @param options - `bucketMs` defaults to the collector's `bucketMs` option.
    * @returns The aggregate of the records in memory.
+   * @throws `BucketLimitError` when `bucketMs` does not fit the records' span (more than `MAX_BUCKETS`
+   *   buckets): the error names the span and a width that fits.
    * @example
    * ```ts
    * import { computeAggregate, loadLog } from 'invocation-metrics';

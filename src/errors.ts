@@ -34,6 +34,11 @@ function describe(value: unknown): string {
   return `\`${shown}\` (${type})`;
 }
 
+/** `toISOString()` of a time, or the number itself outside the valid dates (an error must not throw). */
+function isoDate(ms: number): string {
+  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
+}
+
 /** Base class of every error of this library. */
 export class InvocationMetricsError extends Error {
   /** Stable machine-readable code, for example `ERR_INVALID_METRIC`. */
@@ -151,11 +156,57 @@ export class InvalidOptionError extends InvocationMetricsError {
    * @param option - The option's name.
    * @param expected - What was expected, e.g. `a finite number > 0`.
    * @param value - The value that came.
+   * @param detail - Extra explanation appended to the message.
    */
-  constructor(option: string, expected: string, value: unknown) {
-    super('ERR_INVALID_OPTION', `Expected \`${option}\` to be ${expected}, got ${describeValue(value)}`);
+  constructor(option: string, expected: string, value: unknown, detail = '') {
+    super('ERR_INVALID_OPTION', `Expected \`${option}\` to be ${expected}, got ${describeValue(value)}${detail ? `: ${detail}` : ''}`);
     this.option = option;
     this.value = value;
+  }
+}
+
+/**
+ * `bucketMs` is too narrow for the records' time span: `parallelismOverTime` would hold more than its
+ * limit of buckets (see `MAX_BUCKETS`), or too wide for it: a bucket would start before the first valid
+ * date. An {@link InvalidOptionError} (code `ERR_INVALID_OPTION`, option `bucketMs`) with the span and a
+ * width that fits.
+ */
+export class BucketLimitError extends InvalidOptionError {
+  /** Buckets the series would need with `value` as its width (0 when the width is too wide instead). */
+  readonly buckets: number;
+  /** Largest number of buckets allowed. */
+  readonly maxBuckets: number;
+  /** Earliest start of the records, ISO 8601 UTC. */
+  readonly spanStart: string;
+  /** Latest end of the records, ISO 8601 UTC (the millisecond that holds it). */
+  readonly spanEnd: string;
+  /** A bucket width that fits the span, in ms: the smallest of 1 s, 5 s, 15 s, 30 s, 1, 5, 15, 30 min, 1, 6, 12, 24 h, 7, 30, 365 days, or a whole number of 365 days. */
+  readonly suggestedBucketMs: number;
+
+  /**
+   * @param bucketMs - The width given.
+   * @param buckets - Buckets it would need (0: too wide).
+   * @param maxBuckets - The limit.
+   * @param spanStart - Earliest start, epoch ms.
+   * @param spanEnd - Latest end, epoch ms.
+   * @param suggestedBucketMs - A width that fits.
+   */
+  constructor(bucketMs: number, buckets: number, maxBuckets: number, spanStart: number, spanEnd: number, suggestedBucketMs: number) {
+    const from = isoDate(spanStart);
+    const to = isoDate(Math.floor(spanEnd));
+    super(
+      'bucketMs',
+      buckets > 0 ? `wide enough for at most ${maxBuckets} buckets` : 'narrow enough that every bucket starts at a valid date',
+      bucketMs,
+      buckets > 0
+        ? `the records span ${spanEnd - spanStart} ms (${from} to ${to}), which would take ${buckets} buckets; use a width of at least ${suggestedBucketMs} ms (e.g. bucketMs: ${suggestedBucketMs})`
+        : `the bucket of the earliest start (${from}) would start before -8.64e15 ms; use a width of ${suggestedBucketMs} ms or less`,
+    );
+    this.buckets = buckets;
+    this.maxBuckets = maxBuckets;
+    this.spanStart = from;
+    this.spanEnd = to;
+    this.suggestedBucketMs = suggestedBucketMs;
   }
 }
 

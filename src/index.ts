@@ -9,6 +9,7 @@ export {
   OutputWriteError,
   InvalidOptionError,
   LogAccessError,
+  BucketLimitError,
   LogLockedError,
   LogWriteError,
   UnsafeLogFileError,
@@ -18,7 +19,7 @@ export {
 
 // The record
 export type { InvocationMetric } from './record.js';
-export { validateMetric, isInvocationMetric, findMetricProblem, parseTimestamp } from './record.js';
+export { validateMetric, isInvocationMetric, findMetricProblem, parseTimestamp, MAX_COST_USD, MAX_TIME_MS } from './record.js';
 export { serializeMetric } from './serialize.js';
 export type { Logger } from './logger.js';
 
@@ -41,7 +42,7 @@ export { readLog, loadLog, parseLogLine } from './log/reader.js';
 export type { LoadedLog, LogWarning, ParsedLine, ReadLogOptions, ReadLogSummary } from './log/reader.js';
 
 // The aggregate
-export { computeAggregate, createAggregator, stateTransferList, DEFAULT_BUCKET_MS } from './aggregate/index.js';
+export { computeAggregate, createAggregator, stateTransferList, DEFAULT_BUCKET_MS, MAX_BUCKETS } from './aggregate/index.js';
 export type {
   MetricsAggregate,
   AggregateOptions,
@@ -49,6 +50,7 @@ export type {
   AggregatorColumns,
   AggregatorState,
   AggregatorTokenSums,
+  ExactTokenSums,
   ParallelismBucket,
   DurationStats,
   CountMap,

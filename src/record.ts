@@ -20,17 +20,20 @@ export interface InvocationMetric {
   phase: number;
   /** Task the invocation works on. Never a metric attribute. */
   taskId?: string;
-  /** Duration in milliseconds; finite, >= 0. */
+  /**
+   * Duration in milliseconds; finite, >= 0, and the end (start + durationMs) a valid date: at most
+   * {@link MAX_TIME_MS} (+275760-09-13), so that every instant the invocation covers can be written.
+   */
   durationMs: number;
-  /** Total tokens; integer >= 0. */
+  /** Total tokens; a safe integer >= 0 (at most `Number.MAX_SAFE_INTEGER`). */
   tokens: number;
-  /** Input (prompt) tokens; integer >= 0. */
+  /** Input (prompt) tokens; a safe integer >= 0. */
   inputTokens?: number;
-  /** Output (completion) tokens; integer >= 0. */
+  /** Output (completion) tokens; a safe integer >= 0. */
   outputTokens?: number;
-  /** Prompt-cache input tokens; integer >= 0. */
+  /** Prompt-cache input tokens; a safe integer >= 0. */
   cachedTokens?: number;
-  /** Cost in USD; finite, >= 0. */
+  /** Cost in USD; finite, >= 0, at most {@link MAX_COST_USD} (1e15), so that no sum of costs overflows. */
   cost: number;
   /** Process exit code of the agent; integer, negative allowed. */
   exitCode: number;
@@ -52,6 +55,19 @@ export interface InvocationMetric {
   /** Infrastructure error class of a failed invocation (`timeout`, `rate_limit`, ...). */
   errorClass?: string;
 }
+
+/**
+ * Latest valid time, epoch ms: ECMAScript's time range (`new Date(8.64e15)`, +275760-09-13). A record's
+ * end (start + durationMs) must not pass it: the aggregate writes ends and bucket starts as dates.
+ */
+export const MAX_TIME_MS = 8.64e15;
+
+/**
+ * Largest `cost` of one record, USD: 1e15. Any number of such costs sums to a finite number (2^53
+ * records of it stay below 1e31), so a cost sum never overflows to `Infinity`; a larger cost is refused
+ * as invalid (in `record()`, and skipped with a warning when read from a log).
+ */
+export const MAX_COST_USD = 1e15;
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
@@ -146,7 +162,10 @@ export function parseTimestamp(timestamp: string): number {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNonNegInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+// Token counts are safe integers, so that sums of them can be kept exact (see token-sums.ts).
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isNonNegFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isCost = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= MAX_COST_USD;
 
 /**
  * Finds the first problem of a candidate record, without throwing.
@@ -167,7 +186,12 @@ export function findMetricProblem(input: unknown): InvalidMetricError | undefine
   }
 }
 
-const optionalCount = (field: string, value: unknown): InvalidMetricError => new InvalidMetricError(field, 'an integer >= 0 or absent', value);
+const optionalCount = (field: string, value: unknown): InvalidMetricError => new InvalidMetricError(field, 'a safe integer >= 0 or absent', value);
+
+/** What a bad `durationMs` is expected to be (shared with the aggregate's own check). */
+export const DURATION_EXPECTED = 'a finite number >= 0 whose end (start + durationMs) is at most 8.64e15 ms (+275760-09-13)';
+/** What a bad `cost` is expected to be (shared with the aggregate's own check). */
+export const COST_EXPECTED = 'a finite number >= 0 and at most 1e15 (USD)';
 
 function findProblem(input: unknown): InvalidMetricError | undefined {
   if (!isObject(input)) return new InvalidMetricError('(record)', 'an object', input);
@@ -177,13 +201,13 @@ function findProblem(input: unknown): InvalidMetricError | undefined {
   if (typeof r.agent !== 'string' || r.agent.length === 0) return new InvalidMetricError('agent', 'a non-empty string', r.agent);
   if (!isNonNegInt(r.phase)) return new InvalidMetricError('phase', 'an integer >= 0', r.phase);
   if (r.taskId !== undefined && typeof r.taskId !== 'string') return new InvalidMetricError('taskId', 'a string or absent', r.taskId);
-  if (!isNonNegFinite(r.durationMs)) return new InvalidMetricError('durationMs', 'a finite number >= 0', r.durationMs);
-  if (!isNonNegInt(r.tokens)) return new InvalidMetricError('tokens', 'an integer >= 0', r.tokens);
+  if (!isNonNegFinite(r.durationMs)) return new InvalidMetricError('durationMs', DURATION_EXPECTED, r.durationMs);
+  if (!isCount(r.tokens)) return new InvalidMetricError('tokens', 'a safe integer >= 0', r.tokens);
   // Each field by name (not a loop over names): named loads stay monomorphic on the record path.
-  if (r.inputTokens !== undefined && !isNonNegInt(r.inputTokens)) return optionalCount('inputTokens', r.inputTokens);
-  if (r.outputTokens !== undefined && !isNonNegInt(r.outputTokens)) return optionalCount('outputTokens', r.outputTokens);
-  if (r.cachedTokens !== undefined && !isNonNegInt(r.cachedTokens)) return optionalCount('cachedTokens', r.cachedTokens);
-  if (!isNonNegFinite(r.cost)) return new InvalidMetricError('cost', 'a finite number >= 0 (USD)', r.cost);
+  if (r.inputTokens !== undefined && !isCount(r.inputTokens)) return optionalCount('inputTokens', r.inputTokens);
+  if (r.outputTokens !== undefined && !isCount(r.outputTokens)) return optionalCount('outputTokens', r.outputTokens);
+  if (r.cachedTokens !== undefined && !isCount(r.cachedTokens)) return optionalCount('cachedTokens', r.cachedTokens);
+  if (!isCost(r.cost)) return new InvalidMetricError('cost', COST_EXPECTED, r.cost);
   if (typeof r.exitCode !== 'number' || !Number.isInteger(r.exitCode)) return new InvalidMetricError('exitCode', 'an integer', r.exitCode);
   if (typeof r.success !== 'boolean') return new InvalidMetricError('success', 'a boolean', r.success);
   if (typeof r.attempt !== 'number' || !Number.isInteger(r.attempt) || r.attempt < 1)
@@ -191,8 +215,11 @@ function findProblem(input: unknown): InvalidMetricError | undefined {
   if (typeof r.outputParsed !== 'boolean') return new InvalidMetricError('outputParsed', 'a boolean', r.outputParsed);
   if (r.model !== undefined && typeof r.model !== 'string') return new InvalidMetricError('model', 'a string or absent', r.model);
   if (r.tier !== undefined && typeof r.tier !== 'string') return new InvalidMetricError('tier', 'a string or absent', r.tier);
-  if (typeof r.timestamp !== 'string' || Number.isNaN(parseTimestamp(r.timestamp)))
+  const start = typeof r.timestamp === 'string' ? parseTimestamp(r.timestamp) : Number.NaN;
+  if (Number.isNaN(start))
     return new InvalidMetricError('timestamp', 'an ISO 8601 time with a zone (YYYY-MM-DDTHH:MM[:SS[.fff]] then Z or +hh:mm)', r.timestamp);
+  // Checked here, once the start is known: the end must be a date (durationMs is otherwise fine).
+  if (start + r.durationMs > MAX_TIME_MS) return new InvalidMetricError('durationMs', DURATION_EXPECTED, r.durationMs);
   if (r.errorClass !== undefined && typeof r.errorClass !== 'string')
     return new InvalidMetricError('errorClass', 'a string or absent', r.errorClass);
   return undefined;

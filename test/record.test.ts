@@ -78,7 +78,7 @@ describe('validateMetric', () => {
     const { cost: _cost, ...rest } = good;
     const err = findMetricProblem(rest);
     expect(err?.field).toBe('cost');
-    expect(err?.message).toBe('Expected `cost` to be a finite number >= 0 (USD), got nothing');
+    expect(err?.message).toBe('Expected `cost` to be a finite number >= 0 and at most 1e15 (USD), got nothing');
   });
 
   it('rejects non-objects', () => {

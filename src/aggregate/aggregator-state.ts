@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidOptionError } from '../errors.js';
+import { MAX_TIME_MS } from '../record.js';
 import { FLOAT_COLUMNS, ID_COLUMNS } from './record-columns.js';
 import type { AggregatorState } from './types.js';
 
@@ -42,10 +43,11 @@ export function stateTransferList(state: AggregatorState): ArrayBuffer[] {
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const isFiniteSum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** What each float column may hold: the record contract of the field it comes from. */
 const FLOAT_DOMAINS: Record<(typeof FLOAT_COLUMNS)[number], [string, (v: number) => boolean]> = {
-  start: ['a finite epoch time', Number.isFinite],
+  start: ['an epoch time within +-8.64e15 ms', (v) => Math.abs(v) <= MAX_TIME_MS],
   durationMs: ['a finite number >= 0', isFiniteSum],
   cost: ['a finite number >= 0', isFiniteSum],
   attempt: ['an integer >= 1', (v) => Number.isInteger(v) && v >= 1],
@@ -58,7 +60,9 @@ function bad(field: string, expected: string, value: unknown): never {
 /**
  * Checks that `state` is a well-formed {@link AggregatorState}: the format tag, the table and column types
  * and lengths, and every id within its table, so that a corrupt or foreign state fails here with a clear
- * error instead of producing a wrong aggregate. O(count).
+ * error instead of producing a wrong aggregate. O(count). Costs above `MAX_COST_USD` and ends past the
+ * last valid date are left to `result()`, which throws for them the `InvalidMetricError` it throws for
+ * records added one by one: every path reports them alike.
  *
  * @param state - The candidate.
  * @throws {@link InvalidOptionError} naming the bad field (`state.columns.agent`, ...).
@@ -101,12 +105,28 @@ export function checkState(state: AggregatorState): void {
   }
   const tokens = state.tokens;
   if (typeof tokens !== 'object' || tokens === null) bad('tokens', 'an object of token sums', tokens);
-  for (const name of ['total', 'input', 'output', 'cached', 'cachedWithInput'] as const)
-    if (!isFiniteSum(tokens[name])) bad(`tokens.${name}`, 'a finite number >= 0', tokens[name]);
+  // Sums are exact: safe integers, or (past 2^53) given exactly in `exact` as bigints.
+  const exact = tokens.exact;
+  const isSum = exact === undefined ? isCount : isFiniteSum;
+  for (const name of ['total', 'input', 'output', 'cached', 'cachedWithInput'] as const) {
+    if (!isSum(tokens[name])) bad(`tokens.${name}`, exact === undefined ? 'a safe integer >= 0' : 'a finite number >= 0', tokens[name]);
+    if (exact !== undefined && !(typeof exact[name] === 'bigint' && exact[name] >= 0n)) bad(`tokens.exact.${name}`, 'a bigint >= 0', exact[name]);
+  }
   const sizes = { byAgent: state.agents.length, byPhase: state.phases.length, byModel: state.models.length + 1 };
   for (const [name, size] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
     const sums = tokens[name];
-    if (!(sums instanceof Float64Array) || sums.length !== size || !sums.every(isFiniteSum))
-      bad(`tokens.${name}`, `a Float64Array of ${size} finite sums >= 0`, sums?.length);
+    const given = new Set<number>();
+    if (exact !== undefined) {
+      const entries: unknown = exact[name];
+      if (!Array.isArray(entries)) bad(`tokens.exact.${name}`, 'an array of [index, bigint] pairs', entries);
+      for (const entry of entries as unknown[]) {
+        const [index, value] = Array.isArray(entry) ? (entry as unknown[]) : [];
+        if (!Number.isSafeInteger(index) || (index as number) < 0 || (index as number) >= size || typeof value !== 'bigint' || value < 0n)
+          bad(`tokens.exact.${name}`, `[index in [0, ${size}), bigint >= 0] pairs`, entry);
+        given.add(index as number);
+      }
+    }
+    if (!(sums instanceof Float64Array) || sums.length !== size || !sums.every((v, i) => (given.has(i) ? isFiniteSum(v) : isCount(v))))
+      bad(`tokens.${name}`, `a Float64Array of ${size} sums, safe integers >= 0`, sums?.length);
   }
 }

@@ -56,6 +56,8 @@ class ColumnarAggregator implements Aggregator, RowSink {
     const agent = this.#agents.id(record.agent);
     const phase = this.#phases.id(record.phase);
     const model = record.model === undefined ? -1 : this.#models.id(record.model);
+    // First: it throws for a count that cannot be summed exactly, and the row must then not be half-written.
+    this.#tokens.add(agent, phase, model, record.tokens, record.inputTokens, record.outputTokens, record.cachedTokens);
     c.start[i] = Date.parse(record.timestamp);
     c.durationMs[i] = record.durationMs;
     c.cost[i] = record.cost;
@@ -68,7 +70,6 @@ class ColumnarAggregator implements Aggregator, RowSink {
     c.errorClass[i] = record.errorClass === undefined ? -1 : this.#errorClasses.id(record.errorClass);
     c.flags[i] = (record.success ? SUCCESS : 0) | (record.outputParsed ? OUTPUT_PARSED : 0);
     c.length = i + 1;
-    this.#tokens.add(agent, phase, model, record.tokens, record.inputTokens, record.outputTokens, record.cachedTokens);
   }
 
   internAgent(value: string): number {
@@ -199,10 +200,21 @@ class ColumnarAggregator implements Aggregator, RowSink {
   }
 
   result(): MetricsAggregate {
+    return this.resultFitting(undefined);
+  }
+
+  /**
+   * `result()`, with the bucket width widened when needed so that the series holds at most `maxBuckets`
+   * (the report's choice of width; `undefined`: the aggregator's own width, or an error).
+   *
+   * @param maxBuckets - The most buckets wanted, or `undefined`.
+   * @returns The aggregate.
+   */
+  resultFitting(maxBuckets: number | undefined): MetricsAggregate {
     // With shards pending, previous attempts only need task ids told apart as far as retries go.
     const t = this.#taskIds.forResult();
     const core = this.#core(false, false);
-    return buildAggregate({ ...core, columns: { ...core.columns, taskId: t.taskId }, taskIds: { length: t.size } }, this.#bucketMs, this.#ahead);
+    return buildAggregate({ ...core, columns: { ...core.columns, taskId: t.taskId }, taskIds: { length: t.size } }, this.#bucketMs, this.#ahead, maxBuckets);
   }
 
   /**
@@ -341,6 +353,19 @@ export function shardsOf(
   adoptAhead(ahead: Ahead): void;
 } | undefined {
   return aggregator instanceof ColumnarAggregator ? aggregator : undefined;
+}
+
+/**
+ * The aggregate with a bucket width that fits: the aggregator's own when the series holds at most
+ * `maxBuckets` with it, else the smallest round width that does (see `fittingBucketMs`). What the report
+ * uses when no width was asked for.
+ *
+ * @param aggregator - An aggregator from {@link createAggregator} (any other gives its plain `result()`).
+ * @param maxBuckets - The most buckets wanted.
+ * @returns The aggregate; its `bucketMs` says the width used.
+ */
+export function resultFitting(aggregator: Aggregator, maxBuckets: number): MetricsAggregate {
+  return aggregator instanceof ColumnarAggregator ? aggregator.resultFitting(maxBuckets) : aggregator.result();
 }
 
 /**

@@ -4,6 +4,9 @@
  *
  * @module
  */
+import { BucketLimitError, InvalidMetricError } from '../errors.js';
+import { COST_EXPECTED, DURATION_EXPECTED, MAX_COST_USD, MAX_TIME_MS } from '../record.js';
+import { fittingBucketMs, MAX_BUCKETS } from './bucket-limit.js';
 import { durationStats, groupValues } from './percentiles.js';
 import { computeParallelism } from './parallelism.js';
 import { findPreviousAttempts } from './previous-attempt.js';
@@ -11,7 +14,7 @@ import type { Ahead, OrderStats } from './ahead-jobs.js';
 import { countRetryOutcomes } from './retry-outcomes.js';
 import { sortedNameMap, sortedPhaseMap } from './sorted-map.js';
 import { tally } from './tallies.js';
-import type { AggregatorState, CountMap, DurationStats, MetricsAggregate } from './types.js';
+import type { AggregatorColumns, AggregatorState, CountMap, DurationStats, MetricsAggregate } from './types.js';
 
 /** The key of records without a model, and of failures without an error class. */
 export const NONE_KEY = '(none)';
@@ -20,14 +23,20 @@ export const NONE_KEY = '(none)';
  * Computes the aggregate.
  *
  * @param state - The records (views are fine: nothing is written); only the number of task ids is read.
- * @param bucketMs - Bucket width of the parallelism series.
+ * @param preferredBucketMs - Bucket width of the parallelism series.
  * @param ahead - The parts computed ahead, if they were (see ahead-jobs.ts; ids as the state's).
+ * @param fitBuckets - When given, the width is widened (see `fittingBucketMs`) so that the series holds
+ *   at most this many buckets, instead of failing.
+ * @throws `BucketLimitError` when the width does not fit the span (without `fitBuckets`);
+ *   `InvalidMetricError` for records that validation would have refused (an end past the last date, a
+ *   cost sum that overflows).
  * @returns The aggregate.
  */
 export function buildAggregate(
   state: Omit<AggregatorState, 'taskIds'> & { taskIds: { length: number } },
-  bucketMs: number,
+  preferredBucketMs: number,
   ahead?: Ahead,
+  fitBuckets?: number,
 ): MetricsAggregate {
   const { count, columns, agents, phases, models, tokens } = state;
   const t = ahead?.tallies ?? tally(columns, count, { agents: agents.length, phases: phases.length, models: models.length, errorClasses: state.errorClasses });
@@ -39,7 +48,14 @@ export function buildAggregate(
       tiers: state.tiers,
       errorClasses: state.errorClasses,
     });
-  const parallelism = ahead?.parallelism ?? computeParallelism(columns.start, columns.durationMs, count, bucketMs);
+  checkSums(t, columns, count);
+  // With `fitBuckets`, a wider width when the preferred one needs more buckets (the parallelism computed
+  // ahead, for the preferred width, is then not used).
+  const bucketMs = fitBuckets === undefined || count === 0 ? preferredBucketMs : fittingBucketMs(t.firstStart, t.lastEnd, preferredBucketMs, fitBuckets);
+  const parallelism = (bucketMs === preferredBucketMs ? ahead?.parallelism : undefined) ?? computeParallelism(columns.start, columns.durationMs, count, bucketMs);
+  const problem = parallelism.problem;
+  if (problem !== undefined)
+    throw new BucketLimitError(bucketMs, problem.buckets, MAX_BUCKETS, problem.spanStart, problem.spanEnd, problem.suggestedBucketMs);
 
   // Tables may hold values no record uses (a hand-made state): only ids with records become keys.
   const agentIds = [...agents.keys()].filter((a) => t.agentCount[a]! > 0);
@@ -114,6 +130,27 @@ export function buildAggregate(
     lastEnd: count === 0 ? null : new Date(Math.floor(t.lastEnd)).toISOString(),
     wallClockSpanMs: count === 0 ? 0 : t.lastEnd - t.firstStart,
   };
+}
+
+/**
+ * The aggregate's own check of what validation guarantees, for records that were not validated (the
+ * aggregator trusts its input; a hand-made state is checked by `mergeState`): an end past the last
+ * valid date, or costs whose sum overflows, throw the `InvalidMetricError` that validation gives for the
+ * first such record, rather than a `RangeError` or an `Infinity` total. O(1) unless it throws.
+ */
+function checkSums(t: { lastEnd: number; totalCost: number }, columns: AggregatorColumns, count: number): void {
+  if (count > 0 && !(t.lastEnd <= MAX_TIME_MS)) {
+    const { start, durationMs } = columns;
+    let i = 0;
+    while (i < count - 1 && start[i]! + durationMs[i]! <= MAX_TIME_MS) i++;
+    throw new InvalidMetricError('durationMs', DURATION_EXPECTED, durationMs[i]);
+  }
+  if (!(t.totalCost <= Number.MAX_VALUE)) {
+    const { cost } = columns;
+    let i = 0;
+    while (i < count - 1 && cost[i]! <= MAX_COST_USD) i++;
+    throw new InvalidMetricError('cost', COST_EXPECTED, cost[i]);
+  }
 }
 
 /** Order statistics computed ahead, with the mean of `sum` (the key order of {@link durationStats}). */

@@ -14,7 +14,10 @@ import type { AggregateOptions, MetricsAggregate } from './types.js';
  * @param records - Records in input order (input order breaks ties between previous attempts).
  * @param options - Options (`bucketMs`).
  * @returns The aggregate.
- * @throws `InvalidOptionError` for a bad `bucketMs`.
+ * @throws `InvalidOptionError` for a bad `bucketMs`; its subclass `BucketLimitError` when `bucketMs` does
+ *   not fit the records' span (more than `MAX_BUCKETS` buckets, or a bucket before the first valid date),
+ *   naming the span and a width that fits. `InvalidMetricError` for unvalidated records whose end is past
+ *   the last valid date or whose costs sum past the largest number.
  * @example
  * ```ts
  * const { totalCost, peakParallelInvocations } = computeAggregate(collector.getAll(), { bucketMs: 1000 });

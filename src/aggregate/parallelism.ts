@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { checkBuckets, type BucketProblem } from './bucket-limit.js';
 import { bucketBefore, bucketOf } from './epoch-buckets.js';
 import type { ParallelismBucket } from './types.js';
 
@@ -20,6 +21,12 @@ export interface Parallelism {
   peak: number;
   /** Contiguous buckets from the earliest start's through the latest covered instant's; empty when none. */
   buckets: ParallelismBucket[];
+  /**
+   * Set when the width does not fit the span (too many buckets, or a bucket before the first valid date):
+   * then `peak` is 0 and `buckets` empty, and `result()` throws a `BucketLimitError` made from it. Data,
+   * not a throw, so that it crosses from a worker thread as it is.
+   */
+  problem?: BucketProblem;
 }
 
 /** The interval events of a set of invocations: what the sweep needs. */
@@ -103,6 +110,9 @@ export function sweepEvents(events: IntervalEvents, bucketMs: number): Paralleli
     lastEnd === -Infinity ? -Infinity : bucketBefore(lastEnd, bucketMs),
     lastZeroStart === -Infinity ? -Infinity : bucketOf(lastZeroStart, bucketMs),
   );
+  // Checked before anything is sorted or allocated: a few records far apart must not cost a bucket each.
+  const problem = checkBuckets(first, last, bucketMs, earliest, Math.max(lastEnd, lastZeroStart));
+  if (problem !== undefined) return { peak: 0, buckets: [], problem };
   // The starts go to a fresh array, then the ends to the starts' old one: one array's worth of extra memory.
   const starts = sortInstants(events.starts, undefined);
   const ends = sortInstants(events.ends, starts === events.starts ? undefined : events.starts);

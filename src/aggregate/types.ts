@@ -86,7 +86,10 @@ export interface MetricsAggregate {
    * have one; otherwise not counted.
    */
   escalationCount: number;
-  /** Sum of `tokens`. */
+  /**
+   * Sum of `tokens`, exact (counts are safe integers, summed without rounding on every path); past
+   * `Number.MAX_SAFE_INTEGER` it is the `Number` nearest to the exact sum. Likewise every token sum.
+   */
   totalTokens: number;
   /** Sum of `cost` (USD). */
   totalCost: number;
@@ -182,8 +185,10 @@ export interface MetricsAggregate {
 /** Options of `computeAggregate()` and `createAggregator()`. */
 export interface AggregateOptions {
   /**
-   * Width of the `parallelismOverTime` buckets in milliseconds; a positive safe integer. Bucket starts
-   * must be valid dates (within 8.64e15 ms of the epoch), else `result()` throws a `RangeError`.
+   * Width of the `parallelismOverTime` buckets in milliseconds; a positive safe integer. The series
+   * holds at most `MAX_BUCKETS` (100,000) buckets, and every bucket must start at a valid date (at or
+   * after -8.64e15 ms): a width that breaks either for the records' span makes `result()` throw a
+   * `BucketLimitError` (an `InvalidOptionError`) that names the span and a width that fits.
    * @default 60000
    */
   bucketMs?: number;
@@ -219,8 +224,32 @@ export interface AggregatorColumns {
 }
 
 /**
- * Integer token sums, folded at `add()` time: integer sums (below 2^53) do not depend on order, so shards
- * simply add up.
+ * The exact values of token sums that passed `Number.MAX_SAFE_INTEGER`, as `bigint` (which survives
+ * `structuredClone` and `postMessage`).
+ */
+export interface ExactTokenSums {
+  /** Sum of `tokens`. */
+  total: bigint;
+  /** Sum of `inputTokens`. */
+  input: bigint;
+  /** Sum of `outputTokens`. */
+  output: bigint;
+  /** Sum of `cachedTokens`. */
+  cached: bigint;
+  /** Sum of `cachedTokens` over records that have `inputTokens`. */
+  cachedWithInput: bigint;
+  /** `[agent id, exact sum]` of the per-agent sums past 2^53 (the others are exact in `byAgent`). */
+  byAgent: [number, bigint][];
+  /** Likewise per phase id. */
+  byPhase: [number, bigint][];
+  /** Likewise per `byModel` index. */
+  byModel: [number, bigint][];
+}
+
+/**
+ * Integer token sums, folded at `add()` time. They are exact: integer sums do not depend on order, so
+ * shards simply add up; a sum past `Number.MAX_SAFE_INTEGER` is written as the nearest `Number`, and
+ * exactly in `exact`.
  */
 export interface AggregatorTokenSums {
   /** Sum of `tokens`. */
@@ -239,6 +268,11 @@ export interface AggregatorTokenSums {
   byPhase: Float64Array;
   /** Sum of `tokens` per model id + 1; index 0 holds records without a model. */
   byModel: Float64Array;
+  /**
+   * Present only when a sum passed `Number.MAX_SAFE_INTEGER`: every total exactly, and the per-id sums
+   * that passed it. `mergeState()` adds these exact values instead of the rounded numbers.
+   */
+  exact?: ExactTokenSums;
 }
 
 /**
@@ -292,7 +326,10 @@ export interface Aggregator {
   mergeState(state: AggregatorState): void;
   /** Returns this aggregator's records as plain data (fresh copies); see {@link AggregatorState}. */
   serialize(): AggregatorState;
-  /** Computes the aggregate of everything added so far; the aggregator stays usable. */
+  /**
+   * Computes the aggregate of everything added so far; the aggregator stays usable.
+   * @throws `BucketLimitError` when `bucketMs` does not fit the records' span (see `AggregateOptions`).
+   */
   result(): MetricsAggregate;
   /** Number of records added (including merged ones). */
   readonly count: number;

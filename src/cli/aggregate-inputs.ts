@@ -4,7 +4,10 @@
  *
  * @module
  */
-import type { MetricsAggregate } from '../aggregate/types.js';
+import { resultFitting } from '../aggregate/aggregator.js';
+import type { Aggregator, MetricsAggregate } from '../aggregate/types.js';
+import { BucketLimitError, InvalidMetricError } from '../errors.js';
+import { escapeTerminal } from '../report/escape.js';
 import type { InvocationMetric } from '../record.js';
 import type { CommonOptions } from './args.js';
 import { expandInputs } from './inputs.js';
@@ -12,6 +15,7 @@ import type { CliIO } from './io.js';
 import { loadInputs } from './load.js';
 import type { CliOutcome } from './outcome.js';
 import { createProgress } from './progress.js';
+import { formatBucket } from './values.js';
 
 /** The aggregate of the inputs and what was skipped. */
 export interface AggregatedInputs {
@@ -32,6 +36,8 @@ export interface AggregatedInputs {
  * @param io - Process streams.
  * @param quiet - Suppress the default progress (not `--progress`).
  * @param onRecord - Called with every kept record.
+ * @param fitBuckets - Widen the bucket width when the series would hold more buckets than this (the
+ *   report, when no `--bucket` was given); without it, a width that does not fit is a usage error.
  * @returns The aggregate, or the problem that stopped reading (`no-records` when no record was kept).
  */
 export async function aggregateInputs(
@@ -40,6 +46,7 @@ export async function aggregateInputs(
   io: CliIO,
   quiet: boolean,
   onRecord?: (record: InvocationMetric) => void,
+  fitBuckets?: number,
 ): Promise<AggregatedInputs | { problem: CliOutcome }> {
   const inputs = await expandInputs(args);
   if ('problem' in inputs) return inputs;
@@ -61,9 +68,34 @@ export async function aggregateInputs(
   progress?.finish();
   if (loaded.problem !== undefined) return { problem: loaded.problem };
   if (loaded.skipped > 0) io.stderr.write(`skipped ${loaded.skipped} malformed line${loaded.skipped === 1 ? '' : 's'}\n`);
-  const aggregate = loaded.aggregator.result();
+  const result = aggregate(loaded.aggregator, fitBuckets);
+  if ('problem' in result) return result;
   // An all-zero summary (or a 10 KB report of nothing) would look like a run that cost nothing.
-  if (aggregate.totalInvocations === 0)
+  if (result.aggregate.totalInvocations === 0)
     return { problem: { kind: 'no-records', files: inputs.files.length, valid, skipped: loaded.skipped, filters: options.filterFlags } };
-  return { aggregate, files: inputs.files.map((f) => f.path), skipped: loaded.skipped };
+  return { aggregate: result.aggregate, files: inputs.files.map((f) => f.path), skipped: loaded.skipped };
+}
+
+/**
+ * `result()`, with its documented errors turned into outcomes: a bucket width that does not fit the
+ * span is a usage error (exit 2) that names the span and a `--bucket` that fits.
+ */
+function aggregate(aggregator: Aggregator, fitBuckets: number | undefined): { aggregate: MetricsAggregate } | { problem: CliOutcome } {
+  try {
+    return { aggregate: fitBuckets === undefined ? aggregator.result() : resultFitting(aggregator, fitBuckets) };
+  } catch (error) {
+    if (error instanceof BucketLimitError) {
+      const given = formatBucket(error.value as number);
+      const span = `${error.spanStart} to ${error.spanEnd}`;
+      const message =
+        error.buckets > 0
+          ? `--bucket ${given} is too narrow for the records' span (${span}): it would take ${error.buckets} buckets, ` +
+            `at most ${error.maxBuckets} are allowed; use --bucket ${formatBucket(error.suggestedBucketMs)} or wider`
+          : `--bucket ${given} is too wide: the bucket of the earliest start (${error.spanStart}) would begin before the first valid date; ` +
+            `use --bucket ${formatBucket(error.suggestedBucketMs)} or narrower`;
+      return { problem: { kind: 'usage', message } };
+    }
+    if (error instanceof InvalidMetricError) return { problem: { kind: 'invalid-data', reason: escapeTerminal(error.message) } };
+    throw error;
+  }
 }

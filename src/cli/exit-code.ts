@@ -17,8 +17,9 @@ export type ExitCode = 0 | 1 | 2 | 3;
  * Maps a command's outcome to the process exit code.
  *
  * @param outcome - The outcome.
- * @returns 0 ok, 1 bad input (missing or unreadable input, `--strict` violation, unwritable output), 2 usage,
- * 3 no records.
+ * @returns 0 ok, 1 bad input (missing or unreadable input, `--strict` violation, unwritable output, records
+ *   that cannot be aggregated), 2 usage (including a `--bucket` that does not fit the records' span),
+ *   3 no records.
  */
 export function exitCodeFor(outcome: CliOutcome): ExitCode {
   switch (outcome.kind) {
@@ -30,6 +31,7 @@ export function exitCodeFor(outcome: CliOutcome): ExitCode {
     case 'unreadable-input':
     case 'malformed-line':
     case 'output-failed':
+    case 'invalid-data':
       return 1;
     case 'no-records':
       return 3;

@@ -31,6 +31,9 @@ const READ_OPTIONS = `Inputs:
 Options:
   --bucket <width>     Parallelism bucket width: 500ms, 30s, 2m, 1h; a bare number is ms (default 60s).
                        The text summary's last table and the HTML report's chart show these buckets.
+                       The series holds at most 100,000 buckets: a narrower width for the records'
+                       span is a usage error (exit 2) that names the span and a width that fits.
+                       Without --bucket, report widens the default past 10,000 buckets (5m, 15m, ...).
   --since <time>       Keep invocations that start at or after <time> (inclusive)
   --until <time>       Keep invocations that start before <time> (exclusive)
                        <time> is ISO 8601 with a zone: 2026-11-20T09:00Z, 2026-11-20T10:00:00+01:00.

@@ -24,7 +24,9 @@ export type CliOutcome =
    * Nothing valid was read: the inputs hold no valid record (empty, or only malformed lines), or the
    * filters kept none of them. `valid` counts the valid records before the filters.
    */
-  | { kind: 'no-records'; files: number; valid: number; skipped: number; filters: readonly string[] };
+  | { kind: 'no-records'; files: number; valid: number; skipped: number; filters: readonly string[] }
+  /** The records read cannot be aggregated (a value no valid record holds; a bug of the reader if seen). */
+  | { kind: 'invalid-data'; reason: string };
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -54,5 +56,7 @@ export function describeOutcome(outcome: Exclude<CliOutcome, { kind: 'ok' }>): s
       return `cannot write ${outcome.path}: ${outcome.reason}`;
     case 'no-records':
       return `no records matched: ${noRecordsReason(outcome)}`;
+    case 'invalid-data':
+      return `cannot aggregate the records: ${outcome.reason}`;
   }
 }

@@ -23,6 +23,13 @@ const OPTIONS = {
   'gantt-limit': { type: 'string' },
 } as const;
 
+/**
+ * Without `--bucket`, the report widens the default one-minute buckets (to 5 min, 15 min, ... 1 day, 7
+ * days...) when the run would need more than this many: its chart draws at most 600 columns, and the
+ * series is embedded in the HTML file.
+ */
+export const REPORT_MAX_BUCKETS = 10_000;
+
 const FORMATS: Record<string, 'html' | 'md'> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md' };
 
 /**
@@ -95,8 +102,8 @@ export async function runReport(argv: string[], io: CliIO): Promise<CliOutcome> 
   const sampler = createGanttSampler(limit);
   // --gantt-limit 0 turns the timeline off, and with it the per-record sampling.
   const onRecord = limit > 0 ? (record: InvocationMetric) => sampler.add(toGanttItem(record)) : undefined;
-  const read = await aggregateInputs(positionals, common, io, false, onRecord);
-  if ('problem' in read) return read.problem;
+  const read = await aggregateInputs(positionals, common, io, false, onRecord, values.bucket === undefined ? REPORT_MAX_BUCKETS : undefined);
+  if ('problem' in read) return read.problem.kind === 'usage' ? { ...read.problem, command: 'report' } : read.problem;
   const options = {
     invocations: limit > 0 ? sampler.items() : undefined,
     ganttLimit: limit,

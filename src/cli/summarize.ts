@@ -7,6 +7,7 @@ import { aggregateInputs } from './aggregate-inputs.js';
 import { COMMON_OPTIONS, parseCommandLine, resolveCommonOptions } from './args.js';
 import { SUMMARIZE_HELP } from './help.js';
 import type { CliIO } from './io.js';
+import { writeJson } from './json-output.js';
 import type { CliOutcome } from './outcome.js';
 
 const OPTIONS = { ...COMMON_OPTIONS, json: { type: 'boolean' }, table: { type: 'boolean' } } as const;
@@ -31,8 +32,9 @@ export async function runSummarize(argv: string[], io: CliIO): Promise<CliOutcom
   const common = resolveCommonOptions('summarize', values);
   if ('problem' in common) return common.problem;
   const read = await aggregateInputs(positionals, common, io, values.json === true);
-  if ('problem' in read) return read.problem;
-  if (values.json === true) io.stdout.write(`${JSON.stringify(read.aggregate, null, 2)}\n`);
+  if ('problem' in read) return read.problem.kind === 'usage' ? { ...read.problem, command: 'summarize' } : read.problem;
+  // In pieces: the JSON of a run with a million agents is longer than a string may be.
+  if (values.json === true) writeJson(io.stdout, read.aggregate);
   else {
     // The text renderer is loaded only for text output.
     const { renderTextSummary } = await import('../report/text.js');

@@ -36,3 +36,15 @@ export function parseInstant(text: string): number | undefined {
   const ms = parseTimestamp(text.trim());
   return Number.isNaN(ms) ? undefined : ms;
 }
+
+/**
+ * Writes a bucket width as a `--bucket` value, in the largest unit that divides it: `7200000` -> `2h`,
+ * `90000` -> `90s`, `1500` -> `1500ms`.
+ *
+ * @param ms - Width in milliseconds, a positive safe integer.
+ * @returns The value, which {@link parseBucket} reads back as `ms`.
+ */
+export function formatBucket(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}

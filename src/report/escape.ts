@@ -10,11 +10,23 @@ const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': 
 /**
  * Escapes text for HTML and SVG, both as element content and inside a quoted attribute value.
  *
+ * Control characters (ESC...) are shown as `\u{1b}`, as in the terminal summary: the file may be read
+ * with `cat`.
+ *
  * @param text - Untrusted text.
  * @returns The text with `& < > " '` replaced by entities.
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+  return escapeControls(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+}
+
+/**
+ * Shows C0 and C1 control characters (and DEL) as `\u{..}`, keeping tab and line feed:
+ * a file opened with `cat` must not run terminal escapes (ESC sequences) from a record's names.
+ */
+function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
 
 /**
@@ -32,7 +44,9 @@ export function jsonForScript(value: unknown): string {
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+    .replace(/\u2029/g, '\\u2029')
+    // C1 controls and DEL (JSON.stringify escapes only C0): no raw terminal control bytes in the file.
+    .replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
 /**
@@ -40,14 +54,14 @@ export function jsonForScript(value: unknown): string {
  * (which would split the cell), backslash, backtick and emphasis/link punctuation are backslash-escaped
  * (GFM allows a backslash before any ASCII punctuation), `<` and `&` become entities (no raw HTML, and
  * an entity-like name such as `&lt;` stays literal; `>` alone cannot open a tag and is kept readable),
- * and line breaks (which would end the table row) become spaces.
+ * line breaks (which would end the table row) and tabs become spaces, and other control characters
+ * (ESC...) are shown as `\u{1b}`, so that `cat report.md` runs no terminal escapes.
  *
  * @param text - Untrusted text.
  * @returns The escaped cell text.
  */
 export function escapeMarkdownCell(text: string): string {
-  return text
-    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+  return escapeControls(text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\t/g, ' '))
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/[&<]/g, (c) => HTML_ENTITIES[c]!);
 }

@@ -40,6 +40,12 @@ export interface MarkdownReportOptions {
    * @default 0
    */
   skippedLines?: number;
+  /**
+   * Most rows of each table; beyond it, the rows with the most invocations and one `… and K more` row
+   * (see `DEFAULT_MAX_ROWS`).
+   * @default 100
+   */
+  maxRows?: number;
 }
 
 /**
@@ -94,7 +100,7 @@ export function renderMarkdownReport(aggregate: MetricsAggregate, options: Markd
     parts.push(`Sources: ${options.sources.map(escapeMarkdownCell).join(', ')}`, '');
   }
   if ((options.skippedLines ?? 0) > 0) parts.push(`Skipped ${formatInt(options.skippedLines ?? 0)} malformed log line(s).`, '');
-  for (const table of reportTables(aggregate)) {
+  for (const table of reportTables(aggregate, options.maxRows)) {
     parts.push(`## ${table.title}`, '', renderMarkdownTable(table));
   }
   if (options.invocations !== undefined) {

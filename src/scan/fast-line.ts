@@ -22,6 +22,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ByteInterner } from './byte-interner.js';
 import { fieldNumber, hashedStringEnd, NOT_FAST, scanned, scanString, skipValue, stringEnd } from './json-bytes.js';
 import { minuteMs, secondsMs, timestampMs } from './timestamp-bytes.js';
+import { MAX_COST_USD, MAX_TIME_MS } from '../record.js';
 
 /** The little-endian 32-bit word of the four bytes of `text` at `at` (ASCII), as `DataView.getInt32(i, true)` reads it. */
 const w = (text: string, at: number): number => Buffer.from(text, 'latin1').readInt32LE(at);
@@ -129,7 +130,10 @@ export class FastLine {
 }
 
 const isNonNegInt = (v: number): boolean => Number.isInteger(v) && v >= 0;
+/** Token counts: safe integers, as `findMetricProblem` requires. */
+const isCount = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;
 const isNonNegFinite = (v: number): boolean => v >= 0 && v < Infinity;
+const isCost = (v: number): boolean => v >= 0 && v <= MAX_COST_USD;
 
 /**
  * Parses lines of the writer's form into a reused {@link FastLine}. Agents, models and tiers seen before
@@ -226,27 +230,27 @@ export class FastLineParser {
 
     // ,"tokens":N
     if (!(i + 10 <= end && view.getInt32(i, true) === TOKENS_0 && view.getInt32(i + 4, true) === TOKENS_4 && view.getInt32(i + 6, true) === TOKENS_6)) return NOT_FAST;
-    if ((i = fieldNumber(buf, i + 10, end)) < 0 || !isNonNegInt((v = scanned.number))) return NOT_FAST;
+    if ((i = fieldNumber(buf, i + 10, end)) < 0 || !isCount((v = scanned.number))) return NOT_FAST;
     l.tokens = v;
 
     // ,"inputTokens":N  ,"outputTokens":N  ,"cachedTokens":N  (each optional)
     l.inputTokens = l.outputTokens = l.cachedTokens = -1;
     if (i + 15 <= end && view.getInt32(i, true) === INPUT_0 && view.getInt32(i + 4, true) === INPUT_4 && view.getInt32(i + 8, true) === INPUT_8 && view.getInt32(i + 11, true) === INPUT_11) {
-      if ((i = fieldNumber(buf, i + 15, end)) < 0 || !isNonNegInt((v = scanned.number))) return NOT_FAST;
+      if ((i = fieldNumber(buf, i + 15, end)) < 0 || !isCount((v = scanned.number))) return NOT_FAST;
       l.inputTokens = v;
     }
     if (i + 16 <= end && view.getInt32(i, true) === OUTPUT_0 && view.getInt32(i + 4, true) === OUTPUT_4 && view.getInt32(i + 8, true) === OUTPUT_8 && view.getInt32(i + 12, true) === OUTPUT_12) {
-      if ((i = fieldNumber(buf, i + 16, end)) < 0 || !isNonNegInt((v = scanned.number))) return NOT_FAST;
+      if ((i = fieldNumber(buf, i + 16, end)) < 0 || !isCount((v = scanned.number))) return NOT_FAST;
       l.outputTokens = v;
     }
     if (i + 16 <= end && view.getInt32(i, true) === CACHED_0 && view.getInt32(i + 4, true) === CACHED_4 && view.getInt32(i + 8, true) === CACHED_8 && view.getInt32(i + 12, true) === CACHED_12) {
-      if ((i = fieldNumber(buf, i + 16, end)) < 0 || !isNonNegInt((v = scanned.number))) return NOT_FAST;
+      if ((i = fieldNumber(buf, i + 16, end)) < 0 || !isCount((v = scanned.number))) return NOT_FAST;
       l.cachedTokens = v;
     }
 
     // ,"cost":N
     if (!(i + 8 <= end && view.getInt32(i, true) === COST_0 && view.getInt32(i + 4, true) === COST_4)) return NOT_FAST;
-    if ((i = fieldNumber(buf, i + 8, end)) < 0 || !isNonNegFinite((v = scanned.number))) return NOT_FAST;
+    if ((i = fieldNumber(buf, i + 8, end)) < 0 || !isCost((v = scanned.number))) return NOT_FAST;
     l.cost = v;
 
     // ,"exitCode":N  (any integer)
@@ -298,6 +302,8 @@ export class FastLineParser {
     if ((i = this.#timestamp(buf, view, i, end)) < 0) return NOT_FAST;
     l.timestampStart = from;
     l.timestampEnd = i++;
+    // An end past the last valid date is invalid: JSON.parse gives the reader's warning.
+    if (l.start + l.durationMs > MAX_TIME_MS) return NOT_FAST;
 
     // ,"errorClass":"..."  (optional)
     if (i + 15 <= end && view.getInt32(i, true) === ERROR_0 && view.getInt32(i + 4, true) === ERROR_4 && view.getInt32(i + 8, true) === ERROR_8 && view.getInt32(i + 11, true) === ERROR_11) {

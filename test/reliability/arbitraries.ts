@@ -32,7 +32,10 @@ export const timestampArb = fc
   });
 
 const nonNegInt = fc.oneof(fc.constant(0), fc.nat(), fc.maxSafeNat());
-const nonNegFinite = fc.oneof(fc.constant(0), fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }));
+// The record's limits: a duration that ends by 8.64e15 ms from any timestamp (1e15 from the year 9999
+// does), a cost of at most 1e15 USD.
+const durationArb = fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e15, noNaN: true }));
+const costArb = fc.oneof(fc.constant(0), fc.constant(1e15), fc.double({ min: 0, max: 1e15, noNaN: true }));
 
 /** Unknown fields, hostile names included; values are JSON. */
 const unknownFieldsArb = fc.dictionary(
@@ -48,12 +51,12 @@ export const validRecordArb: fc.Arbitrary<InvocationMetric> = fc
     agent: agentArb,
     phase: nonNegInt,
     taskId: opt(fc.string({ maxLength: 8 })),
-    durationMs: nonNegFinite,
+    durationMs: durationArb,
     tokens: nonNegInt,
     inputTokens: opt(nonNegInt),
     outputTokens: opt(nonNegInt),
     cachedTokens: opt(nonNegInt),
-    cost: nonNegFinite,
+    cost: costArb,
     exitCode: fc.oneof(fc.integer(), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e21)),
     success: fc.boolean(),
     attempt: fc.integer({ min: 1, max: 1e6 }),

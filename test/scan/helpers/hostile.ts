@@ -23,12 +23,11 @@ export const WRITER_LINES: string[] = [
   w({ invocationId: 'err2', success: false, errorClass: '', taskId: 'empty-class' }),
   w({ invocationId: 'uni', agent: 'rédacteur 🚀', taskId: 'tâche-😀', model: '模型', tier: 'größer' }),
   w({ invocationId: 'proto', agent: '__proto__', model: 'constructor', taskId: '' }),
-  // Token sums stay below 2^53: above it the aggregator's token sums (added per shard) depend on how
-  // records are grouped into shards, which is not what these tests are about.
   w({ invocationId: 'num1', durationMs: 0.1 + 0.2, cost: 1e-7, tokens: 1e15, exitCode: -1 }),
-  w({ invocationId: 'num2', durationMs: 1e-7, cost: 1e21, tokens: 123456789012345, phase: 7 }),
+  // Costs at and just below the largest valid one (MAX_COST_USD, 1e15).
+  w({ invocationId: 'num2', durationMs: 1e-7, cost: 1e15, tokens: 123456789012345, phase: 7 }),
   w({ invocationId: 'num4', cost: 123456.78901234567, durationMs: 99999.99999999999 }),
-  w({ invocationId: 'num3', durationMs: 5e-324, cost: 1.7976931348623157e308 }),
+  w({ invocationId: 'num3', durationMs: 5e-324, cost: 999999999999999.9, tokens: Number.MAX_SAFE_INTEGER }),
   w({ invocationId: 'unknown', extra: { k: [1, 2, { z: null }], s: 'say "hi" \u0001 \\ /' }, note: 'ünïcode', n: -1.5e-3, b: true, f: false, arr: [] }),
   w({ invocationId: 'ts1', timestamp: '2026-11-20T09:00:00Z' }),
   w({ invocationId: 'ts2', timestamp: '2026-11-20T10:00:00+01:00' }),
@@ -72,6 +71,11 @@ export const HOSTILE_LINES: string[] = [
   w({ invocationId: 'null-model' }).replace('"model":"model-small"', '"model":null'),
   w({ invocationId: 'string-bool' }).replace('"success":true', '"success":"true"'),
   w({ invocationId: 'huge' }).replace('"cost":0.0042', '"cost":1e400'),
+  // Past the record's limits: a cost above 1e15, a count past 2^53, an end past the last valid date.
+  w({ invocationId: 'cost-1e21' }).replace('"cost":0.0042', '"cost":1e21'),
+  w({ invocationId: 'cost-max-value' }).replace('"cost":0.0042', '"cost":1.7976931348623157e308'),
+  w({ invocationId: 'tokens-2-53' }).replace('"tokens":1200', '"tokens":9007199254740992'),
+  w({ invocationId: 'end-past-dates' }).replace('"durationMs":1500', '"durationMs":8640000000000000'),
   w({ invocationId: 'leading-zero' }).replace('"tokens":1200', '"tokens":01200'),
   w({ invocationId: 'raw-tab' }).replace('"agent":"coder"', '"agent":"co\tder"'),
   w({ invocationId: 'bad-escape' }).replace('"agent":"coder"', '"agent":"co\\xder"'),
