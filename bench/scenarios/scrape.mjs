@@ -29,7 +29,6 @@ const get = (url) =>
 let url;
 let stop;
 if (variant === 'ours') {
-  const lib = await import('../../dist/index.js');
   const { createMirror } = await import('../../dist/otel/mirror.js');
   const telemetry = await (await import('../../dist/telemetry/index.js')).createTelemetry({ prometheus: { port: 0, host: '127.0.0.1' } });
   const mirror = createMirror({ telemetry, logger: { warn() {} }, maxAttributeValues: 1000 });
