@@ -57,7 +57,7 @@ describe('a rejected end()', () => {
     const error = await h.end({ success: true, exitCode: 0, cost: 0.5 } as EndFields).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidMetricError);
     expect((error as Error).message).toBe(
-      `Expected \`tokens\` to be an integer >= 0, got nothing; invocation ${h.invocationId} is not recorded yet and its handle stays open: ` +
+      `Expected \`tokens\` to be a safe integer >= 0, got nothing; invocation ${h.invocationId} is not recorded yet and its handle stays open: ` +
         'call end() again with this fixed, or abandon()',
     );
     expect(c.getCount()).toBe(before);

@@ -67,6 +67,8 @@ export function ensureBuilt(): Promise<void> {
       const e = error as { stdout?: string; stderr?: string };
       throw new Error(`npm run build failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
     }
+    // As `npm run build` (and npm's install of a bin) does: the CLI is executable.
+    fs.chmodSync(MAIN, 0o755);
     fs.mkdirSync(path.dirname(MARKER), { recursive: true });
     fs.writeFileSync(MARKER, new Date().toISOString());
   });
