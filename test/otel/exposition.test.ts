@@ -56,17 +56,17 @@ describe('the Prometheus exposition', () => {
       'gen_ai_client_token_usage_bucket',
       'gen_ai_client_token_usage_sum',
       'gen_ai_client_token_usage_count',
-      'gen_ai_invoke_agent_duration_bucket',
-      'gen_ai_invoke_agent_duration_sum',
-      'gen_ai_invoke_agent_duration_count',
-      'agent_invocation_count_total',
-      'agent_invocation_cost_total',
-      'agent_invocation_tokens_total',
-      'agent_invocation_cached_tokens_total',
-      'agent_invocation_retries_total',
-      'agent_invocation_escalations_total',
-      'agent_invocation_output_parse_failures_total',
-      'agent_invocation_active',
+      'gen_ai_invoke_agent_duration_seconds_bucket',
+      'gen_ai_invoke_agent_duration_seconds_sum',
+      'gen_ai_invoke_agent_duration_seconds_count',
+      'invocation_metrics_invocations_total',
+      'invocation_metrics_cost_total',
+      'invocation_metrics_tokens_total',
+      'invocation_metrics_cached_tokens_total',
+      'invocation_metrics_retries_total',
+      'invocation_metrics_escalations_total',
+      'invocation_metrics_output_parse_failures_total',
+      'invocation_metrics_active',
     ])
       expect(names.has(n), n).toBe(true);
     expect([...names].some((n) => /_seconds|_USD|_usd/.test(n))).toBe(false);
@@ -74,7 +74,7 @@ describe('the Prometheus exposition', () => {
 
   it('writes the GenAI bucket bounds as le labels', () => {
     const les = (name: string) => [...new Set(parsed.lines.filter((l) => l.name === name).map((l) => l.labels.le))];
-    expect(les('gen_ai_invoke_agent_duration_bucket')).toEqual(['0.1', '0.2', '0.4', '0.8', '1.6', '3.2', '6.4', '12.8', '25.6', '51.2', '102.4', '204.8', '409.6', '+Inf']);
+    expect(les('gen_ai_invoke_agent_duration_seconds_bucket')).toEqual(['0.1', '0.2', '0.4', '0.8', '1.6', '3.2', '6.4', '12.8', '25.6', '51.2', '102.4', '204.8', '409.6', '+Inf']);
     expect(les('gen_ai_client_token_usage_bucket')).toEqual(['1', '4', '16', '64', '256', '1024', '4096', '16384', '65536', '262144', '1048576', '4194304', '16777216', '67108864', '+Inf']);
   });
 

@@ -10,7 +10,7 @@ describe('names', () => {
     expect(defined).toEqual(SPEC);
   });
 
-  it('uses the GenAI semantic-convention names where one exists and one agent.invocation.* namespace for the rest', () => {
+  it('uses the GenAI semantic-convention names where one exists and one invocation_metrics.* namespace for the rest', () => {
     expect(INSTRUMENTS.tokenUsage.name).toBe('gen_ai.client.token.usage');
     expect(INSTRUMENTS.duration.name).toBe('gen_ai.invoke_agent.duration');
     const own = Object.values(INSTRUMENTS).filter((s) => !s.name.startsWith('gen_ai.'));
@@ -20,7 +20,7 @@ describe('names', () => {
 
   it('declares integer values for counts and tokens, doubles for cost and seconds', () => {
     const doubles = Object.values(INSTRUMENTS).filter((s) => !s.integer).map((s) => s.name).sort();
-    expect(doubles).toEqual(['agent.invocation.cost', 'gen_ai.invoke_agent.duration']);
+    expect(doubles).toEqual(['invocation_metrics.cost', 'gen_ai.invoke_agent.duration']);
   });
 
   it('has a description for every instrument (the Prometheus HELP)', () => {
@@ -49,7 +49,7 @@ describe('names', () => {
       .filter(([k]) => k.startsWith('ATTR_'))
       .map(([, v]) => v as string)
       .sort();
-    expect(keys).toEqual(['agent.outcome', 'agent.phase', 'agent.tier', 'error.type', 'gen_ai.agent.name', 'gen_ai.operation.name', 'gen_ai.request.model', 'gen_ai.token.type', 'retry.kind']);
+    expect(keys).toEqual(['invocation_metrics.outcome', 'invocation_metrics.phase', 'invocation_metrics.tier', 'error.type', 'gen_ai.agent.name', 'gen_ai.operation.name', 'gen_ai.request.model', 'gen_ai.token.type', 'invocation_metrics.retry.kind']);
     expect(OTHER).toBe('_OTHER');
   });
 
@@ -63,16 +63,16 @@ describe('names', () => {
       expect(n).not.toMatch(/_(seconds|USD|usd)(_total)?$/);
     }
     expect(prom.sort()).toEqual([
-      'agent_invocation_active',
-      'agent_invocation_cached_tokens_total',
-      'agent_invocation_cost_total',
-      'agent_invocation_count_total',
-      'agent_invocation_escalations_total',
-      'agent_invocation_output_parse_failures_total',
-      'agent_invocation_retries_total',
-      'agent_invocation_tokens_total',
+      'invocation_metrics_active',
+      'invocation_metrics_cached_tokens_total',
+      'invocation_metrics_cost_total',
+      'invocation_metrics_invocations_total',
+      'invocation_metrics_escalations_total',
+      'invocation_metrics_output_parse_failures_total',
+      'invocation_metrics_retries_total',
+      'invocation_metrics_tokens_total',
       'gen_ai_client_token_usage',
-      'gen_ai_invoke_agent_duration',
+      'gen_ai_invoke_agent_duration_seconds',
     ]);
   });
 });
