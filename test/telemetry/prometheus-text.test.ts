@@ -419,7 +419,7 @@ describe('the /metrics handler', () => {
     expect(res.body).toBe(expected);
     // Both paths are in it: the mirror's histograms and counters and the user's instruments.
     const families = parseExposition(res.body).families;
-    for (const f of ['gen_ai_client_token_usage', 'invocation_metrics_invocations_total', 'invocation_metrics_active', 'user_requests_total', 'user_latency', '_9_lives']) expect(families.has(f), f).toBe(true);
+    for (const f of ['gen_ai_client_token_usage', 'invocation_metrics_invocations_total', 'invocation_metrics_active', 'user_requests_total', 'user_latency_seconds', '_9_lives']) expect(families.has(f), f).toBe(true);
     expect(res.body.split('\n').length).toBeGreaterThan(1000);
 
     expect(await get(server.url, 'HEAD')).toEqual({ status: 200, type: 'text/plain', body: '' });

@@ -8,7 +8,7 @@ import { createMirror } from '../../src/otel/mirror.js';
 import { createTelemetry, type Telemetry, type TelemetryOptions } from '../../src/telemetry/telemetry.js';
 import type { InvocationMetric } from '../../src/record.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
-import { expectedTable, prometheusSamples, SPEC } from '../helpers/otel-expected.js';
+import { expectedTable, prometheusSamples, SPEC, specOf } from '../helpers/otel-expected.js';
 import { parseExposition, plain, plainSamples, tableFromOtlp } from '../helpers/otel-read.js';
 import type { OtlpMetricsRequest } from '../helpers/otlp-proto.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedExport } from '../helpers/otlp-receiver.js';
@@ -81,7 +81,7 @@ describe('the OTLP push', () => {
     const req = mirrorOnly(decoded(rx.received[0]!));
     const got = Object.fromEntries(req.metrics.map((x) => [x.name, [x.unit, x.kind, x.monotonic, x.temporality]]));
     const KIND = { counter: ['sum', true], updowncounter: ['sum', false], histogram: ['histogram', false] } as const;
-    expect(got).toEqual(Object.fromEntries(Object.entries(SPEC).map(([name, s]) => [name, [s.unit, KIND[s.kind][0], KIND[s.kind][1], 2]])));
+    expect(got).toEqual(Object.fromEntries(specOf('default').map((name) => [name, [SPEC[name].unit, KIND[SPEC[name].kind][0], KIND[SPEC[name].kind][1], 2]])));
     expect(decoded(rx.received[0]!).resource['service.name']).toBe('otlp-svc');
   });
 
