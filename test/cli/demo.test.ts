@@ -106,8 +106,9 @@ function summaryFigures(stdout: string): { invocations: number; retries: number;
 }
 
 /** Prometheus names of the instruments (dots to underscores, `_total` on counters; histograms as `_bucket`). */
-const promName = (spec: { name: string; kind: string }): string =>
-  spec.name.replaceAll('.', '_') + (spec.kind === 'counter' ? '_total' : spec.kind === 'histogram' ? '_bucket' : '');
+// The compatibility spec's names: `_seconds` for unit `s` (annotation units add nothing), then `_total` or `_bucket`.
+const promName = (spec: { name: string; kind: string; unit: string }): string =>
+  spec.name.replaceAll('.', '_') + (spec.unit === 's' ? '_seconds' : '') + (spec.kind === 'counter' ? '_total' : spec.kind === 'histogram' ? '_bucket' : '');
 
 describe('parseDemoArgs', () => {
   it('applies the defaults', () => {

@@ -54,7 +54,7 @@ describe('cardinality cap', () => {
     }
     // Nothing unbounded became a label, and no value of one leaked into any label.
     expect([...values.keys()].sort()).toEqual(
-      ['invocation_metrics_outcome', 'invocation_metrics_phase', 'invocation_metrics_tier', 'error_type', 'gen_ai_agent_name', 'gen_ai_operation_name', 'gen_ai_request_model', 'gen_ai_token_type', 'le', 'otel_scope_name', 'invocation_metrics_retry_kind'].sort(),
+      ['invocation_metrics_outcome', 'invocation_metrics_phase', 'invocation_metrics_tier', 'error_type', 'gen_ai_agent_name', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'le', 'otel_scope_name', 'invocation_metrics_retry_kind'].sort(),
     );
     expect(body).not.toMatch(/inv-|task-|unknown-/);
     // The totals survive the folding.
