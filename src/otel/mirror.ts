@@ -41,7 +41,7 @@ export interface MirrorOptions {
    */
   telemetry?: SnapshotSink;
   /**
-   * Distinct values each attribute (agent, phase, model, tier, error.type) keeps; later new values are
+   * Distinct values each attribute (agent, phase, model, tier, error.type, provider) keeps; later new values are
    * exported as `_OTHER`, with one warning per attribute.
    * @default 100
    */

@@ -176,7 +176,7 @@ function renamed(rm: ResourceMetrics): ResourceMetrics {
 
 /** One metric of each suffix case. */
 function oneOfEach(): ResourceMetrics {
-  const point = { startTime: [0, 0], endTime: [1, 0], attributes: { k: 'v' } } as const;
+  const point = { startTime: [0, 0] as [number, number], endTime: [1, 0] as [number, number], attributes: { k: 'v' } };
   const m = (name: string, unit: string, type: DataPointType, isMonotonic = false): MetricData =>
     ({
       descriptor: { name, description: 'd', unit, valueType: 1 },
