@@ -6,8 +6,9 @@
  * Two paths:
  * - `telemetry` (from `createTelemetry`): the store is registered as a source that the provider's
  *   readers collect at scrape or push time. No SDK call per record.
- * - a bare `meter`: counters are observable instruments reading the store at collection time; the two
- *   histograms are SDK histograms, one call per value (duration, input tokens, output tokens).
+ * - a bare `meter`: counters are observable instruments reading the store at collection time; the
+ *   histograms are SDK histograms, one call per value (duration, and input / output tokens per token
+ *   histogram of the naming mode).
  *
  * @module
  */
@@ -18,7 +19,7 @@ import type { InvocationMetric } from '../record.js';
 import { createMeterInstruments, type MeterInstruments } from './meter-path.js';
 import { SCOPE_NAME, SEMCONV_OPT_IN_ENV, namingModeFromEnv, type NamingMode } from './names.js';
 import type { SnapshotSink } from './snapshot.js';
-import { MetricStore, type SeriesFields } from './store.js';
+import { MetricStore, type ProviderOption, type SeriesFields } from './store.js';
 import { warnOnce } from './warn-once.js';
 
 /** Options of {@link createMirror}. */
@@ -61,6 +62,13 @@ export interface MirrorOptions {
    * `gen_ai_latest_experimental/dup` → `both`, else `default`
    */
   naming?: NamingMode;
+  /**
+   * The `gen_ai.provider.name` of the token metrics for records without their own `provider` field: one
+   * name (`openai`, `anthropic`, `aws.bedrock`, ...), or a function of the record's agent and model
+   * returning `undefined` when it cannot tell. When neither names one, `_OTHER` is sent.
+   * @default undefined
+   */
+  provider?: ProviderOption;
   /** Where the mirror's warnings go (at most one per kind of problem). */
   logger: Logger;
 }
@@ -125,6 +133,9 @@ export function createMirror(options: MirrorOptions): Mirror {
   const maxTrackedAttempts = positiveInt('maxTrackedAttempts', options.maxTrackedAttempts, 10_000);
   const naming = options.naming ?? namingModeFromEnv(process.env[SEMCONV_OPT_IN_ENV]);
   if (naming !== 'default' && naming !== 'latest' && naming !== 'both') throw new InvalidOptionError('naming', '`default`, `latest` or `both`', naming);
+  const provider = options.provider;
+  if (provider !== undefined && typeof provider !== 'string' && typeof provider !== 'function')
+    throw new InvalidOptionError('provider', 'a string or a function', provider);
   const warn = warnOnce(logger);
 
   let instruments: MeterInstruments | undefined;
@@ -135,7 +146,7 @@ export function createMirror(options: MirrorOptions): Mirror {
       warn('instruments', `invocation-metrics: cannot create the mirror's instruments on the given meter: ${String(err)}; nothing is mirrored`);
     }
   }
-  const store = new MetricStore({ maxAttributeValues, maxTrackedAttempts, warn, histograms: instruments?.recorder, naming });
+  const store = new MetricStore({ maxAttributeValues, maxTrackedAttempts, warn, histograms: instruments?.recorder, naming, provider });
   let detach: () => void = noop;
   let path: Mirror['path'] = 'none';
   try {

@@ -36,8 +36,20 @@ export interface HistogramRecorder {
   tokens(instrument: string, tokens: number, attributes: PointAttributes): void;
 }
 
+/**
+ * The `gen_ai.provider.name` of records without their own `provider`: one name, or a function of the
+ * record's agent and model returning `undefined` when it cannot tell (the same shape as the collector's
+ * `provider` option of the spans).
+ */
+export type ProviderOption = string | ((fields: { readonly agent: string; readonly model: string | undefined }) => string | undefined);
+
 /** Options of {@link MetricStore}. */
 export interface MetricStoreOptions {
+  /**
+   * The provider of records without one; when it gives none, {@link PROVIDER_UNKNOWN}.
+   * @default undefined
+   */
+  provider?: ProviderOption;
   /** Distinct values kept per attribute. */
   maxAttributeValues: number;
   /** Distinct taskIds (and, separately, agents without a taskId) the retry classifier remembers. */
@@ -88,6 +100,8 @@ export class MetricStore {
   readonly #tiers: CappedMap<string>;
   readonly #errorTypes: CappedMap<string>;
   readonly #providers: CappedMap<string>;
+  readonly #provider: ProviderOption | undefined;
+  readonly #warn: WarnOnce;
   readonly #naming: NamingMode;
   readonly #retries: RetryTracker;
   readonly #recorder: HistogramRecorder | undefined;
@@ -107,6 +121,8 @@ export class MetricStore {
     this.#tiers = new CappedMap(ATTR_TIER, max, warn, same);
     this.#errorTypes = new CappedMap(ATTR_ERROR_TYPE, max, warn, same);
     this.#providers = new CappedMap(ATTR_PROVIDER, max, warn, same);
+    this.#provider = options.provider;
+    this.#warn = warn;
     this.#naming = options.naming ?? 'default';
     this.#retries = new RetryTracker(options.maxTrackedAttempts);
     this.#recorder = options.histograms;
@@ -138,7 +154,7 @@ export class MetricStore {
     if (recorder === undefined) duration.add(m.durationMs / 1000);
     else recorder.duration(m.durationMs / 1000, duration.attributes);
     if (m.inputTokens !== undefined || m.outputTokens !== undefined || m.cachedTokens !== undefined) {
-      const provider = providerOf(m);
+      const provider = providerOf(m) ?? this.#fallbackProvider(m);
       this.#tokenSet(provider === undefined ? PROVIDER_UNKNOWN : this.#providers.get(provider), s.attributes[ATTR_MODEL]).add(m, recorder);
     }
   }
@@ -232,6 +248,20 @@ export class MetricStore {
       node.durationFailed.set(errorType, h);
     }
     return h;
+  }
+
+  /** The `provider` option's name for a record without its own; a throwing function is warned about once. */
+  #fallbackProvider(m: InvocationMetric): string | undefined {
+    const p = this.#provider;
+    if (p === undefined) return undefined;
+    if (typeof p === 'string') return p === '' ? undefined : p;
+    try {
+      const named = p({ agent: m.agent, model: m.model });
+      return typeof named === 'string' && named !== '' ? named : undefined;
+    } catch (err) {
+      this.#warn('provider', `invocation-metrics: the provider option threw: ${String(err)}; sending gen_ai.provider.name=${PROVIDER_UNKNOWN}`);
+      return undefined;
+    }
   }
 
   #tokenSet(provider: string, model: string | undefined): TokenSet {

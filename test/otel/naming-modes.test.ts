@@ -106,4 +106,27 @@ describe('the naming mode', () => {
     expect(lines.filter((l) => l.name === 'gen_ai_client_inference_usage_detailed_input_tokens_total').every((l) => l.labels.gen_ai_token_modality === 'unknown')).toBe(true);
     expect(logger.lines.join('\n')).toContain('gen_ai.provider.name');
   });
+
+  it("takes the provider option for records without their own: a name, or a function of agent and model; the record's own wins", async () => {
+    const scrapeProviders = async (provider: Parameters<typeof createMirror>[0]['provider'], logger = memoryLogger()) => {
+      const t = await createTelemetry({ prometheus: { port: 0 } });
+      bundles.push(t);
+      const m = createMirror({ telemetry: t, logger, naming: 'default', provider });
+      const base = coverageRecords().find((r) => r.inputTokens !== undefined)!;
+      m.record({ ...base, model: 'gpt-5', invocationId: 'a' });
+      m.record({ ...base, model: 'claude-x', invocationId: 'b' });
+      m.record({ ...base, model: 'claude-x', provider: 'aws.bedrock', invocationId: 'c' } as InvocationMetric);
+      const lines = parseExposition(await (await fetch(t.prometheusUrl!)).text()).lines.filter((l) => l.name === 'gen_ai_client_token_usage_count' && l.labels.gen_ai_token_type === 'input');
+      return Object.fromEntries(lines.map((l) => [`${l.labels.gen_ai_request_model}/${l.labels.gen_ai_provider_name}`, l.value]));
+    };
+    expect(await scrapeProviders('openai')).toEqual({ 'gpt-5/openai': 1, 'claude-x/openai': 1, 'claude-x/aws.bedrock': 1 });
+    expect(await scrapeProviders(({ model }) => (model?.startsWith('claude') ? 'anthropic' : undefined))).toEqual({ 'gpt-5/_OTHER': 1, 'claude-x/anthropic': 1, 'claude-x/aws.bedrock': 1 });
+    const logger = memoryLogger();
+    const thrower = () => {
+      throw new Error('lookup down');
+    };
+    expect(await scrapeProviders(thrower, logger)).toEqual({ 'gpt-5/_OTHER': 1, 'claude-x/_OTHER': 1, 'claude-x/aws.bedrock': 1 });
+    expect(logger.lines.filter((l) => l.includes('lookup down'))).toHaveLength(1);
+    expect(() => createMirror({ logger: memoryLogger(), provider: 42 as never })).toThrow(InvalidOptionError);
+  });
 });
