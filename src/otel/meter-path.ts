@@ -2,13 +2,13 @@
  * The bare-`Meter` path: a user's own `Meter` (any OTel API implementation) gets the mirror's counters as
  * observable instruments whose callbacks read the pre-aggregated store at collection time, and the two
  * GenAI histograms as real histograms: the API has no way to hand over pre-aggregated buckets, so each
- * record costs one duration call and one call per token type present, with the few attributes the
+ * record costs one duration call and one call per token histogram of the naming mode and token figure present, with the few attributes the
  * conventions ask for.
  *
  * @module
  */
-import { ValueType, type Meter, type Observable } from '@opentelemetry/api';
-import { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS, type InstrumentSpec } from './names.js';
+import { ValueType, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
+import { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS, instrumentsOf, type InstrumentSpec, type NamingMode } from './names.js';
 import type { MetricSnapshot } from './snapshot.js';
 import type { HistogramRecorder } from './store.js';
 import type { WarnOnce } from './warn-once.js';
@@ -38,20 +38,22 @@ const options = (spec: InstrumentSpec, buckets?: readonly number[]) => ({
  *
  * @param meter - The user's meter.
  * @param warn - Warns once per kind (a throwing callback).
+ * @param naming - Which GenAI names to create (default: `default`).
  * @returns The histogram recorder and the hook for the observable counters.
  */
-export function createMeterInstruments(meter: Meter, warn: WarnOnce): MeterInstruments {
+export function createMeterInstruments(meter: Meter, warn: WarnOnce, naming: NamingMode = 'default'): MeterInstruments {
   const duration = meter.createHistogram(INSTRUMENTS.duration.name, options(INSTRUMENTS.duration, DURATION_BUCKETS));
-  const tokens = meter.createHistogram(INSTRUMENTS.tokenUsage.name, options(INSTRUMENTS.tokenUsage, TOKEN_BUCKETS));
+  const tokenHistograms = new Map<string, Histogram>();
   const observables = new Map<string, Observable>();
-  for (const spec of Object.values(INSTRUMENTS)) {
-    if (spec.kind === 'counter') observables.set(spec.name, meter.createObservableCounter(spec.name, options(spec)));
+  for (const spec of instrumentsOf(naming)) {
+    if (spec.kind === 'histogram' && spec !== INSTRUMENTS.duration) tokenHistograms.set(spec.name, meter.createHistogram(spec.name, options(spec, TOKEN_BUCKETS)));
+    else if (spec.kind === 'counter') observables.set(spec.name, meter.createObservableCounter(spec.name, options(spec)));
     else if (spec.kind === 'updowncounter') observables.set(spec.name, meter.createObservableUpDownCounter(spec.name, options(spec)));
   }
   return {
     recorder: {
       duration: (seconds, attributes) => duration.record(seconds, attributes),
-      tokens: (n, attributes) => tokens.record(n, attributes),
+      tokens: (name, n, attributes) => tokenHistograms.get(name)!.record(n, attributes),
     },
     observe(sums) {
       const callback = (result: { observe(o: Observable, value: number, attributes: Record<string, string>): void }) => {

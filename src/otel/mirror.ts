@@ -1,13 +1,14 @@
 /**
  * The OpenTelemetry mirror: every recorded invocation updates live metrics (GenAI semantic conventions
- * where they fit, `agent.invocation.*` for the rest; see `names.ts`). It pre-aggregates exactly in its
+ * where they fit, `invocation_metrics.*` for the rest; see `names.ts`). It pre-aggregates exactly in its
  * own store and never throws into the caller: `record()` must not fail because telemetry did.
  *
  * Two paths:
  * - `telemetry` (from `createTelemetry`): the store is registered as a source that the provider's
  *   readers collect at scrape or push time. No SDK call per record.
- * - a bare `meter`: counters are observable instruments reading the store at collection time; the two
- *   histograms are SDK histograms, one call per value (duration, input tokens, output tokens).
+ * - a bare `meter`: counters are observable instruments reading the store at collection time; the
+ *   histograms are SDK histograms, one call per value (duration, and input / output tokens per token
+ *   histogram of the naming mode).
  *
  * @module
  */
@@ -16,9 +17,9 @@ import { InvalidOptionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { InvocationMetric } from '../record.js';
 import { createMeterInstruments, type MeterInstruments } from './meter-path.js';
-import { SCOPE_NAME } from './names.js';
+import { SCOPE_NAME, SEMCONV_OPT_IN_ENV, namingModeFromEnv, type NamingMode } from './names.js';
 import type { SnapshotSink } from './snapshot.js';
-import { MetricStore, type SeriesFields } from './store.js';
+import { MetricStore, type ProviderOption, type SeriesFields } from './store.js';
 import { warnOnce } from './warn-once.js';
 
 /** Options of {@link createMirror}. */
@@ -29,7 +30,7 @@ export interface MirrorOptions {
    *
    * The user's SDK applies its own cardinality limit per instrument (sdk-metrics: 2000 attribute sets by
    * default, the rest folded into `otel.metric.overflow=true`). Every series has two
-   * `agent.invocation.retries` points (`retry.kind` infra and code), so past 1000 (agent, phase, model,
+   * `invocation_metrics.retries` points (`invocation_metrics.retry.kind` infra and code), so past 1000 (agent, phase, model,
    * tier) combinations that instrument overflows first; raise the limit with a view
    * (`aggregationCardinalityLimit`) or use `telemetry`, which has no such limit.
    * @default undefined
@@ -41,7 +42,7 @@ export interface MirrorOptions {
    */
   telemetry?: SnapshotSink;
   /**
-   * Distinct values each attribute (agent, phase, model, tier, error.type) keeps; later new values are
+   * Distinct values each attribute (agent, phase, model, tier, error.type, provider) keeps; later new values are
    * exported as `_OTHER`, with one warning per attribute.
    * @default 100
    */
@@ -53,6 +54,21 @@ export interface MirrorOptions {
    * @default 10000
    */
   maxTrackedAttempts?: number;
+  /**
+   * Which GenAI metric names to export: `default` (the names shipped first: `gen_ai.client.token.usage`),
+   * `latest` (the current inference usage metrics), or `both` side by side. Our own
+   * `invocation_metrics.*` names and `gen_ai.invoke_agent.duration` are the same in every mode.
+   * @default from `OTEL_SEMCONV_STABILITY_OPT_IN` at creation: `gen_ai_latest_experimental` → `latest`,
+   * `gen_ai_latest_experimental/dup` → `both`, else `default`
+   */
+  naming?: NamingMode;
+  /**
+   * The `gen_ai.provider.name` of the token metrics for records without their own `provider` field: one
+   * name (`openai`, `anthropic`, `aws.bedrock`, ...), or a function of the record's agent and model
+   * returning `undefined` when it cannot tell. When neither names one, `_OTHER` is sent.
+   * @default undefined
+   */
+  provider?: ProviderOption;
   /** Where the mirror's warnings go (at most one per kind of problem). */
   logger: Logger;
 }
@@ -61,6 +77,8 @@ export interface MirrorOptions {
 export interface Mirror {
   /** Which path the mirror takes: `telemetry`, `meter`, or `none` (nothing exported). */
   readonly path: 'telemetry' | 'meter' | 'none';
+  /** The naming mode in force (see {@link MirrorOptions.naming}). */
+  readonly naming: NamingMode;
   /**
    * Mirrors one record. Never throws: a failure is warned about once per kind and the record is dropped
    * from the metrics (never from the log).
@@ -69,7 +87,7 @@ export interface Mirror {
    */
   record(metric: InvocationMetric): void;
   /**
-   * Counts one invocation in flight (`agent.invocation.active` + 1). Never throws.
+   * Counts one invocation in flight (`invocation_metrics.active` + 1). Never throws.
    *
    * @param fields - Agent, phase, and model / tier when known.
    * @returns A function that ends it: the first call subtracts 1, later calls do nothing.
@@ -113,17 +131,22 @@ export function createMirror(options: MirrorOptions): Mirror {
     throw new InvalidOptionError('telemetry', 'the result of createTelemetry()', telemetry);
   const maxAttributeValues = positiveInt('maxAttributeValues', options.maxAttributeValues, 100);
   const maxTrackedAttempts = positiveInt('maxTrackedAttempts', options.maxTrackedAttempts, 10_000);
+  const naming = options.naming ?? namingModeFromEnv(process.env[SEMCONV_OPT_IN_ENV]);
+  if (naming !== 'default' && naming !== 'latest' && naming !== 'both') throw new InvalidOptionError('naming', '`default`, `latest` or `both`', naming);
+  const provider = options.provider;
+  if (provider !== undefined && typeof provider !== 'string' && typeof provider !== 'function')
+    throw new InvalidOptionError('provider', 'a string or a function', provider);
   const warn = warnOnce(logger);
 
   let instruments: MeterInstruments | undefined;
   if (telemetry === undefined && meter !== undefined) {
     try {
-      instruments = createMeterInstruments(meterOf(meter), warn);
+      instruments = createMeterInstruments(meterOf(meter), warn, naming);
     } catch (err) {
       warn('instruments', `invocation-metrics: cannot create the mirror's instruments on the given meter: ${String(err)}; nothing is mirrored`);
     }
   }
-  const store = new MetricStore({ maxAttributeValues, maxTrackedAttempts, warn, histograms: instruments?.recorder });
+  const store = new MetricStore({ maxAttributeValues, maxTrackedAttempts, warn, histograms: instruments?.recorder, naming, provider });
   let detach: () => void = noop;
   let path: Mirror['path'] = 'none';
   try {
@@ -140,6 +163,7 @@ export function createMirror(options: MirrorOptions): Mirror {
 
   return {
     path,
+    naming,
     record(metric) {
       try {
         store.record(metric);

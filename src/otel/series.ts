@@ -9,7 +9,7 @@ import type { MetricSnapshot, PointAttributes, SumPoint } from './snapshot.js';
 
 /** The counters of one (agent, phase, model, tier) attribute set. */
 export interface Series {
-  /** `gen_ai.agent.name`, `agent.phase`, and `gen_ai.request.model` / `agent.tier` when present. */
+  /** `gen_ai.agent.name`, `invocation_metrics.phase`, and `gen_ai.request.model` / `invocation_metrics.tier` when present. */
   readonly attributes: PointAttributes;
   /** Successful invocations. */
   successes: number;

@@ -13,18 +13,18 @@ import {
   ATTR_AGENT,
   ATTR_ERROR_TYPE,
   ATTR_MODEL,
-  ATTR_OPERATION,
   ATTR_PHASE,
+  ATTR_PROVIDER,
   ATTR_TIER,
-  ATTR_TOKEN_TYPE,
   DURATION_BUCKETS,
-  OPERATION_INVOKE_AGENT,
   OTHER,
+  PROVIDER_UNKNOWN,
   INSTRUMENTS,
-  TOKEN_BUCKETS,
+  type NamingMode,
 } from './names.js';
 import { RetryTracker } from './retries.js';
 import { sumSnapshots, type Series } from './series.js';
+import { TokenSet } from './token-set.js';
 import type { MetricSnapshot, PointAttributes } from './snapshot.js';
 import type { WarnOnce } from './warn-once.js';
 
@@ -32,12 +32,24 @@ import type { WarnOnce } from './warn-once.js';
 export interface HistogramRecorder {
   /** Records one `gen_ai.invoke_agent.duration` value (seconds). */
   duration(seconds: number, attributes: PointAttributes): void;
-  /** Records one `gen_ai.client.token.usage` value. */
-  tokens(tokens: number, attributes: PointAttributes): void;
+  /** Records one token-histogram value (`gen_ai.client.token.usage` or an inference usage histogram), by instrument name. */
+  tokens(instrument: string, tokens: number, attributes: PointAttributes): void;
 }
+
+/**
+ * The `gen_ai.provider.name` of records without their own `provider`: one name, or a function of the
+ * record's agent and model returning `undefined` when it cannot tell (the same shape as the collector's
+ * `provider` option of the spans).
+ */
+export type ProviderOption = string | ((fields: { readonly agent: string; readonly model: string | undefined }) => string | undefined);
 
 /** Options of {@link MetricStore}. */
 export interface MetricStoreOptions {
+  /**
+   * The provider of records without one; when it gives none, {@link PROVIDER_UNKNOWN}.
+   * @default undefined
+   */
+  provider?: ProviderOption;
   /** Distinct values kept per attribute. */
   maxAttributeValues: number;
   /** Distinct taskIds (and, separately, agents without a taskId) the retry classifier remembers. */
@@ -46,6 +58,11 @@ export interface MetricStoreOptions {
   warn: WarnOnce;
   /** Where histogram values go; the store's own buckets when absent. */
   histograms?: HistogramRecorder;
+  /**
+   * Which GenAI token instruments are kept.
+   * @default 'default'
+   */
+  naming?: NamingMode;
 }
 
 /** The fields that name a series (what `begin()` knows). */
@@ -67,15 +84,11 @@ interface AgentNode {
   readonly durationFailed: Map<string, BucketHistogram>;
 }
 
-interface TokenPair {
-  readonly input: BucketHistogram;
-  readonly output: BucketHistogram;
-}
-
-const tokenAttributes = (type: 'input' | 'output', model: string | undefined): PointAttributes =>
-  model === undefined
-    ? { [ATTR_OPERATION]: OPERATION_INVOKE_AGENT, [ATTR_TOKEN_TYPE]: type }
-    : { [ATTR_OPERATION]: OPERATION_INVOKE_AGENT, [ATTR_TOKEN_TYPE]: type, [ATTR_MODEL]: model };
+/** The record's `provider` (an optional string field; read loosely so that older record types still work). */
+const providerOf = (m: InvocationMetric): string | undefined => {
+  const p = (m as { provider?: unknown }).provider;
+  return typeof p === 'string' && p !== '' ? p : undefined;
+};
 
 /** Exact cumulative aggregation of records under bounded attributes. */
 export class MetricStore {
@@ -86,11 +99,17 @@ export class MetricStore {
   readonly #models: CappedMap<string>;
   readonly #tiers: CappedMap<string>;
   readonly #errorTypes: CappedMap<string>;
+  readonly #providers: CappedMap<string>;
+  readonly #provider: ProviderOption | undefined;
+  readonly #warn: WarnOnce;
+  readonly #naming: NamingMode;
   readonly #retries: RetryTracker;
   readonly #recorder: HistogramRecorder | undefined;
   readonly #nodes: AgentNode[] = [];
   readonly #series: Series[] = [];
-  readonly #tokens = new Map<string | undefined, TokenPair>();
+  // provider -> model (undefined: none) -> token instruments.
+  readonly #tokens = new Map<string, Map<string | undefined, TokenSet>>();
+  readonly #tokenSets: TokenSet[] = [];
 
   /** @param options - See {@link MetricStoreOptions}. */
   constructor(options: MetricStoreOptions) {
@@ -101,6 +120,10 @@ export class MetricStore {
     this.#models = new CappedMap(ATTR_MODEL, max, warn, same);
     this.#tiers = new CappedMap(ATTR_TIER, max, warn, same);
     this.#errorTypes = new CappedMap(ATTR_ERROR_TYPE, max, warn, same);
+    this.#providers = new CappedMap(ATTR_PROVIDER, max, warn, same);
+    this.#provider = options.provider;
+    this.#warn = warn;
+    this.#naming = options.naming ?? 'default';
     this.#retries = new RetryTracker(options.maxTrackedAttempts);
     this.#recorder = options.histograms;
   }
@@ -127,16 +150,12 @@ export class MetricStore {
     }
     // Histograms last: should a user's SDK histogram throw, the counters above are already exact.
     const duration = errorType === undefined ? node.durationOk : this.#failedDuration(node, errorType);
-    const tokens = m.inputTokens !== undefined || m.outputTokens !== undefined ? this.#tokenPair(s.attributes[ATTR_MODEL]) : undefined;
     const recorder = this.#recorder;
-    if (recorder === undefined) {
-      duration.add(m.durationMs / 1000);
-      if (m.inputTokens !== undefined) tokens!.input.add(m.inputTokens);
-      if (m.outputTokens !== undefined) tokens!.output.add(m.outputTokens);
-    } else {
-      recorder.duration(m.durationMs / 1000, duration.attributes);
-      if (m.inputTokens !== undefined) recorder.tokens(m.inputTokens, tokens!.input.attributes);
-      if (m.outputTokens !== undefined) recorder.tokens(m.outputTokens, tokens!.output.attributes);
+    if (recorder === undefined) duration.add(m.durationMs / 1000);
+    else recorder.duration(m.durationMs / 1000, duration.attributes);
+    if (m.inputTokens !== undefined || m.outputTokens !== undefined || m.cachedTokens !== undefined) {
+      const provider = providerOf(m) ?? this.#fallbackProvider(m);
+      this.#tokenSet(provider === undefined ? PROVIDER_UNKNOWN : this.#providers.get(provider), s.attributes[ATTR_MODEL]).add(m, recorder);
     }
   }
 
@@ -158,12 +177,14 @@ export class MetricStore {
     };
   }
 
-  /** @returns Every counter and up-down counter, one point per attribute set. */
+  /** @returns Every counter and up-down counter of the naming mode, one point per attribute set. */
   sums(): MetricSnapshot[] {
-    return sumSnapshots(this.#series);
+    const sums = sumSnapshots(this.#series);
+    if (this.#naming !== 'default') sums.push(...TokenSet.sums(this.#tokenSets));
+    return sums;
   }
 
-  /** @returns The two histograms (empty when a {@link HistogramRecorder} takes the values). */
+  /** @returns The histograms of the naming mode (empty when a {@link HistogramRecorder} takes the values). */
   histograms(): MetricSnapshot[] {
     if (this.#recorder !== undefined) return [];
     const durations = [];
@@ -171,12 +192,7 @@ export class MetricStore {
       durations.push(node.durationOk.point());
       for (const h of node.durationFailed.values()) durations.push(h.point());
     }
-    const tokens = [];
-    for (const pair of this.#tokens.values()) tokens.push(pair.input.point(), pair.output.point());
-    return [
-      { spec: INSTRUMENTS.tokenUsage, points: tokens.filter((p) => p.count > 0) },
-      { spec: INSTRUMENTS.duration, points: durations.filter((p) => p.count > 0) },
-    ];
+    return [...TokenSet.histograms(this.#tokenSets, this.#naming), { spec: INSTRUMENTS.duration, points: durations.filter((p) => p.count > 0) }];
   }
 
   /** @returns Everything: {@link MetricStore.sums} then {@link MetricStore.histograms}. */
@@ -234,16 +250,30 @@ export class MetricStore {
     return h;
   }
 
-  #tokenPair(model: string | undefined): TokenPair {
-    let pair = this.#tokens.get(model);
-    if (pair === undefined) {
-      pair = {
-        input: new BucketHistogram(TOKEN_BUCKETS, tokenAttributes('input', model)),
-        output: new BucketHistogram(TOKEN_BUCKETS, tokenAttributes('output', model)),
-      };
-      this.#tokens.set(model, pair);
+  /** The `provider` option's name for a record without its own; a throwing function is warned about once. */
+  #fallbackProvider(m: InvocationMetric): string | undefined {
+    const p = this.#provider;
+    if (p === undefined) return undefined;
+    if (typeof p === 'string') return p === '' ? undefined : p;
+    try {
+      const named = p({ agent: m.agent, model: m.model });
+      return typeof named === 'string' && named !== '' ? named : undefined;
+    } catch (err) {
+      this.#warn('provider', `invocation-metrics: the provider option threw: ${String(err)}; sending gen_ai.provider.name=${PROVIDER_UNKNOWN}`);
+      return undefined;
     }
-    return pair;
+  }
+
+  #tokenSet(provider: string, model: string | undefined): TokenSet {
+    let models = this.#tokens.get(provider);
+    if (models === undefined) this.#tokens.set(provider, (models = new Map()));
+    let set = models.get(model);
+    if (set === undefined) {
+      set = new TokenSet(provider, model, this.#naming);
+      models.set(model, set);
+      this.#tokenSets.push(set);
+    }
+    return set;
   }
 }
 

@@ -1,17 +1,22 @@
 /**
  * The Prometheus text exposition of a collection, written as `@opentelemetry/exporter-prometheus`
- * (0.301) writes it, only faster. The exporter's `PrometheusSerializer` sanitizes every label key with two
+ * (0.301) writes it, only faster, and with one deliberate difference: metric names carry the unit suffix
+ * of the OTel-to-Prometheus compatibility spec (`gen_ai_invoke_agent_duration_seconds`), as the OTel
+ * Collector and Prometheus's OTLP receiver write them, so that the scrape and the OTLP path give one name
+ * (see prometheus-units.ts). The SDK's serializer adds none. The exporter's `PrometheusSerializer` sanitizes every label key with two
  * regex replaces, escapes every value with three, and rebuilds a data point's whole label set for each of
  * its `_count`, `_sum` and `_bucket` lines: a scrape of 34k samples spent most of its time there. This one
  * caches sanitized keys, escapes only values that need it, and builds each data point's labels once.
  *
- * The output is byte-for-byte the SDK serializer's for the options `createTelemetry()` gives the exporter
- * (no prefix, no timestamps, scope labels and `target_info` on, no resource constant labels); the tests
- * compare both on random collections.
+ * Apart from the names, the output is byte-for-byte the SDK serializer's for the options
+ * `createTelemetry()` gives the exporter (no prefix, no timestamps, scope labels and `target_info` on, no
+ * resource constant labels): the tests compare both on random collections, with `unitSuffixes: false`
+ * byte for byte, and with suffixes against the SDK's text with each family renamed.
  *
  * @module
  */
 import { diag, type Attributes, type AttributeValue } from '@opentelemetry/api';
+import { withUnitSuffix } from './prometheus-units.js';
 import {
   DataPointType,
   type DataPoint,
@@ -113,6 +118,8 @@ function typeOf(metric: MetricData): string {
  * names across scrapes.
  */
 export class PrometheusTextSerializer {
+  /** Whether names carry the unit suffix (see the module comment). */
+  readonly #unitSuffixes: boolean;
   /** Attribute key → `sanitized="` (the start of its label). */
   readonly #labelStarts = new Map<string, string>();
   /** Metric name → sanitized, escaped name (before the digit and `_total` rules). */
@@ -121,6 +128,16 @@ export class PrometheusTextSerializer {
   readonly #leEnds = new Map<number, string>();
   /** The metadata conflicts warned about at the last scrape (the SDK warns once while one lasts). */
   #previousConflicts = new Set<string>();
+
+  /**
+   * @param options.unitSuffixes - Append the compatibility spec's unit suffix to metric names
+   * (`_seconds` for unit `s`; none for `{annotation}` units), before `_total`. Off, the output is the
+   * SDK serializer's byte for byte.
+   * @default { unitSuffixes: true }
+   */
+  constructor(options: { unitSuffixes?: boolean } = {}) {
+    this.#unitSuffixes = options.unitSuffixes ?? true;
+  }
 
   /**
    * Serializes one collection.
@@ -228,6 +245,10 @@ export class PrometheusTextSerializer {
       return undefined;
     } else if (name[0]! >= '0' && name[0]! <= '9') {
       name = `_${name}`;
+    }
+    if (this.#unitSuffixes && typeof descriptor.unit === 'string' && descriptor.unit !== '') {
+      const gauge = metric.dataPointType === DataPointType.GAUGE || (metric.dataPointType === DataPointType.SUM && !metric.isMonotonic);
+      name = withUnitSuffix(name, descriptor.unit, gauge);
     }
     if (!name.endsWith('_total') && metric.dataPointType === DataPointType.SUM && metric.isMonotonic) name += '_total';
     return name;

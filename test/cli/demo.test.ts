@@ -106,8 +106,9 @@ function summaryFigures(stdout: string): { invocations: number; retries: number;
 }
 
 /** Prometheus names of the instruments (dots to underscores, `_total` on counters; histograms as `_bucket`). */
-const promName = (spec: { name: string; kind: string }): string =>
-  spec.name.replaceAll('.', '_') + (spec.kind === 'counter' ? '_total' : spec.kind === 'histogram' ? '_bucket' : '');
+// The compatibility spec's names: `_seconds` for unit `s` (annotation units add nothing), then `_total` or `_bucket`.
+const promName = (spec: { name: string; kind: string; unit: string }): string =>
+  spec.name.replaceAll('.', '_') + (spec.unit === 's' ? '_seconds' : '') + (spec.kind === 'counter' ? '_total' : spec.kind === 'histogram' ? '_bucket' : '');
 
 describe('parseDemoArgs', () => {
   it('applies the defaults', () => {
@@ -168,12 +169,12 @@ describe('demo (built CLI)', () => {
       const text = await fetch(url!).then((r) => r.text(), () => '');
       const names = new Set(text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => /^[\w:]+/.exec(l)?.[0]));
       missing = wanted.filter((n) => !names.has(n));
-      const active = text.split('\n').filter((l) => l.startsWith('agent_invocation_active{'));
+      const active = text.split('\n').filter((l) => l.startsWith('invocation_metrics_active{'));
       maxActive = Math.max(maxActive, active.reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0));
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(missing, 'series missing from every scrape during the run').toEqual([]);
-    expect(maxActive, 'agent_invocation_active during the run').toBeGreaterThan(0);
+    expect(maxActive, 'invocation_metrics_active during the run').toBeGreaterThan(0);
 
     const { code } = await demo.exited;
     expect(code, demo.stderr()).toBe(0);

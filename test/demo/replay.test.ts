@@ -108,7 +108,7 @@ describe('replayPlan', () => {
       const text = await (await fetch(telemetry.prometheusUrl!)).text();
       const active = text
         .split('\n')
-        .filter((l) => l.startsWith('agent_invocation_active{'))
+        .filter((l) => l.startsWith('invocation_metrics_active{'))
         .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
       expect(active, `at simulated ${current.simMs} ms`).toBe(current.inFlight);
       seen.push(active);

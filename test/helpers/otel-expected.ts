@@ -28,21 +28,51 @@ export const TOKEN_BOUNDS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144
 /** The duration buckets (seconds) of shared/DESIGN.md: 0.1, 0.2, ..., 409.6. */
 export const DURATION_BOUNDS = [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6];
 
-/** Every instrument by OTel name, its kind and unit, as shared/DESIGN.md and the issue name them. */
+/**
+ * Every instrument by OTel name, its kind and unit, as the issue and the GenAI conventions name them
+ * (gen-ai-metrics.md for the default names; gen-ai-inference-usage-metrics.md at semantic-conventions-genai
+ * ef678ba for the latest).
+ */
 export const SPEC = {
   'gen_ai.client.token.usage': { kind: 'histogram', unit: '{token}' },
+  'gen_ai.client.inference.usage.input_tokens': { kind: 'histogram', unit: '{token}' },
+  'gen_ai.client.inference.usage.output_tokens': { kind: 'histogram', unit: '{token}' },
+  'gen_ai.client.inference.usage.detailed.input_tokens': { kind: 'counter', unit: '{token}' },
+  'gen_ai.client.inference.usage.detailed.output_tokens': { kind: 'counter', unit: '{token}' },
+  'gen_ai.client.inference.usage.detailed.cache_read.input_tokens': { kind: 'counter', unit: '{token}' },
   'gen_ai.invoke_agent.duration': { kind: 'histogram', unit: 's' },
-  'agent.invocation.count': { kind: 'counter', unit: '{invocation}' },
-  'agent.invocation.cost': { kind: 'counter', unit: '{USD}' },
-  'agent.invocation.tokens': { kind: 'counter', unit: '{token}' },
-  'agent.invocation.cached_tokens': { kind: 'counter', unit: '{token}' },
-  'agent.invocation.retries': { kind: 'counter', unit: '{retry}' },
-  'agent.invocation.escalations': { kind: 'counter', unit: '{escalation}' },
-  'agent.invocation.output_parse_failures': { kind: 'counter', unit: '{invocation}' },
-  'agent.invocation.active': { kind: 'updowncounter', unit: '{invocation}' },
+  'invocation_metrics.invocations': { kind: 'counter', unit: '{invocation}' },
+  'invocation_metrics.cost': { kind: 'counter', unit: '{USD}' },
+  'invocation_metrics.tokens': { kind: 'counter', unit: '{token}' },
+  'invocation_metrics.cached_tokens': { kind: 'counter', unit: '{token}' },
+  'invocation_metrics.retries': { kind: 'counter', unit: '{retry}' },
+  'invocation_metrics.escalations': { kind: 'counter', unit: '{escalation}' },
+  'invocation_metrics.output_parse_failures': { kind: 'counter', unit: '{invocation}' },
+  'invocation_metrics.active': { kind: 'updowncounter', unit: '{invocation}' },
 } as const;
 /** An OTel instrument name of the mirror. */
 export type MetricName = keyof typeof SPEC;
+
+/** The naming modes (`OTEL_SEMCONV_STABILITY_OPT_IN`: unset, `gen_ai_latest_experimental`, `gen_ai_latest_experimental/dup`). */
+export const MODES = ['default', 'latest', 'both'] as const;
+/** A naming mode. */
+export type Mode = (typeof MODES)[number];
+
+const DEFAULT_ONLY: readonly MetricName[] = ['gen_ai.client.token.usage'];
+const LATEST_ONLY: readonly MetricName[] = [
+  'gen_ai.client.inference.usage.input_tokens',
+  'gen_ai.client.inference.usage.output_tokens',
+  'gen_ai.client.inference.usage.detailed.input_tokens',
+  'gen_ai.client.inference.usage.detailed.output_tokens',
+  'gen_ai.client.inference.usage.detailed.cache_read.input_tokens',
+];
+
+/** The instruments a mode exports. */
+export function specOf(mode: Mode): MetricName[] {
+  return (Object.keys(SPEC) as MetricName[]).filter(
+    (n) => (mode !== 'latest' || !DEFAULT_ONLY.includes(n)) && (mode !== 'default' || !LATEST_ONLY.includes(n)),
+  );
+}
 
 /** A stable key of an attribute set (sorted keys). */
 export const attrKey = (a: Attrs): string =>
@@ -52,10 +82,16 @@ export const attrKey = (a: Attrs): string =>
       .map((k) => [k, a[k]]),
   );
 
-/** The Prometheus name of an OTel instrument: dots to underscores, `_total` on counters, no unit suffix. */
+/**
+ * The Prometheus name of an OTel instrument as an OTel Collector's Prometheus exporters and Prometheus's
+ * OTLP receiver (default `UnderscoreEscapingWithSuffixes`) write it, by the OTel-to-Prometheus
+ * compatibility spec: dots to underscores, the unit's suffix (`s` → `_seconds`; `{...}` annotations none),
+ * then `_total` on monotonic counters. Written out from the spec, not imported from src.
+ */
 export function prometheusName(name: MetricName): string {
   const base = name.replace(/[^a-zA-Z0-9_]/g, '_');
-  return SPEC[name].kind === 'counter' ? `${base}_total` : base;
+  const withUnit = SPEC[name].unit === 's' ? `${base}_seconds` : base;
+  return SPEC[name].kind === 'counter' ? `${withUnit}_total` : withUnit;
 }
 
 function bucketOf(bounds: readonly number[], v: number): number {
@@ -95,10 +131,16 @@ export function escalated(prev: InvocationMetric, r: InvocationMetric): boolean 
 
 /** The series attributes of a record (or of `begin()` fields). */
 export function seriesAttributes(r: Pick<InvocationMetric, 'agent' | 'phase' | 'model' | 'tier'>): Attrs {
-  const a: Record<string, string> = { 'gen_ai.agent.name': r.agent, 'agent.phase': String(r.phase) };
+  const a: Record<string, string> = { 'gen_ai.agent.name': r.agent, 'invocation_metrics.phase': String(r.phase) };
   if (r.model !== undefined) a['gen_ai.request.model'] = r.model;
-  if (r.tier !== undefined) a['agent.tier'] = r.tier;
+  if (r.tier !== undefined) a['invocation_metrics.tier'] = r.tier;
   return a;
+}
+
+/** The `gen_ai.provider.name` of a record: its `provider` when a non-empty string, else `_OTHER`. */
+export function providerOf(r: InvocationMetric): string {
+  const p = (r as { provider?: unknown }).provider;
+  return typeof p === 'string' && p !== '' ? p : '_OTHER';
 }
 
 /**
@@ -106,14 +148,16 @@ export function seriesAttributes(r: Pick<InvocationMetric, 'agent' | 'phase' | '
  *
  * @param records - Records, in record order.
  * @param open - `begin()` fields of invocations not yet ended.
- * @param options - `seenOnly`: previous attempts among earlier records only (see {@link previousAttempt}).
+ * @param options - `seenOnly`: previous attempts among earlier records only (see {@link previousAttempt});
+ * `mode`: the naming mode (default `default`).
  */
 export function expectedTable(
   records: readonly InvocationMetric[],
   open: readonly Pick<InvocationMetric, 'agent' | 'phase' | 'model' | 'tier'>[] = [],
-  options: { seenOnly?: boolean } = {},
+  options: { seenOnly?: boolean; mode?: Mode } = {},
 ): MetricTable {
-  const table: MetricTable = new Map(Object.keys(SPEC).map((n) => [n, new Map()]));
+  const mode = options.mode ?? 'default';
+  const table: MetricTable = new Map(specOf(mode).map((n) => [n, new Map()]));
   const add = (name: MetricName, attributes: Attrs, delta: number): void => {
     const m = table.get(name)!;
     const k = attrKey(attributes);
@@ -132,42 +176,54 @@ export function expectedTable(
     hv.counts[bucketOf(bounds, v)]!++;
   };
   const touch = (a: Attrs): void => {
-    add('agent.invocation.count', { ...a, 'agent.outcome': 'success' }, 0);
-    for (const name of ['agent.invocation.cost', 'agent.invocation.tokens', 'agent.invocation.cached_tokens', 'agent.invocation.escalations', 'agent.invocation.output_parse_failures', 'agent.invocation.active'] as const)
+    add('invocation_metrics.invocations', { ...a, 'invocation_metrics.outcome': 'success' }, 0);
+    for (const name of ['invocation_metrics.cost', 'invocation_metrics.tokens', 'invocation_metrics.cached_tokens', 'invocation_metrics.escalations', 'invocation_metrics.output_parse_failures', 'invocation_metrics.active'] as const)
       add(name, a, 0);
-    add('agent.invocation.retries', { ...a, 'retry.kind': 'infra' }, 0);
-    add('agent.invocation.retries', { ...a, 'retry.kind': 'code' }, 0);
+    add('invocation_metrics.retries', { ...a, 'invocation_metrics.retry.kind': 'infra' }, 0);
+    add('invocation_metrics.retries', { ...a, 'invocation_metrics.retry.kind': 'code' }, 0);
   };
   for (const o of open) {
     const a = seriesAttributes(o);
     touch(a);
-    add('agent.invocation.active', a, 1);
+    add('invocation_metrics.active', a, 1);
   }
   records.forEach((r, i) => {
     const a = seriesAttributes(r);
     touch(a);
     const errorType = r.success ? undefined : r.errorClass !== undefined && r.errorClass !== '' ? r.errorClass : '_OTHER';
-    if (errorType === undefined) add('agent.invocation.count', { ...a, 'agent.outcome': 'success' }, 1);
-    else add('agent.invocation.count', { ...a, 'agent.outcome': 'failure', 'error.type': errorType }, 1);
-    add('agent.invocation.cost', a, r.cost);
-    add('agent.invocation.tokens', a, r.tokens);
-    add('agent.invocation.cached_tokens', a, r.cachedTokens ?? 0);
-    add('agent.invocation.output_parse_failures', a, r.outputParsed ? 0 : 1);
+    if (errorType === undefined) add('invocation_metrics.invocations', { ...a, 'invocation_metrics.outcome': 'success' }, 1);
+    else add('invocation_metrics.invocations', { ...a, 'invocation_metrics.outcome': 'failure', 'error.type': errorType }, 1);
+    add('invocation_metrics.cost', a, r.cost);
+    add('invocation_metrics.tokens', a, r.tokens);
+    add('invocation_metrics.cached_tokens', a, r.cachedTokens ?? 0);
+    add('invocation_metrics.output_parse_failures', a, r.outputParsed ? 0 : 1);
     if (r.attempt > 1) {
       const prev = previousAttempt(records, i, options);
       const infra = prev !== undefined && prev.errorClass !== undefined && prev.errorClass !== '';
-      add('agent.invocation.retries', { ...a, 'retry.kind': infra ? 'infra' : 'code' }, 1);
-      add('agent.invocation.escalations', a, prev !== undefined && escalated(prev, r) ? 1 : 0);
+      add('invocation_metrics.retries', { ...a, 'invocation_metrics.retry.kind': infra ? 'infra' : 'code' }, 1);
+      add('invocation_metrics.escalations', a, prev !== undefined && escalated(prev, r) ? 1 : 0);
     }
     const durationAttrs: Attrs = errorType === undefined ? { 'gen_ai.agent.name': r.agent } : { 'gen_ai.agent.name': r.agent, 'error.type': errorType };
     observe('gen_ai.invoke_agent.duration', DURATION_BOUNDS, durationAttrs, r.durationMs / 1000);
-    const tokenAttrs = (type: string): Attrs => ({
+    const tokenBase: Attrs = {
       'gen_ai.operation.name': 'invoke_agent',
-      'gen_ai.token.type': type,
+      'gen_ai.provider.name': providerOf(r),
       ...(r.model === undefined ? {} : { 'gen_ai.request.model': r.model }),
-    });
-    if (r.inputTokens !== undefined) observe('gen_ai.client.token.usage', TOKEN_BOUNDS, tokenAttrs('input'), r.inputTokens);
-    if (r.outputTokens !== undefined) observe('gen_ai.client.token.usage', TOKEN_BOUNDS, tokenAttrs('output'), r.outputTokens);
+    };
+    if (mode !== 'latest') {
+      if (r.inputTokens !== undefined) observe('gen_ai.client.token.usage', TOKEN_BOUNDS, { ...tokenBase, 'gen_ai.token.type': 'input' }, r.inputTokens);
+      if (r.outputTokens !== undefined) observe('gen_ai.client.token.usage', TOKEN_BOUNDS, { ...tokenBase, 'gen_ai.token.type': 'output' }, r.outputTokens);
+    }
+    if (mode !== 'default') {
+      if (r.inputTokens !== undefined) observe('gen_ai.client.inference.usage.input_tokens', TOKEN_BOUNDS, tokenBase, r.inputTokens);
+      if (r.outputTokens !== undefined) observe('gen_ai.client.inference.usage.output_tokens', TOKEN_BOUNDS, tokenBase, r.outputTokens);
+      if (r.inputTokens !== undefined || r.outputTokens !== undefined || r.cachedTokens !== undefined) {
+        const c = { ...tokenBase, 'gen_ai.token.modality': 'unknown' };
+        add('gen_ai.client.inference.usage.detailed.input_tokens', c, r.inputTokens ?? 0);
+        add('gen_ai.client.inference.usage.detailed.output_tokens', c, r.outputTokens ?? 0);
+        add('gen_ai.client.inference.usage.detailed.cache_read.input_tokens', c, r.cachedTokens ?? 0);
+      }
+    }
   });
   return table;
 }
@@ -188,7 +244,7 @@ export function prometheusSamples(table: MetricTable): Map<string, number> {
   const out = new Map<string, number>();
   for (const [name, points] of table) {
     const prom = prometheusName(name as MetricName);
-    const bounds = name === 'gen_ai.client.token.usage' ? TOKEN_BOUNDS : DURATION_BOUNDS;
+    const bounds = name === 'gen_ai.invoke_agent.duration' ? DURATION_BOUNDS : TOKEN_BOUNDS;
     for (const { attributes, value } of points.values()) {
       const labels: Record<string, string> = {};
       for (const [k, v] of Object.entries(attributes)) labels[k.replace(/[^a-zA-Z0-9_]/g, '_')] = v;

@@ -45,7 +45,7 @@ describe('CappedMap', () => {
   it('exports numbers as decimal strings, once per value', () => {
     const logger = memoryLogger();
     const made: string[] = [];
-    const map = new CappedMap<string>('agent.phase', 10, warnOnce(logger), (e) => (made.push(e), e));
+    const map = new CappedMap<string>('invocation_metrics.phase', 10, warnOnce(logger), (e) => (made.push(e), e));
     expect(map.get(0)).toBe('0');
     expect(map.get(12)).toBe('12');
     map.get(12);

@@ -1,12 +1,13 @@
 /**
- * What the Prometheus endpoint serves: the metric family names derived from names.ts by the exporter's
- * rules (dots to underscores, `_total` on counters, no unit suffix), their TYPE, UNIT and HELP lines, and
- * a body that `promtool check metrics` accepts.
+ * What the Prometheus endpoint serves (default naming mode): the metric family names derived from
+ * names.ts by the OTel-to-Prometheus compatibility rules (dots to underscores, the unit suffix `_seconds`
+ * for `s` and none for annotation units, `_total` on counters), their TYPE, UNIT and HELP lines, and a
+ * body that `promtool check metrics` accepts. The other modes: prometheus-names.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMirror } from '../../src/otel/mirror.js';
-import { INSTRUMENTS } from '../../src/otel/names.js';
+import { instrumentsOf } from '../../src/otel/names.js';
 import { createTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
 import { prometheusName, type MetricName } from '../helpers/otel-expected.js';
@@ -36,16 +37,16 @@ const PROM_TYPE = { counter: 'counter', updowncounter: 'gauge', histogram: 'hist
 
 describe('the Prometheus exposition', () => {
   it('serves one family per instrument, named by the exporter rules, plus target_info', () => {
-    const expected = Object.values(INSTRUMENTS).map((s) => prometheusName(s.name as MetricName));
+    const expected = instrumentsOf('default').map((s) => prometheusName(s.name as MetricName));
     expect([...parsed.families.keys()].sort()).toEqual([...expected, 'target_info'].sort());
   });
 
   it('types counters as counter (with _total), the in-flight count as gauge, and the GenAI histograms as histogram', () => {
-    for (const s of Object.values(INSTRUMENTS)) {
+    for (const s of instrumentsOf('default')) {
       const f = parsed.families.get(prometheusName(s.name as MetricName))!;
       expect(f.type, s.name).toBe(PROM_TYPE[s.kind]);
       expect(f.help, s.name).toBe(s.description);
-      // The exporter writes the OTel unit in a `# UNIT` comment and adds no unit suffix to the name.
+      // The OTel unit in a `# UNIT` comment, as the SDK exporter writes it; the suffix is in the name.
       expect(f.unit, s.name).toBe(s.unit);
     }
   });
@@ -56,25 +57,27 @@ describe('the Prometheus exposition', () => {
       'gen_ai_client_token_usage_bucket',
       'gen_ai_client_token_usage_sum',
       'gen_ai_client_token_usage_count',
-      'gen_ai_invoke_agent_duration_bucket',
-      'gen_ai_invoke_agent_duration_sum',
-      'gen_ai_invoke_agent_duration_count',
-      'agent_invocation_count_total',
-      'agent_invocation_cost_total',
-      'agent_invocation_tokens_total',
-      'agent_invocation_cached_tokens_total',
-      'agent_invocation_retries_total',
-      'agent_invocation_escalations_total',
-      'agent_invocation_output_parse_failures_total',
-      'agent_invocation_active',
+      'gen_ai_invoke_agent_duration_seconds_bucket',
+      'gen_ai_invoke_agent_duration_seconds_sum',
+      'gen_ai_invoke_agent_duration_seconds_count',
+      'invocation_metrics_invocations_total',
+      'invocation_metrics_cost_total',
+      'invocation_metrics_tokens_total',
+      'invocation_metrics_cached_tokens_total',
+      'invocation_metrics_retries_total',
+      'invocation_metrics_escalations_total',
+      'invocation_metrics_output_parse_failures_total',
+      'invocation_metrics_active',
     ])
       expect(names.has(n), n).toBe(true);
-    expect([...names].some((n) => /_seconds|_USD|_usd/.test(n))).toBe(false);
+    // The unit suffix where the unit has one (`s`), none for annotations (`{USD}`, `{token}`).
+    expect([...names].filter((n) => /_seconds/.test(n)).sort()).toEqual(['gen_ai_invoke_agent_duration_seconds_bucket', 'gen_ai_invoke_agent_duration_seconds_count', 'gen_ai_invoke_agent_duration_seconds_sum']);
+    expect([...names].some((n) => /_USD|_usd|_token_total|_tokens_tokens/.test(n))).toBe(false);
   });
 
   it('writes the GenAI bucket bounds as le labels', () => {
     const les = (name: string) => [...new Set(parsed.lines.filter((l) => l.name === name).map((l) => l.labels.le))];
-    expect(les('gen_ai_invoke_agent_duration_bucket')).toEqual(['0.1', '0.2', '0.4', '0.8', '1.6', '3.2', '6.4', '12.8', '25.6', '51.2', '102.4', '204.8', '409.6', '+Inf']);
+    expect(les('gen_ai_invoke_agent_duration_seconds_bucket')).toEqual(['0.1', '0.2', '0.4', '0.8', '1.6', '3.2', '6.4', '12.8', '25.6', '51.2', '102.4', '204.8', '409.6', '+Inf']);
     expect(les('gen_ai_client_token_usage_bucket')).toEqual(['1', '4', '16', '64', '256', '1024', '4096', '16384', '65536', '262144', '1048576', '4194304', '16777216', '67108864', '+Inf']);
   });
 

@@ -23,24 +23,24 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
-/** agent_invocation_active samples of a real scrape, by agent (summed over the other labels). */
+/** invocation_metrics_active samples of a real scrape, by agent (summed over the other labels). */
 async function activeByAgent(): Promise<Record<string, number>> {
   const res = await fetch(telemetry.prometheusUrl!);
   expect(res.status).toBe(200);
   const out: Record<string, number> = {};
   for (const l of parseExposition(await res.text()).lines)
-    if (l.name === 'agent_invocation_active') out[l.labels.gen_ai_agent_name!] = (out[l.labels.gen_ai_agent_name!] ?? 0) + l.value;
+    if (l.name === 'invocation_metrics_active') out[l.labels.gen_ai_agent_name!] = (out[l.labels.gen_ai_agent_name!] ?? 0) + l.value;
   return out;
 }
 
 async function countTotal(): Promise<number> {
   const text = await (await fetch(telemetry.prometheusUrl!)).text();
-  return parseExposition(text).lines.filter((l) => l.name === 'agent_invocation_count_total').reduce((a, l) => a + l.value, 0);
+  return parseExposition(text).lines.filter((l) => l.name === 'invocation_metrics_invocations_total').reduce((a, l) => a + l.value, 0);
 }
 
 const ok = { tokens: 10, cost: 0.01, exitCode: 0, success: true };
 
-describe('agent_invocation_active in a real scrape', () => {
+describe('invocation_metrics_active in a real scrape', () => {
   it('equals the number of open handles, going up and down', async () => {
     expect(await activeByAgent()).toEqual({});
     const handles: InvocationHandle[] = [];
@@ -73,8 +73,8 @@ describe('agent_invocation_active in a real scrape', () => {
     const a = collector.begin({ agent: 'splitter', phase: 1, model: 'm1' });
     const b = collector.begin({ agent: 'splitter', phase: 2, tier: 'large' });
     const text = await (await fetch(telemetry.prometheusUrl!)).text();
-    const lines = parseExposition(text).lines.filter((l) => l.name === 'agent_invocation_active' && l.labels.gen_ai_agent_name === 'splitter');
-    expect(lines.map((l) => [l.labels.agent_phase, l.labels.gen_ai_request_model, l.labels.agent_tier, l.value]).sort()).toEqual([
+    const lines = parseExposition(text).lines.filter((l) => l.name === 'invocation_metrics_active' && l.labels.gen_ai_agent_name === 'splitter');
+    expect(lines.map((l) => [l.labels.invocation_metrics_phase, l.labels.gen_ai_request_model, l.labels.invocation_metrics_tier, l.value]).sort()).toEqual([
       ['1', 'm1', undefined, 1],
       ['2', undefined, 'large', 1],
     ]);

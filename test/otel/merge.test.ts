@@ -48,7 +48,7 @@ describe('mergeSnapshots', () => {
     const d: MetricSnapshot = { spec: INSTRUMENTS.duration, points: [hist('a', [1, 0, 0], 1, 1, 1)] };
     const merged = mergeSnapshots([[counter([['a', 1]]), d], [d, counter([['a', 2]])]]);
     const byName = Object.fromEntries(merged.map((m) => [m.spec.name, m.points]));
-    expect(byName['agent.invocation.cost']).toEqual([{ attributes: { 'gen_ai.agent.name': 'a' }, value: 3 }]);
+    expect(byName['invocation_metrics.cost']).toEqual([{ attributes: { 'gen_ai.agent.name': 'a' }, value: 3 }]);
     expect((byName['gen_ai.invoke_agent.duration']![0] as HistogramPoint).counts).toEqual([2, 0, 0]);
   });
 

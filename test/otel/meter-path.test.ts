@@ -23,7 +23,7 @@ function setup() {
 }
 
 const sums = (value: number): MetricSnapshot[] => [
-  { spec: INSTRUMENTS.invocations, points: [{ attributes: { 'gen_ai.agent.name': 'a', 'agent.outcome': 'success' }, value }] },
+  { spec: INSTRUMENTS.invocations, points: [{ attributes: { 'gen_ai.agent.name': 'a', 'invocation_metrics.outcome': 'success' }, value }] },
   { spec: INSTRUMENTS.cost, points: [{ attributes: { 'gen_ai.agent.name': 'a' }, value: value / 4 }] },
   { spec: INSTRUMENTS.active, points: [{ attributes: { 'gen_ai.agent.name': 'a' }, value: 2 }] },
 ];
@@ -33,7 +33,7 @@ describe('createMeterInstruments', () => {
     const { reader, instruments } = setup();
     instruments.recorder.duration(0.1, { 'gen_ai.agent.name': 'a' });
     instruments.recorder.duration(500, { 'gen_ai.agent.name': 'a' });
-    instruments.recorder.tokens(1024, { 'gen_ai.token.type': 'input' });
+    instruments.recorder.tokens('gen_ai.client.token.usage', 1024, { 'gen_ai.token.type': 'input' });
     const { resourceMetrics } = await reader.collect();
     const metrics = resourceMetrics.scopeMetrics[0]!.metrics;
     const byName = Object.fromEntries(metrics.map((m) => [m.descriptor.name, m]));
@@ -53,13 +53,13 @@ describe('createMeterInstruments', () => {
     let n = 4;
     instruments.observe(() => sums(n));
     let got = tableFromResourceMetrics((await reader.collect()).resourceMetrics);
-    expect([...got.table.get('agent.invocation.count')!.values()].map((p) => p.value)).toEqual([4]);
-    expect([...got.table.get('agent.invocation.cost')!.values()].map((p) => p.value)).toEqual([1]);
-    expect(got.kinds.get('agent.invocation.count')).toMatchObject({ type: DataPointType.SUM, monotonic: true, unit: '{invocation}' });
-    expect(got.kinds.get('agent.invocation.active')).toMatchObject({ type: DataPointType.SUM, monotonic: false });
+    expect([...got.table.get('invocation_metrics.invocations')!.values()].map((p) => p.value)).toEqual([4]);
+    expect([...got.table.get('invocation_metrics.cost')!.values()].map((p) => p.value)).toEqual([1]);
+    expect(got.kinds.get('invocation_metrics.invocations')).toMatchObject({ type: DataPointType.SUM, monotonic: true, unit: '{invocation}' });
+    expect(got.kinds.get('invocation_metrics.active')).toMatchObject({ type: DataPointType.SUM, monotonic: false });
     n = 8;
     got = tableFromResourceMetrics((await reader.collect()).resourceMetrics);
-    expect([...got.table.get('agent.invocation.count')!.values()].map((p) => p.value)).toEqual([8]);
+    expect([...got.table.get('invocation_metrics.invocations')!.values()].map((p) => p.value)).toEqual([8]);
   });
 
   it('stops reporting once detached; detaching twice is harmless', async () => {
@@ -74,7 +74,7 @@ describe('createMeterInstruments', () => {
     const { resourceMetrics } = await reader.collect();
     expect(calls).toBe(1);
     // The SDK keeps the last cumulative value of an observable; it no longer moves.
-    const counts = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).filter((m) => m.descriptor.name === 'agent.invocation.count');
+    const counts = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).filter((m) => m.descriptor.name === 'invocation_metrics.invocations');
     expect(counts.flatMap((m) => m.dataPoints.map((p) => p.value))).toEqual([1]);
   });
 

@@ -90,18 +90,18 @@ describe('the mirror', () => {
     const sum = (prefix: string) => [...samples].filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
     const fromMeter = tableFromResourceMetrics((await reader.collect()).resourceMetrics).table;
     const F = COVERAGE_FACTS;
-    expect(sum('agent_invocation_count_total{')).toBe(F.invocations);
-    expect(sum('agent_invocation_retries_total{')).toBe(F.retries);
-    expect([...samples].filter(([k]) => k.startsWith('agent_invocation_retries_total{') && k.includes('retry_kind="infra"')).reduce((a, [, v]) => a + v, 0)).toBe(F.infraRetries);
-    expect(sum('agent_invocation_escalations_total{')).toBe(F.escalations);
-    expect(sum('agent_invocation_output_parse_failures_total{')).toBe(F.parseFailures);
-    expect(sum('agent_invocation_cost_total{')).toBe(F.cost);
-    expect(sum('agent_invocation_cached_tokens_total{')).toBe(F.cachedTokens);
-    expect(sum('agent_invocation_tokens_total{')).toBe(F.tokens);
-    expect(sum('gen_ai_invoke_agent_duration_count{')).toBe(F.invocations);
-    expect(total(fromMeter, 'agent.invocation.retries', { 'retry.kind': 'code' })).toBe(F.codeRetries);
-    expect(total(fromMeter, 'agent.invocation.escalations')).toBe(F.escalations);
-    expect(total(fromMeter, 'agent.invocation.cost')).toBe(F.cost);
+    expect(sum('invocation_metrics_invocations_total{')).toBe(F.invocations);
+    expect(sum('invocation_metrics_retries_total{')).toBe(F.retries);
+    expect([...samples].filter(([k]) => k.startsWith('invocation_metrics_retries_total{') && k.includes('invocation_metrics_retry_kind="infra"')).reduce((a, [, v]) => a + v, 0)).toBe(F.infraRetries);
+    expect(sum('invocation_metrics_escalations_total{')).toBe(F.escalations);
+    expect(sum('invocation_metrics_output_parse_failures_total{')).toBe(F.parseFailures);
+    expect(sum('invocation_metrics_cost_total{')).toBe(F.cost);
+    expect(sum('invocation_metrics_cached_tokens_total{')).toBe(F.cachedTokens);
+    expect(sum('invocation_metrics_tokens_total{')).toBe(F.tokens);
+    expect(sum('gen_ai_invoke_agent_duration_seconds_count{')).toBe(F.invocations);
+    expect(total(fromMeter, 'invocation_metrics.retries', { 'invocation_metrics.retry.kind': 'code' })).toBe(F.codeRetries);
+    expect(total(fromMeter, 'invocation_metrics.escalations')).toBe(F.escalations);
+    expect(total(fromMeter, 'invocation_metrics.cost')).toBe(F.cost);
     expect(total(fromMeter, 'gen_ai.invoke_agent.duration')).toBe(F.invocations);
   });
 
@@ -124,7 +124,7 @@ describe('the mirror', () => {
         expect(secrets.has(v), v).toBe(false);
       }
     }
-    expect([...labels].sort()).toEqual(['agent_outcome', 'agent_phase', 'agent_tier', 'error_type', 'gen_ai_agent_name', 'gen_ai_operation_name', 'gen_ai_request_model', 'gen_ai_token_type', 'le', 'otel_scope_name', 'retry_kind']);
+    expect([...labels].sort()).toEqual(['error_type', 'gen_ai_agent_name', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'invocation_metrics_outcome', 'invocation_metrics_phase', 'invocation_metrics_retry_kind', 'invocation_metrics_tier', 'le', 'otel_scope_name']);
     const table = tableFromResourceMetrics((await reader.collect()).resourceMetrics).table;
     for (const points of table.values())
       for (const { attributes } of points.values())
@@ -173,7 +173,7 @@ describe('the mirror', () => {
     const logger = memoryLogger();
     const m = createMirror({ meter, logger, maxAttributeValues: 2 });
     for (const agent of ['a', 'b', 'c', 'd']) m.record(metric({ agent }));
-    const agents = new Set([...tableFromResourceMetrics((await reader.collect()).resourceMetrics).table.get('agent.invocation.count')!.values()].map((p) => p.attributes['gen_ai.agent.name']));
+    const agents = new Set([...tableFromResourceMetrics((await reader.collect()).resourceMetrics).table.get('invocation_metrics.invocations')!.values()].map((p) => p.attributes['gen_ai.agent.name']));
     expect([...agents].sort()).toEqual(['_OTHER', 'a', 'b']);
     expect(logger.lines).toHaveLength(1);
   });
@@ -192,7 +192,7 @@ describe('the mirror', () => {
     }
     const fromScrape = parseExposition(await scrape(t)).lines.filter((l) => l.name !== 'target_info');
     const fromMeter = tableFromResourceMetrics((await reader.collect()).resourceMetrics).table;
-    // Series of one family for one combination of the other labels (retry_kind, le, token type...).
+    // Series of one family for one combination of the other labels (invocation_metrics_retry_kind, le, token type...).
     const perCombination = new Map<string, Set<string>>();
     for (const l of fromScrape) {
       const { gen_ai_agent_name: agent = '', ...rest } = l.labels;
@@ -200,7 +200,7 @@ describe('the mirror', () => {
       perCombination.set(k, (perCombination.get(k) ?? new Set()).add(agent));
     }
     for (const [k, agents] of perCombination) expect(agents.size, k).toBeLessThanOrEqual(101);
-    const count = fromScrape.filter((l) => l.name === 'agent_invocation_count_total');
+    const count = fromScrape.filter((l) => l.name === 'invocation_metrics_invocations_total');
     expect(count).toHaveLength(101);
     expect(count.filter((l) => l.labels.gen_ai_agent_name === '_OTHER').map((l) => l.value)).toEqual([9900]);
     expect(count.reduce((a, l) => a + l.value, 0)).toBe(10_000);
@@ -208,8 +208,8 @@ describe('the mirror', () => {
       const agents = new Set([...points.values()].map((p) => p.attributes['gen_ai.agent.name']));
       expect(agents.size, name).toBeLessThanOrEqual(101);
     }
-    expect(fromMeter.get('agent.invocation.count')!.size).toBe(101);
-    expect(total(fromMeter, 'agent.invocation.count', { 'gen_ai.agent.name': '_OTHER' })).toBe(9900);
+    expect(fromMeter.get('invocation_metrics.invocations')!.size).toBe(101);
+    expect(total(fromMeter, 'invocation_metrics.invocations', { 'gen_ai.agent.name': '_OTHER' })).toBe(9900);
     for (const l of [l1, l2]) {
       expect(l.lines).toHaveLength(1);
       expect(l.lines[0]).toContain('gen_ai.agent.name');
@@ -220,12 +220,12 @@ describe('the mirror', () => {
     const t = await telemetry();
     const m = createMirror({ telemetry: t, logger: memoryLogger() });
     m.record(metric());
-    expect(await scrape(t)).toContain('agent_invocation_count_total');
+    expect(await scrape(t)).toContain('invocation_metrics_invocations_total');
     m.shutdown();
     m.shutdown();
     expect(() => m.record(metric())).not.toThrow();
     expect(() => m.begin({ agent: 'a', phase: 1 })()).not.toThrow();
-    expect(await scrape(t)).not.toContain('agent_invocation_count_total');
+    expect(await scrape(t)).not.toContain('invocation_metrics_invocations_total');
   });
 });
 
@@ -266,7 +266,7 @@ describe('the mirror never makes record() fail', () => {
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]).toContain('histogram out of order');
     const table = tableFromResourceMetrics((await reader.collect()).resourceMetrics).table;
-    expect(total(table, 'agent.invocation.count')).toBe(4);
+    expect(total(table, 'invocation_metrics.invocations')).toBe(4);
   });
 
   it('when the meter cannot register the observable callback: one warning', async () => {
@@ -322,7 +322,7 @@ describe('a custom SnapshotSink (anything with addSource)', () => {
     const first = s.collect();
     m.record(metric({ cost: 2 }));
     const second = s.collect();
-    const cost = (snaps: typeof first) => snaps.find((x) => x.spec.name === 'agent.invocation.cost')!.points.map((p) => ('value' in p ? p.value : NaN));
+    const cost = (snaps: typeof first) => snaps.find((x) => x.spec.name === 'invocation_metrics.cost')!.points.map((p) => ('value' in p ? p.value : NaN));
     expect([cost(first), cost(second)]).toEqual([[1], [3]]);
     expect(s.startTimeMs).toBeLessThanOrEqual(Date.now());
     m.shutdown();

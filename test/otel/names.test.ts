@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as names from '../../src/otel/names.js';
-import { DURATION_BOUNDS, SPEC, TOKEN_BOUNDS, prometheusName, type MetricName } from '../helpers/otel-expected.js';
+import { DURATION_BOUNDS, MODES, SPEC, TOKEN_BOUNDS, prometheusName, specOf, type MetricName } from '../helpers/otel-expected.js';
 
-const { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS, OTHER } = names;
+const { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS, OTHER, instrumentsOf, namingModeFromEnv } = names;
 
 describe('names', () => {
   it('defines exactly the instruments of the spec, with their kinds and units', () => {
@@ -10,17 +10,34 @@ describe('names', () => {
     expect(defined).toEqual(SPEC);
   });
 
-  it('uses the GenAI semantic-convention names where one exists and one agent.invocation.* namespace for the rest', () => {
+  it('uses the GenAI semantic-convention names where one exists and one invocation_metrics.* namespace for the rest', () => {
     expect(INSTRUMENTS.tokenUsage.name).toBe('gen_ai.client.token.usage');
     expect(INSTRUMENTS.duration.name).toBe('gen_ai.invoke_agent.duration');
     const own = Object.values(INSTRUMENTS).filter((s) => !s.name.startsWith('gen_ai.'));
     expect(own.length).toBe(8);
-    for (const s of own) expect(s.name).toMatch(/^agent\.invocation\.[a-z_]+$/);
+    // The application prefix: not the registry's top-level `agent.*` nor `gen_ai.*`.
+    for (const s of own) expect(s.name).toMatch(/^invocation_metrics\.[a-z_]+$/);
+    // Counters carry no `.count` suffix (OTel naming guidance).
+    for (const s of Object.values(INSTRUMENTS)) expect(s.name).not.toMatch(/\.count$/);
+  });
+
+  it('exports each naming mode exactly its instruments: default the first names, latest the inference usage metrics, both all', () => {
+    for (const mode of MODES) expect(instrumentsOf(mode).map((s) => s.name).sort(), mode).toEqual(specOf(mode).sort());
+    expect(instrumentsOf('default').map((s) => s.name)).toContain('gen_ai.client.token.usage');
+    expect(instrumentsOf('latest').map((s) => s.name)).not.toContain('gen_ai.client.token.usage');
+    for (const mode of MODES) expect(instrumentsOf(mode).map((s) => s.name), mode).toContain('gen_ai.invoke_agent.duration');
+  });
+
+  it('reads the mode from OTEL_SEMCONV_STABILITY_OPT_IN as the conventions\' transition rule says', () => {
+    expect(namingModeFromEnv(undefined)).toBe('default');
+    expect(namingModeFromEnv('gen_ai_latest_experimental')).toBe('latest');
+    expect(namingModeFromEnv('database,gen_ai_latest_experimental/dup')).toBe('both');
+    expect(namingModeFromEnv('gen_ai_latest')).toBe('default');
   });
 
   it('declares integer values for counts and tokens, doubles for cost and seconds', () => {
     const doubles = Object.values(INSTRUMENTS).filter((s) => !s.integer).map((s) => s.name).sort();
-    expect(doubles).toEqual(['agent.invocation.cost', 'gen_ai.invoke_agent.duration']);
+    expect(doubles).toEqual(['gen_ai.invoke_agent.duration', 'invocation_metrics.cost']);
   });
 
   it('has a description for every instrument (the Prometheus HELP)', () => {
@@ -49,30 +66,49 @@ describe('names', () => {
       .filter(([k]) => k.startsWith('ATTR_'))
       .map(([, v]) => v as string)
       .sort();
-    expect(keys).toEqual(['agent.outcome', 'agent.phase', 'agent.tier', 'error.type', 'gen_ai.agent.name', 'gen_ai.operation.name', 'gen_ai.request.model', 'gen_ai.token.type', 'retry.kind']);
+    expect(keys).toEqual(
+      [
+        'error.type',
+        'gen_ai.agent.name',
+        'gen_ai.operation.name',
+        'gen_ai.provider.name',
+        'gen_ai.request.model',
+        'gen_ai.token.modality',
+        'gen_ai.token.type',
+        'invocation_metrics.outcome',
+        'invocation_metrics.phase',
+        'invocation_metrics.retry.kind',
+        'invocation_metrics.tier',
+      ].sort(),
+    );
     expect(OTHER).toBe('_OTHER');
   });
 
-  it('gives Prometheus names that are valid, distinct and carry no unit suffix', () => {
+  it('gives Prometheus names that are valid and distinct, with the unit suffix only on the duration', () => {
     const prom = Object.values(INSTRUMENTS).map((s) => prometheusName(s.name as MetricName));
     expect(new Set(prom).size).toBe(prom.length);
     for (const n of prom) {
       // https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels
       expect(n).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/);
-      // No unit suffix: `s` does not become `_seconds`, `{USD}` no `_USD` (curly-brace units are annotations).
-      expect(n).not.toMatch(/_(seconds|USD|usd)(_total)?$/);
+      // `{USD}`, `{token}`...: curly-brace units are annotations, no suffix.
+      expect(n).not.toMatch(/_(USD|usd|token|invocation)(_total)?$/);
     }
     expect(prom.sort()).toEqual([
-      'agent_invocation_active',
-      'agent_invocation_cached_tokens_total',
-      'agent_invocation_cost_total',
-      'agent_invocation_count_total',
-      'agent_invocation_escalations_total',
-      'agent_invocation_output_parse_failures_total',
-      'agent_invocation_retries_total',
-      'agent_invocation_tokens_total',
+      'gen_ai_client_inference_usage_detailed_cache_read_input_tokens_total',
+      'gen_ai_client_inference_usage_detailed_input_tokens_total',
+      'gen_ai_client_inference_usage_detailed_output_tokens_total',
+      'gen_ai_client_inference_usage_input_tokens',
+      'gen_ai_client_inference_usage_output_tokens',
       'gen_ai_client_token_usage',
-      'gen_ai_invoke_agent_duration',
+      'gen_ai_invoke_agent_duration_seconds',
+      'invocation_metrics_active',
+      'invocation_metrics_cached_tokens_total',
+      'invocation_metrics_cost_total',
+      'invocation_metrics_escalations_total',
+      'invocation_metrics_invocations_total',
+      'invocation_metrics_output_parse_failures_total',
+      'invocation_metrics_retries_total',
+      'invocation_metrics_tokens_total',
     ]);
   });
 });

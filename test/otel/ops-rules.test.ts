@@ -55,7 +55,7 @@ describe('examples/ops/rules.yml', () => {
     const missing = [...used].filter((n) => (n.includes(':') ? !recorded.has(n) : !served.has(n)));
     expect(missing).toEqual([]);
     // Every family of the mirror but the histograms and token counters is used by some rule.
-    for (const n of ['agent_invocation_count_total', 'agent_invocation_retries_total', 'agent_invocation_cost_total', 'agent_invocation_active']) expect(used.has(n), n).toBe(true);
+    for (const n of ['invocation_metrics_invocations_total', 'invocation_metrics_retries_total', 'invocation_metrics_cost_total', 'invocation_metrics_active']) expect(used.has(n), n).toBe(true);
   });
 
   it('uses only label names the endpoint serves', () => {

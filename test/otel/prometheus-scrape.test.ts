@@ -46,7 +46,7 @@ suite(server.skip ?? 'a real Prometheus server scraping the endpoint', () => {
     try {
       return await waitFor(
         async () => {
-          last = samplesFromQuery(await prometheus.query('{__name__=~"gen_ai_.+|agent_invocation_.+"}'));
+          last = samplesFromQuery(await prometheus.query('{__name__=~"gen_ai_.+|invocation_metrics_.+"}'));
           return last.size === expected.size && [...expected].every(([k, v]) => last.get(k) === v) ? last : undefined;
         },
         { timeoutMs: 20_000, intervalMs: 250, what: 'Prometheus to serve the recorded samples' },
@@ -77,12 +77,12 @@ suite(server.skip ?? 'a real Prometheus server scraping the endpoint', () => {
     await untilServed(prometheusSamples(expectedTable(all)));
 
     const value = async (q: string) => Number((await prometheus.query(q))[0]?.value[1]);
-    expect(await value('sum(agent_invocation_count_total)')).toBe(all.length);
-    expect(await value('sum(gen_ai_invoke_agent_duration_count)')).toBe(all.length);
+    expect(await value('sum(invocation_metrics_invocations_total)')).toBe(all.length);
+    expect(await value('sum(gen_ai_invoke_agent_duration_seconds_count)')).toBe(all.length);
     expect(await value('sum(gen_ai_client_token_usage_count{gen_ai_token_type="input"})')).toBe(all.filter((r) => r.inputTokens !== undefined).length);
-    expect(await value('sum(agent_invocation_cached_tokens_total)')).toBe(all.reduce((a, r) => a + (r.cachedTokens ?? 0), 0));
-    expect(await value('sum(agent_invocation_tokens_total)')).toBe(all.reduce((a, r) => a + r.tokens, 0));
-    expect(await value('sum(agent_invocation_output_parse_failures_total)')).toBe(all.filter((r) => !r.outputParsed).length);
+    expect(await value('sum(invocation_metrics_cached_tokens_total)')).toBe(all.reduce((a, r) => a + (r.cachedTokens ?? 0), 0));
+    expect(await value('sum(invocation_metrics_tokens_total)')).toBe(all.reduce((a, r) => a + r.tokens, 0));
+    expect(await value('sum(invocation_metrics_output_parse_failures_total)')).toBe(all.filter((r) => !r.outputParsed).length);
     expect(await value('sum(target_info{service_name="prom-it"})')).toBe(1);
   });
 

@@ -26,16 +26,16 @@ describe('MetricStore', () => {
     recordAll(s, coverageRecords());
     const got = tableFromSnapshots(s.collect());
     expect(plain(got)).toEqual(plain(expectedTable(coverageRecords())));
-    expect(total(got, 'agent.invocation.count')).toBe(COVERAGE_FACTS.invocations);
-    expect(total(got, 'agent.invocation.retries', { 'retry.kind': 'infra' })).toBe(COVERAGE_FACTS.infraRetries);
-    expect(total(got, 'agent.invocation.retries', { 'retry.kind': 'code' })).toBe(COVERAGE_FACTS.codeRetries);
-    expect(total(got, 'agent.invocation.escalations')).toBe(COVERAGE_FACTS.escalations);
-    expect(total(got, 'agent.invocation.output_parse_failures')).toBe(COVERAGE_FACTS.parseFailures);
-    expect(total(got, 'agent.invocation.cost')).toBe(COVERAGE_FACTS.cost);
-    expect(total(got, 'agent.invocation.cached_tokens')).toBe(COVERAGE_FACTS.cachedTokens);
-    expect(total(got, 'agent.invocation.tokens')).toBe(COVERAGE_FACTS.tokens);
+    expect(total(got, 'invocation_metrics.invocations')).toBe(COVERAGE_FACTS.invocations);
+    expect(total(got, 'invocation_metrics.retries', { 'invocation_metrics.retry.kind': 'infra' })).toBe(COVERAGE_FACTS.infraRetries);
+    expect(total(got, 'invocation_metrics.retries', { 'invocation_metrics.retry.kind': 'code' })).toBe(COVERAGE_FACTS.codeRetries);
+    expect(total(got, 'invocation_metrics.escalations')).toBe(COVERAGE_FACTS.escalations);
+    expect(total(got, 'invocation_metrics.output_parse_failures')).toBe(COVERAGE_FACTS.parseFailures);
+    expect(total(got, 'invocation_metrics.cost')).toBe(COVERAGE_FACTS.cost);
+    expect(total(got, 'invocation_metrics.cached_tokens')).toBe(COVERAGE_FACTS.cachedTokens);
+    expect(total(got, 'invocation_metrics.tokens')).toBe(COVERAGE_FACTS.tokens);
     for (const [errorType, n] of Object.entries(COVERAGE_FACTS.failures))
-      expect(total(got, 'agent.invocation.count', { 'agent.outcome': 'failure', 'error.type': errorType }), errorType).toBe(n);
+      expect(total(got, 'invocation_metrics.invocations', { 'invocation_metrics.outcome': 'failure', 'error.type': errorType }), errorType).toBe(n);
   });
 
   it('converts durationMs to seconds in the GenAI duration buckets, boundaries inclusive', () => {
@@ -91,7 +91,7 @@ describe('MetricStore', () => {
     const records = coverageRecords();
     const { s } = store();
     recordAll(s, records);
-    const allowed = new Set(['gen_ai.agent.name', 'agent.phase', 'gen_ai.request.model', 'agent.tier', 'agent.outcome', 'error.type', 'retry.kind', 'gen_ai.token.type', 'gen_ai.operation.name']);
+    const allowed = new Set(['gen_ai.agent.name', 'invocation_metrics.phase', 'gen_ai.request.model', 'invocation_metrics.tier', 'invocation_metrics.outcome', 'error.type', 'invocation_metrics.retry.kind', 'gen_ai.token.type', 'gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.token.modality']);
     const forbiddenValues = new Set(records.flatMap((r) => [r.invocationId, r.taskId ?? 'no-task', 'sk-do-not-export', 'hello']));
     for (const snap of s.collect())
       for (const p of snap.points)
@@ -103,18 +103,18 @@ describe('MetricStore', () => {
 
   it('hands histogram values to a recorder instead of its own buckets (the bare-Meter path)', () => {
     const calls: [string, number, PointAttributes][] = [];
-    const { s } = store({ histograms: { duration: (v, a) => calls.push(['duration', v, a]), tokens: (v, a) => calls.push(['tokens', v, a]) } });
+    const { s } = store({ histograms: { duration: (v, a) => calls.push(['duration', v, a]), tokens: (name, v, a) => calls.push([name, v, a]) } });
     s.record(metric({ agent: 'a', durationMs: 2500, inputTokens: 7, outputTokens: 3, model: 'm', success: false, errorClass: 'timeout' }));
     s.record(metric({ agent: 'a', durationMs: 1, inputTokens: undefined, outputTokens: undefined, model: undefined }));
     expect(calls).toEqual([
       ['duration', 2.5, { 'gen_ai.agent.name': 'a', 'error.type': 'timeout' }],
-      ['tokens', 7, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.token.type': 'input', 'gen_ai.request.model': 'm' }],
-      ['tokens', 3, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.token.type': 'output', 'gen_ai.request.model': 'm' }],
+      ['gen_ai.client.token.usage', 7, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': '_OTHER', 'gen_ai.request.model': 'm', 'gen_ai.token.type': 'input' }],
+      ['gen_ai.client.token.usage', 3, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': '_OTHER', 'gen_ai.request.model': 'm', 'gen_ai.token.type': 'output' }],
       ['duration', 0.001, { 'gen_ai.agent.name': 'a' }],
     ]);
     expect(s.histograms()).toEqual([]);
     // Counters stay in the store.
-    expect(total(tableFromSnapshots(s.sums()), 'agent.invocation.count')).toBe(2);
+    expect(total(tableFromSnapshots(s.sums()), 'invocation_metrics.invocations')).toBe(2);
   });
 
   it('keeps the counters exact when the recorder throws (histograms go last)', () => {
@@ -127,7 +127,7 @@ describe('MetricStore', () => {
       },
     });
     expect(() => s.record(metric({ cost: 2 }))).toThrow('broken SDK');
-    expect(total(tableFromSnapshots(s.sums()), 'agent.invocation.cost')).toBe(2);
+    expect(total(tableFromSnapshots(s.sums()), 'invocation_metrics.cost')).toBe(2);
   });
 
   it('counts invocations in flight per series; ending twice lowers once', () => {
@@ -136,24 +136,24 @@ describe('MetricStore', () => {
     const end1 = s.begin({ agent: 'a', phase: 1, model: 'm', tier: 't' });
     const end2 = s.begin({ agent: 'a', phase: 1, model: 'm', tier: 't' });
     const end3 = s.begin({ agent: 'b', phase: 2 });
-    expect(total(active(), 'agent.invocation.active')).toBe(3);
-    expect(total(active(), 'agent.invocation.active', { 'gen_ai.agent.name': 'a', 'agent.tier': 't' })).toBe(2);
+    expect(total(active(), 'invocation_metrics.active')).toBe(3);
+    expect(total(active(), 'invocation_metrics.active', { 'gen_ai.agent.name': 'a', 'invocation_metrics.tier': 't' })).toBe(2);
     end1();
     end1();
-    expect(total(active(), 'agent.invocation.active')).toBe(2);
+    expect(total(active(), 'invocation_metrics.active')).toBe(2);
     end2();
     end3();
-    expect(total(active(), 'agent.invocation.active')).toBe(0);
+    expect(total(active(), 'invocation_metrics.active')).toBe(0);
     // The series begun stay, with zero counters, so that their first increment is seen by rate().
-    expect(total(tableFromSnapshots(s.sums()), 'agent.invocation.count')).toBe(0);
-    expect(tableFromSnapshots(s.sums()).get('agent.invocation.count')!.size).toBe(2);
+    expect(total(tableFromSnapshots(s.sums()), 'invocation_metrics.invocations')).toBe(0);
+    expect(tableFromSnapshots(s.sums()).get('invocation_metrics.invocations')!.size).toBe(2);
   });
 
   it('keeps at most cap + 1 agent values, whatever the number of agents, with one warning per attribute', () => {
     const { s, logger } = store({ max: 100 });
     for (let i = 0; i < 10_000; i++) s.record(metric({ agent: `agent-${i}`, phase: i % 300, model: `model-${i}`, tier: `tier-${i}`, success: i % 2 === 0, errorClass: i % 2 === 0 ? undefined : `e-${i}` }));
     for (const snap of s.collect()) {
-      for (const key of ['gen_ai.agent.name', 'agent.phase', 'gen_ai.request.model', 'agent.tier', 'error.type']) {
+      for (const key of ['gen_ai.agent.name', 'invocation_metrics.phase', 'gen_ai.request.model', 'invocation_metrics.tier', 'error.type']) {
         const values = new Set(snap.points.map((p) => p.attributes[key]).filter((v) => v !== undefined));
         expect(values.size, `${snap.spec.name} ${key}`).toBeLessThanOrEqual(101);
       }
@@ -163,15 +163,15 @@ describe('MetricStore', () => {
     expect(names.has('agent-0')).toBe(true);
     expect(names.has('agent-100')).toBe(false);
     expect(logger.lines).toHaveLength(5);
-    for (const key of ['gen_ai.agent.name', 'agent.phase', 'gen_ai.request.model', 'agent.tier', 'error.type']) expect(logger.lines.filter((l) => l.includes(` ${key} `))).toHaveLength(1);
+    for (const key of ['gen_ai.agent.name', 'invocation_metrics.phase', 'gen_ai.request.model', 'invocation_metrics.tier', 'error.type']) expect(logger.lines.filter((l) => l.includes(` ${key} `))).toHaveLength(1);
     // Nothing lost: the folded records are counted under _OTHER.
-    expect(total(tableFromSnapshots(s.sums()), 'agent.invocation.count')).toBe(10_000);
+    expect(total(tableFromSnapshots(s.sums()), 'invocation_metrics.invocations')).toBe(10_000);
   });
 
   it('exports the phase as a string and leaves model and tier out when the record has none', () => {
     const { s } = store();
     s.record(metric({ agent: 'a', phase: 0, model: undefined, tier: undefined }));
-    expect(s.sums()[0]!.points[0]!.attributes).toEqual({ 'gen_ai.agent.name': 'a', 'agent.phase': '0', 'agent.outcome': 'success' });
+    expect(s.sums()[0]!.points[0]!.attributes).toEqual({ 'gen_ai.agent.name': 'a', 'invocation_metrics.phase': '0', 'invocation_metrics.outcome': 'success' });
   });
 
   it('starts its cumulative points when it is created', () => {

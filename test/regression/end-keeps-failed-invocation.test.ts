@@ -42,10 +42,10 @@ describe('outputParsed of end()', () => {
     await c.begin({ agent: 'parse', phase: 0 }).end({ success: false, exitCode: 1, tokens: 0, cost: 0, errorClass: 'timeout' });
     await c.begin({ agent: 'parse', phase: 0 }).end({ success: false, exitCode: 1, tokens: 0, cost: 0, errorClass: 'rate_limit' });
     expect(c.computeAggregate().outputParseFailures).toBe(0);
-    expect(await scraped('agent_invocation_output_parse_failures_total', 'parse')).toBe(0);
+    expect(await scraped('invocation_metrics_output_parse_failures_total', 'parse')).toBe(0);
     await c.begin({ agent: 'parse', phase: 0 }).end({ success: false, exitCode: 1, tokens: 9, cost: 0, outputParsed: false });
     expect(c.computeAggregate().outputParseFailures).toBe(1);
-    expect(await scraped('agent_invocation_output_parse_failures_total', 'parse')).toBe(1);
+    expect(await scraped('invocation_metrics_output_parse_failures_total', 'parse')).toBe(1);
     expect(c.getAll().map((m) => m.outputParsed)).toEqual([true, true, false]);
   });
 });
@@ -61,11 +61,11 @@ describe('a rejected end()', () => {
         'call end() again with this fixed, or abandon()',
     );
     expect(c.getCount()).toBe(before);
-    expect(await scraped('agent_invocation_active', 'fix')).toBe(1);
+    expect(await scraped('invocation_metrics_active', 'fix')).toBe(1);
     await h.end({ success: true, exitCode: 0, cost: 0.5, tokens: 1200 });
     expect(c.getCount()).toBe(before + 1);
     expect(c.getAll().at(-1)).toMatchObject({ invocationId: h.invocationId, tokens: 1200, cost: 0.5 });
-    expect(await scraped('agent_invocation_active', 'fix')).toBe(0);
+    expect(await scraped('invocation_metrics_active', 'fix')).toBe(0);
     const again = await h.end({ success: true, exitCode: 0, cost: 0.5, tokens: 1200 }).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(InvocationEndedError);
     expect(again).toMatchObject({ code: 'ERR_INVOCATION_ENDED', state: 'ended', invocationId: h.invocationId });
@@ -84,10 +84,10 @@ describe('a rejected end()', () => {
   it('abandon() lowers the gauge, records nothing, and closes the handle', async () => {
     const h = c.begin({ agent: 'gone', phase: 0 });
     const before = c.getCount();
-    expect(await scraped('agent_invocation_active', 'gone')).toBe(1);
+    expect(await scraped('invocation_metrics_active', 'gone')).toBe(1);
     expect(h.abandon()).toBe(true);
     expect(h.abandon()).toBe(false);
-    expect(await scraped('agent_invocation_active', 'gone')).toBe(0);
+    expect(await scraped('invocation_metrics_active', 'gone')).toBe(0);
     await expect(h.end({ success: true, exitCode: 0, cost: 0, tokens: 1 })).rejects.toMatchObject({ code: 'ERR_INVOCATION_ENDED', state: 'abandoned' });
     expect(c.getCount()).toBe(before);
   });

@@ -48,17 +48,17 @@ describe('cardinality cap', () => {
       if (line.name === 'target_info') continue;
       for (const [label, value] of Object.entries(line.labels)) values.set(label, (values.get(label) ?? new Set()).add(value));
     }
-    for (const label of ['gen_ai_agent_name', 'agent_phase', 'gen_ai_request_model', 'agent_tier', 'error_type']) {
+    for (const label of ['gen_ai_agent_name', 'invocation_metrics_phase', 'gen_ai_request_model', 'invocation_metrics_tier', 'error_type']) {
       expect(values.get(label)?.size, label).toBeLessThanOrEqual(CAP + 1);
       expect(values.get(label)?.has('_OTHER'), label).toBe(true);
     }
     // Nothing unbounded became a label, and no value of one leaked into any label.
     expect([...values.keys()].sort()).toEqual(
-      ['agent_outcome', 'agent_phase', 'agent_tier', 'error_type', 'gen_ai_agent_name', 'gen_ai_operation_name', 'gen_ai_request_model', 'gen_ai_token_type', 'le', 'otel_scope_name', 'retry_kind'].sort(),
+      ['invocation_metrics_outcome', 'invocation_metrics_phase', 'invocation_metrics_tier', 'error_type', 'gen_ai_agent_name', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type', 'le', 'otel_scope_name', 'invocation_metrics_retry_kind'].sort(),
     );
     expect(body).not.toMatch(/inv-|task-|unknown-/);
     // The totals survive the folding.
-    const count = lines.filter((l) => l.name === 'agent_invocation_count_total').reduce((a, l) => a + l.value, 0);
+    const count = lines.filter((l) => l.name === 'invocation_metrics_invocations_total').reduce((a, l) => a + l.value, 0);
     expect(count).toBe(N);
     // One warning per capped attribute, not one per record.
     const capWarnings = logger.lines.filter((l) => l.includes('_OTHER'));

@@ -89,7 +89,7 @@ describe.skipIf(server.path === undefined)(server.skip ?? 'load', () => {
             bodies++;
             const { samples } = parseExposition(body);
             for (const [key, v] of samples) {
-              if (!key.startsWith('agent_invocation_count_total') || v >= (last[t]!.get(key) ?? 0)) continue;
+              if (!key.startsWith('invocation_metrics_invocations_total') || v >= (last[t]!.get(key) ?? 0)) continue;
               scrapeProblems.push(`${url}: ${key} went from ${last[t]!.get(key)} to ${v}`);
             }
             for (const [key, v] of samples) last[t]!.set(key, v);
@@ -112,7 +112,7 @@ describe.skipIf(server.path === undefined)(server.skip ?? 'load', () => {
     let seen: number[] = [];
     await waitFor(
       async () => {
-        seen = value(await prometheus!.query('sum by (job) (agent_invocation_count_total)'));
+        seen = value(await prometheus!.query('sum by (job) (invocation_metrics_invocations_total)'));
         return seen.reduce((a, b) => a + b, 0) === total ? true : undefined;
       },
       { timeoutMs: 60_000, what: `Prometheus to see ${total} invocations` },

@@ -60,7 +60,7 @@ describe('SourceHub', () => {
     const remove = hub.addSource({ startTimeMs: 1000, collect: () => s2.collect() });
     const { startTimeMs, metrics: m } = hub.collect();
     expect(startTimeMs).toBe(1000);
-    const cost = m.find((x) => x.spec.name === 'agent.invocation.cost')!;
+    const cost = m.find((x) => x.spec.name === 'invocation_metrics.cost')!;
     expect(cost.points.map((p) => ('value' in p ? p.value : NaN))).toEqual([3]);
     remove();
     remove();
@@ -90,9 +90,9 @@ describe('createSnapshotProducer', () => {
     const C = AggregationTemporality.CUMULATIVE;
     expect(describe('gen_ai.client.token.usage')).toEqual(['{token}', ValueType.INT, DataPointType.HISTOGRAM, undefined, C]);
     expect(describe('gen_ai.invoke_agent.duration')).toEqual(['s', ValueType.DOUBLE, DataPointType.HISTOGRAM, undefined, C]);
-    expect(describe('agent.invocation.count')).toEqual(['{invocation}', ValueType.INT, DataPointType.SUM, true, C]);
-    expect(describe('agent.invocation.cost')).toEqual(['{USD}', ValueType.DOUBLE, DataPointType.SUM, true, C]);
-    expect(describe('agent.invocation.active')).toEqual(['{invocation}', ValueType.INT, DataPointType.SUM, false, C]);
+    expect(describe('invocation_metrics.invocations')).toEqual(['{invocation}', ValueType.INT, DataPointType.SUM, true, C]);
+    expect(describe('invocation_metrics.cost')).toEqual(['{USD}', ValueType.DOUBLE, DataPointType.SUM, true, C]);
+    expect(describe('invocation_metrics.active')).toEqual(['{invocation}', ValueType.INT, DataPointType.SUM, false, C]);
     expect(m['gen_ai.invoke_agent.duration']!.descriptor.description).toBe('End-to-end duration of an agent invocation.');
   });
 
@@ -101,7 +101,7 @@ describe('createSnapshotProducer', () => {
     store.record(metric());
     const before = Date.now();
     const m = metrics((await reader.collect()).resourceMetrics);
-    const p = m['agent.invocation.count']!.dataPoints[0]!;
+    const p = m['invocation_metrics.invocations']!.dataPoints[0]!;
     const ms = (t: [number, number]) => t[0] * 1000 + t[1] / 1e6;
     expect(ms(p.startTime)).toBeCloseTo(store.startTimeMs, 3);
     expect(ms(p.endTime)).toBeGreaterThanOrEqual(before);
@@ -121,16 +121,16 @@ describe('createSnapshotProducer', () => {
     const t2 = tableFromResourceMetrics((await reader.collect()).resourceMetrics, SCOPE.name);
     const delta = minus(expectedTable([...first, ...second], open), expectedTable(first, open));
     // The up-down counter is not a delta: the current number in flight.
-    for (const [k, p] of expectedTable([...first, ...second], open).get('agent.invocation.active')!) delta.get('agent.invocation.active')!.set(k, p);
+    for (const [k, p] of expectedTable([...first, ...second], open).get('invocation_metrics.active')!) delta.get('invocation_metrics.active')!.set(k, p);
     expect(plain(t2.table)).toEqual(plain(delta));
-    expect(t2.kinds.get('agent.invocation.count')!.temporality).toBe(AggregationTemporality.DELTA);
+    expect(t2.kinds.get('invocation_metrics.invocations')!.temporality).toBe(AggregationTemporality.DELTA);
     expect(t2.kinds.get('gen_ai.client.token.usage')!.temporality).toBe(AggregationTemporality.DELTA);
-    expect(t2.kinds.get('agent.invocation.active')!.temporality).toBe(AggregationTemporality.CUMULATIVE);
+    expect(t2.kinds.get('invocation_metrics.active')!.temporality).toBe(AggregationTemporality.CUMULATIVE);
     // A third collection without records reports zero changes.
     const t3 = tableFromResourceMetrics((await reader.collect()).resourceMetrics, SCOPE.name);
-    for (const p of t3.table.get('agent.invocation.count')!.values()) expect(p.value).toBe(0);
-    const k = attrKey({ 'gen_ai.agent.name': 'planner', 'agent.phase': '0', 'gen_ai.request.model': 'haiku', 'agent.tier': 'small' });
-    expect(t3.table.get('agent.invocation.active')!.get(k)!.value).toBe(1);
+    for (const p of t3.table.get('invocation_metrics.invocations')!.values()) expect(p.value).toBe(0);
+    const k = attrKey({ 'gen_ai.agent.name': 'planner', 'invocation_metrics.phase': '0', 'gen_ai.request.model': 'haiku', 'invocation_metrics.tier': 'small' });
+    expect(t3.table.get('invocation_metrics.active')!.get(k)!.value).toBe(1);
   });
 
   it('leaves a failing source out of the scrape, with the error, and still serves the SDK instruments', async () => {

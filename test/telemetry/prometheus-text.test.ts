@@ -1,7 +1,9 @@
 /**
  * The fast serializer against the one it replaces: on random collections (every data point type, hostile
  * names, keys and values, every kind of number) its text must be the SDK `PrometheusSerializer`'s, byte
- * for byte, as configured by `createTelemetry()`'s exporter. Then the real path: what `/metrics` serves is
+ * for byte, as configured by `createTelemetry()`'s exporter, with `unitSuffixes: false`; and with unit
+ * suffixes (the default) the SDK's text of the same collection with each metric renamed to its suffixed
+ * name. Then the real path: what `/metrics` serves is
  * the SDK serialization of the very collection the handler made, and `createTelemetry()` serves the same
  * bytes as an SDK-serialized twin of its provider.
  */
@@ -26,6 +28,7 @@ import { createMirror } from '../../src/otel/mirror.js';
 import { SourceHub, createSnapshotProducer } from '../../src/telemetry/producer.js';
 import { serveMetrics, type MetricsServer } from '../../src/telemetry/prometheus-server.js';
 import { PrometheusTextSerializer } from '../../src/telemetry/prometheus-text.js';
+import { withUnitSuffix } from '../../src/telemetry/prometheus-units.js';
 import { metricsHandler, resourceOf } from '../../src/telemetry/provider.js';
 import { createTelemetry } from '../../src/telemetry/telemetry.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
@@ -146,9 +149,62 @@ const resourceMetrics: fc.Arbitrary<ResourceMetrics> = fc.record({
   scopeMetrics: fc.array(scopeMetrics, { maxLength: 4 }),
 });
 
+/** Ours, configured to write exactly what the SDK writes (no unit suffixes). */
+const sdkCompatible = () => new PrometheusTextSerializer({ unitSuffixes: false });
+
+/** The SDK's name sanitization (exporter-prometheus `sanitizePrometheusMetricName`), before the digit and `_total` rules. */
+const sdkName = (n: string): string => {
+  const s = n.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/[^a-z0-9_]/gi, '_').replace(/_{2,}/g, '_');
+  return s !== '' && s[0]! >= '0' && s[0]! <= '9' ? `_${s}` : s;
+};
+
+/** `rm` with every metric renamed to the name ours gives it with unit suffixes (before `_total`). */
+function renamed(rm: ResourceMetrics): ResourceMetrics {
+  return {
+    ...rm,
+    scopeMetrics: rm.scopeMetrics.map((sm) => ({
+      ...sm,
+      metrics: sm.metrics.map((m) => {
+        const base = sdkName(m.descriptor.name);
+        if (base === '' || base === '_' || typeof m.descriptor.unit !== 'string' || m.descriptor.unit === '') return m;
+        const gauge = m.dataPointType === DataPointType.GAUGE || (m.dataPointType === DataPointType.SUM && !m.isMonotonic);
+        return { ...m, descriptor: { ...m.descriptor, name: withUnitSuffix(base, m.descriptor.unit, gauge) } } as MetricData;
+      }),
+    })),
+  };
+}
+
+/** One metric of each suffix case. */
+function oneOfEach(): ResourceMetrics {
+  const point = { startTime: [0, 0] as [number, number], endTime: [1, 0] as [number, number], attributes: { k: 'v' } };
+  const m = (name: string, unit: string, type: DataPointType, isMonotonic = false): MetricData =>
+    ({
+      descriptor: { name, description: 'd', unit, valueType: 1 },
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: type,
+      isMonotonic,
+      dataPoints: [{ ...point, value: type === DataPointType.HISTOGRAM ? { buckets: { boundaries: [1], counts: [1, 0] }, count: 1, sum: 0.5 } : 1 }],
+    }) as MetricData;
+  return {
+    resource: { attributes: {} } as unknown as Resource,
+    scopeMetrics: [
+      {
+        scope: { name: 's' },
+        metrics: [
+          m('gen_ai.invoke_agent.duration', 's', DataPointType.HISTOGRAM),
+          m('wait', 's', DataPointType.SUM, true),
+          m('invocation_metrics.invocations', '{invocation}', DataPointType.SUM, true),
+          m('queue.fill', '1', DataPointType.GAUGE),
+          m('request.seconds', 's', DataPointType.GAUGE),
+        ],
+      },
+    ],
+  };
+}
+
 describe('PrometheusTextSerializer', () => {
   it('writes what the SDK PrometheusSerializer writes, byte for byte, for random collections', () => {
-    const ours = new PrometheusTextSerializer();
+    const ours = sdkCompatible();
     const sdk = sdkSerializer();
     fc.assert(
       fc.property(resourceMetrics, (rm) => {
@@ -158,8 +214,32 @@ describe('PrometheusTextSerializer', () => {
     );
   });
 
-  it('keeps writing the same text after its caches fill and are emptied', () => {
+  it('with unit suffixes (the default), writes what the SDK writes for the collection renamed to the suffixed names', () => {
     const ours = new PrometheusTextSerializer();
+    const sdk = sdkSerializer();
+    fc.assert(
+      fc.property(resourceMetrics, (rm) => {
+        expect(ours.serialize(rm)).toBe(sdk.serialize(renamed(rm)));
+      }),
+      { numRuns: runs(1000) },
+    );
+  });
+
+  it('adds the unit suffix before _total, and none for annotation units', () => {
+    const text = new PrometheusTextSerializer().serialize(oneOfEach());
+    expect(text).toContain('\ngen_ai_invoke_agent_duration_seconds_count{');
+    expect(text).toContain('\nwait_seconds_total{');
+    expect(text).toContain('\ninvocation_metrics_invocations_total{');
+    expect(text).toContain('\nqueue_fill_ratio{');
+    expect(text).toContain('# UNIT gen_ai_invoke_agent_duration_seconds s\n');
+    // Already suffixed: not twice.
+    expect(text).toContain('\nrequest_seconds{');
+    expect(text).not.toContain('seconds_seconds');
+    expect(sdkCompatible().serialize(oneOfEach())).toContain('\ngen_ai_invoke_agent_duration_count{');
+  });
+
+  it('keeps writing the same text after its caches fill and are emptied', () => {
+    const ours = sdkCompatible();
     const sdk = sdkSerializer();
     const rm = (i: number): ResourceMetrics => ({
       resource: { attributes: { [`k.${i}`]: i } } as unknown as Resource,
@@ -192,7 +272,7 @@ describe('PrometheusTextSerializer', () => {
         { scope: { name: 'skipped' }, metrics: [{ descriptor: { name: '.', description: '', unit: '', valueType: 1 }, aggregationTemporality: 1, dataPointType: DataPointType.GAUGE, dataPoints: [] }] },
       ],
     };
-    const text = new PrometheusTextSerializer().serialize(rm);
+    const text = sdkCompatible().serialize(rm);
     expect(text).toBe('# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info 1\n# no registered metrics');
     expect(text).toBe(sdkSerializer().serialize(rm));
   });
@@ -223,7 +303,7 @@ describe('PrometheusTextSerializer', () => {
         spy.mockRestore();
       }
     };
-    const ours = new PrometheusTextSerializer();
+    const ours = sdkCompatible();
     const sdk = sdkSerializer();
     const [text, ourWarnings] = warnings(() => ours.serialize(rm));
     const [sdkText, sdkWarnings] = warnings(() => sdk.serialize(rm));
@@ -253,13 +333,13 @@ describe('PrometheusTextSerializer', () => {
         },
       ],
     } as unknown as ResourceMetrics;
-    expect(new PrometheusTextSerializer().serialize(rm)).toBe(sdkSerializer().serialize(rm));
+    expect(sdkCompatible().serialize(rm)).toBe(sdkSerializer().serialize(rm));
   });
 
   it('throws, as the SDK does, for an attribute value JSON cannot encode', () => {
     const rm = { resource: { attributes: { f: () => 1 } }, scopeMetrics: [] } as unknown as ResourceMetrics;
     expect(() => sdkSerializer().serialize(rm)).toThrow(TypeError);
-    expect(() => new PrometheusTextSerializer().serialize(rm)).toThrow(TypeError);
+    expect(() => sdkCompatible().serialize(rm)).toThrow(TypeError);
   });
 });
 
@@ -335,11 +415,11 @@ describe('the /metrics handler', () => {
     expect(res.status).toBe(200);
     expect(res.type).toBe('text/plain');
     expect(collected).toHaveLength(1);
-    const expected = sdkSerializer().serialize(collected[0]!.resourceMetrics);
+    const expected = sdkSerializer().serialize(renamed(collected[0]!.resourceMetrics));
     expect(res.body).toBe(expected);
     // Both paths are in it: the mirror's histograms and counters and the user's instruments.
     const families = parseExposition(res.body).families;
-    for (const f of ['gen_ai_client_token_usage', 'agent_invocation_count_total', 'agent_invocation_active', 'user_requests_total', 'user_latency', '_9_lives']) expect(families.has(f), f).toBe(true);
+    for (const f of ['gen_ai_client_token_usage', 'invocation_metrics_invocations_total', 'invocation_metrics_active', 'user_requests_total', 'user_latency_seconds', '_9_lives']) expect(families.has(f), f).toBe(true);
     expect(res.body.split('\n').length).toBeGreaterThan(1000);
 
     expect(await get(server.url, 'HEAD')).toEqual({ status: 200, type: 'text/plain', body: '' });
@@ -388,7 +468,7 @@ describe('createTelemetry’s endpoint', () => {
       userInstruments(telemetry.meterProvider as MeterProvider);
 
       const { exporter } = fleetProvider(resourceOf('twin'));
-      const expected = sdkSerializer().serialize((await exporter.collect()).resourceMetrics);
+      const expected = sdkSerializer().serialize(renamed((await exporter.collect()).resourceMetrics));
       const res = await get(telemetry.prometheusUrl!);
       expect(res.status).toBe(200);
       expect(res.type).toBe('text/plain');

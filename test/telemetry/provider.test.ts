@@ -8,7 +8,7 @@ import { createMirror } from '../../src/otel/mirror.js';
 import { createTelemetry, type Telemetry, type TelemetryOptions } from '../../src/telemetry/telemetry.js';
 import type { InvocationMetric } from '../../src/record.js';
 import { coverageRecords, fleetRecords } from '../fixtures/otel/records.js';
-import { expectedTable, prometheusSamples, SPEC } from '../helpers/otel-expected.js';
+import { expectedTable, prometheusSamples, SPEC, specOf } from '../helpers/otel-expected.js';
 import { parseExposition, plain, plainSamples, tableFromOtlp } from '../helpers/otel-read.js';
 import type { OtlpMetricsRequest } from '../helpers/otlp-proto.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedExport } from '../helpers/otlp-receiver.js';
@@ -81,7 +81,7 @@ describe('the OTLP push', () => {
     const req = mirrorOnly(decoded(rx.received[0]!));
     const got = Object.fromEntries(req.metrics.map((x) => [x.name, [x.unit, x.kind, x.monotonic, x.temporality]]));
     const KIND = { counter: ['sum', true], updowncounter: ['sum', false], histogram: ['histogram', false] } as const;
-    expect(got).toEqual(Object.fromEntries(Object.entries(SPEC).map(([name, s]) => [name, [s.unit, KIND[s.kind][0], KIND[s.kind][1], 2]])));
+    expect(got).toEqual(Object.fromEntries(specOf('default').map((name) => [name, [SPEC[name].unit, KIND[SPEC[name].kind][0], KIND[SPEC[name].kind][1], 2]])));
     expect(decoded(rx.received[0]!).resource['service.name']).toBe('otlp-svc');
   });
 
@@ -89,7 +89,7 @@ describe('the OTLP push', () => {
     const t = await telemetry({ prometheus: false, otlp: { url: `${rx.origin}/v1/metrics`, intervalMs: 200 } });
     const m = createMirror({ telemetry: t, logger: memoryLogger() });
     const count = (r: ReceivedExport) =>
-      mirrorOnly(decoded(r)).metrics.find((x) => x.name === 'agent.invocation.count')?.points.reduce((a, p) => a + ('value' in p ? p.value : 0), 0) ?? 0;
+      mirrorOnly(decoded(r)).metrics.find((x) => x.name === 'invocation_metrics.invocations')?.points.reduce((a, p) => a + ('value' in p ? p.value : 0), 0) ?? 0;
     const records = coverageRecords();
     for (const r of records.slice(0, 5)) m.record(r);
     await rx.next((r) => count(r) === 5);
@@ -104,7 +104,7 @@ describe('the OTLP push', () => {
     for (const r of coverageRecords().slice(0, 3)) m.record(r);
     await t.shutdown();
     const sums = rx.received.map((r) => {
-      const c = mirrorOnly(decoded(r)).metrics.find((x) => x.name === 'agent.invocation.count')!;
+      const c = mirrorOnly(decoded(r)).metrics.find((x) => x.name === 'invocation_metrics.invocations')!;
       return [c.temporality, c.points.reduce((a, p) => a + ('value' in p ? p.value : 0), 0)];
     });
     expect(sums).toEqual([
@@ -193,7 +193,7 @@ describe('the OTLP push', () => {
     mirrorInto(t, records);
     await t.shutdown();
     const table = tableFromOtlp(mirrorOnly(decoded(rx.received[0]!)));
-    const count = [...table.get('agent.invocation.count')!.values()].reduce((a, p) => a + (p.value as number), 0);
+    const count = [...table.get('invocation_metrics.invocations')!.values()].reduce((a, p) => a + (p.value as number), 0);
     expect(count).toBe(2 * records.length);
   });
 });
