@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Meter } from '@opentelemetry/api';
+import type { Meter, Tracer, TracerProvider } from '@opentelemetry/api';
 import { computeAggregate, DEFAULT_BUCKET_MS } from './aggregate/index.js';
 import { resolveAggregateOptions } from './aggregate/options.js';
 import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
@@ -21,6 +21,7 @@ import type { SnapshotSink } from './otel/snapshot.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
 import { metricLineBound, serializeFields, writeMetricLine } from './serialize.js';
 import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
+import { checkSpanOptions, SpanSink, type LiveSpan, type ProviderOption } from './traces/span-sink.js';
 
 /** Name of the event emitted for every recorded metric. */
 export const METRIC_RECORDED = 'metric-recorded';
@@ -55,6 +56,20 @@ export interface CollectorOptions {
    * @default undefined
    */
   telemetry?: SnapshotSink;
+  /**
+   * An OpenTelemetry `Tracer` (or a `TracerProvider`, whose tracer of scope `invocation-metrics` is used)
+   * that gets one `invoke_agent {agent}` span per accepted record (see the README, "Traces"). No spans
+   * when absent. A tracer that throws is warned about once; records are kept and logged regardless.
+   * @default undefined
+   */
+  tracer?: Tracer | TracerProvider;
+  /**
+   * The spans' `gen_ai.provider.name` (`openai`, `anthropic`, `aws.bedrock`, ...): one name, or a function
+   * of the agent and model (called at each span's start) returning the name or `undefined`. When absent or
+   * `undefined`, the attribute is not sent (see the README, "Traces", for why).
+   * @default undefined
+   */
+  provider?: ProviderOption;
   /**
    * File name of the log inside `metricsDir`: a plain name, no path separators, not `.` or `..`. Give each
    * process its own name: one writer per file.
@@ -175,6 +190,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   readonly #writer: LogWriter<InvocationMetric>;
   readonly #records: InvocationMetric[] = [];
   readonly #mirror: Mirror | undefined;
+  readonly #spans: SpanSink | undefined;
   readonly #eventBus: EventBusLike | undefined;
   readonly #bucketMs: number;
   readonly #replay: boolean;
@@ -214,6 +230,10 @@ export class InvocationMetricsCollector extends EventEmitter {
         maxAttributeValues: options.maxAttributeValues,
         logger,
       });
+    }
+    if (options.tracer !== undefined) {
+      checkSpanOptions(options.tracer, options.provider);
+      this.#spans = new SpanSink({ tracer: options.tracer, provider: options.provider, maxTrackedAttempts: 10_000, logger });
     }
     this.#writer = LogWriter.open<InvocationMetric>(this.path, {
       logger,
@@ -263,7 +283,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   }
 
   /** record() without the rejection: the write's promise, or the error that refused the record (nothing kept then). */
-  #accept(metric: InvocationMetric): Promise<void> | InvalidMetricError | CollectorClosedError {
+  #accept(metric: InvocationMetric, live?: LiveSpan): Promise<void> | InvalidMetricError | CollectorClosedError {
     if (this.#closed) return new CollectorClosedError(this.path);
     // A shallow copy, checked after copying: what is validated is exactly what is kept and written (a getter
     // may answer differently twice; an inherited or non-enumerable field is not copied).
@@ -283,6 +303,8 @@ export class InvocationMetricsCollector extends EventEmitter {
     }
     this.#records.push(stored);
     if (this.#mirror !== undefined) this.#mirror.record(stored);
+    if (live !== undefined) live.finish(stored);
+    else if (this.#spans !== undefined) this.#spans.record(stored);
     this.#emit(stored);
     return written;
   }
@@ -306,10 +328,12 @@ export class InvocationMetricsCollector extends EventEmitter {
   begin(fields: BeginFields): InvocationHandle {
     if (this.#closed) throw new CollectorClosedError(this.path);
     const mirror = this.#mirror;
+    const spans = this.#spans;
     return openInvocation(fields, {
       now: () => this.#clock.now(),
-      accept: (metric) => this.#accept(metric),
+      accept: (metric, live) => this.#accept(metric, live),
       track: mirror === undefined ? undefined : (series) => mirror.begin(series),
+      trace: spans === undefined ? undefined : (begun, startMs) => spans.begin(begun, startMs),
     });
   }
 

@@ -1,0 +1,233 @@
+/**
+ * The span sink: each accepted record becomes one `invoke_agent {agent}` span (kind INTERNAL) of the
+ * user's OpenTelemetry tracer, from the record's own start to `start + durationMs`, with the GenAI
+ * attributes and ours (see `names.ts`), status ERROR on failure, and, for a retry, a link to its previous
+ * attempt's span. `begin()` starts the span at once (the user's nested spans parent under it) and
+ * `end()` finishes it. API only: the SDK is the user's (or `createTracing()`'s).
+ *
+ * Telemetry never breaks its caller: a tracer that throws is warned about once and the record is kept
+ * and logged as usual, without its span.
+ *
+ * @module
+ */
+import {
+  context as contextApi,
+  INVALID_SPAN_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type HrTime,
+  type Link,
+  type Span,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
+import { InvalidOptionError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { SCOPE_NAME } from '../otel/names.js';
+import { warnOnce, type WarnOnce } from '../otel/warn-once.js';
+import { parseTimestamp, type InvocationMetric } from '../record.js';
+import { ABANDONED_ERROR, capValue, GEN_AI, OPERATION, OTHER_ERROR, OURS } from './names.js';
+import { RetryLinks, type RetryLink } from './retry-links.js';
+
+/**
+ * The `gen_ai.provider.name` of the spans: one value for the whole collector, or a function of what
+ * `begin()` knows (agent and model), returning `undefined` when it cannot tell.
+ */
+export type ProviderOption = string | ((fields: { readonly agent: string; readonly model: string | undefined }) => string | undefined);
+
+/** Options of {@link SpanSink}. */
+export interface SpanSinkOptions {
+  /** The user's tracer, or a provider to take one from (scope `invocation-metrics`). */
+  readonly tracer: Tracer | TracerProvider;
+  /** See {@link ProviderOption}; absent: the attribute is not sent. */
+  readonly provider?: ProviderOption | undefined;
+  /** Distinct taskIds (and agents without one) whose attempts are remembered for retry links. */
+  readonly maxTrackedAttempts: number;
+  /** Receives the one warning of a failing tracer. */
+  readonly logger: Logger;
+}
+
+/** The span of a live invocation, from {@link SpanSink.begin}. */
+export interface LiveSpan {
+  /** The span (a recording span of the user's tracer, unless its sampler dropped it). */
+  readonly span: Span;
+  /** The context at `begin()` with {@link LiveSpan.span} set: the parent of the user's nested spans. */
+  readonly context: Context;
+  /** Completes the span from the accepted record and ends it at its start + `durationMs`. */
+  finish(record: InvocationMetric): void;
+  /** Ends the span as abandoned (status ERROR, `error.type=abandoned`) at `endMs`. */
+  abandon(endMs: number): void;
+}
+
+/** The non-recording span of a handle when the collector has no tracer. */
+export const NO_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** Epoch milliseconds (fractions allowed) as an OTel `HrTime`: a plain number would be read as a performance-clock time when it is before the process started. */
+function hrTime(ms: number): HrTime {
+  const seconds = Math.floor(ms / 1000);
+  let nanos = Math.round((ms - seconds * 1000) * 1e6);
+  if (nanos >= 1e9) nanos = 999_999_999;
+  return [seconds, nanos];
+}
+
+/**
+ * Validates the collector's `tracer` and `provider` options.
+ *
+ * @param tracer - The option's value.
+ * @param provider - The option's value.
+ * @throws {@link InvalidOptionError} when either is of the wrong kind.
+ */
+export function checkSpanOptions(tracer: unknown, provider: unknown): void {
+  const t = tracer as Partial<Tracer & TracerProvider> | null;
+  if (t === null || typeof t !== 'object' || (typeof t.startSpan !== 'function' && typeof t.getTracer !== 'function'))
+    throw new InvalidOptionError('tracer', 'an OpenTelemetry Tracer or TracerProvider', tracer);
+  if (provider !== undefined && typeof provider !== 'function' && (typeof provider !== 'string' || provider === ''))
+    throw new InvalidOptionError('provider', 'a non-empty string, a function, or absent', provider);
+}
+
+/** Turns records into spans. */
+export class SpanSink {
+  readonly #tracer: Tracer;
+  readonly #provider: ProviderOption | undefined;
+  readonly #links: RetryLinks;
+  readonly #warn: WarnOnce;
+
+  /** @param options - See {@link SpanSinkOptions} (validated by {@link checkSpanOptions}). */
+  constructor(options: SpanSinkOptions) {
+    const t = options.tracer as Partial<Tracer & TracerProvider>;
+    this.#tracer = typeof t.startSpan === 'function' ? (t as Tracer) : (t as TracerProvider).getTracer(SCOPE_NAME);
+    this.#provider = options.provider;
+    this.#links = new RetryLinks(options.maxTrackedAttempts);
+    this.#warn = warnOnce(options.logger);
+  }
+
+  /**
+   * Makes the span of a finished invocation, after the fact, as a child of the active context.
+   *
+   * @param m - An accepted record.
+   */
+  record(m: InvocationMetric): void {
+    try {
+      const start = parseTimestamp(m.timestamp);
+      const link = this.#links.find(m);
+      const attributes = this.#startAttributes(m.agent, m.model);
+      addRecordAttributes(attributes, m);
+      if (link !== undefined) addVerdict(attributes, link);
+      const links = link?.previous === undefined ? undefined : [linkOf(link)];
+      const span = this.#tracer.startSpan(`${OPERATION} ${capValue(m.agent)}`, {
+        kind: SpanKind.INTERNAL,
+        startTime: hrTime(start),
+        attributes,
+        ...(links === undefined ? {} : { links }),
+      });
+      this.#links.remember(m, span.spanContext());
+      if (!m.success) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end(hrTime(start + m.durationMs));
+    } catch (err) {
+      this.#failed(err);
+    }
+  }
+
+  /**
+   * Starts the span of a live invocation at `startMs`, as a child of the active context, with the
+   * attributes known now (those the conventions ask for at start: operation, agent, provider, model).
+   *
+   * @param fields - What `begin()` was given.
+   * @param startMs - The start, epoch ms.
+   * @returns The live span, or `undefined` when the tracer threw.
+   */
+  begin(fields: { agent: string; phase: number; model?: string; taskId?: string; attempt?: number; invocationId: string }, startMs: number): LiveSpan | undefined {
+    try {
+      const attributes = this.#startAttributes(fields.agent, fields.model);
+      attributes[OURS.invocationId] = capValue(fields.invocationId);
+      attributes[OURS.phase] = fields.phase;
+      if (fields.taskId !== undefined) attributes[OURS.taskId] = capValue(fields.taskId);
+      const parent = contextApi.active();
+      const span = this.#tracer.startSpan(`${OPERATION} ${capValue(fields.agent)}`, { kind: SpanKind.INTERNAL, startTime: hrTime(startMs), attributes }, parent);
+      return this.#live(span, trace.setSpan(parent, span), startMs);
+    } catch (err) {
+      this.#failed(err);
+      return undefined;
+    }
+  }
+
+  #live(span: Span, context: Context, startMs: number): LiveSpan {
+    return {
+      span,
+      context,
+      finish: (m) => {
+        try {
+          const attributes: Attributes = {};
+          if (m.model !== undefined) attributes[GEN_AI.requestModel] = capValue(m.model);
+          addRecordAttributes(attributes, m);
+          const link = this.#links.find(m);
+          if (link !== undefined) {
+            addVerdict(attributes, link);
+            if (link.previous !== undefined) span.addLink(linkOf(link));
+          }
+          span.setAttributes(attributes);
+          this.#links.remember(m, span.spanContext());
+          if (!m.success) span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end(hrTime(startMs + m.durationMs));
+        } catch (err) {
+          this.#failed(err);
+        }
+      },
+      abandon: (endMs) => {
+        try {
+          span.setAttributes({ [GEN_AI.errorType]: ABANDONED_ERROR, [OURS.abandoned]: true });
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'abandoned: the invocation was not recorded' });
+          span.end(hrTime(endMs));
+        } catch (err) {
+          this.#failed(err);
+        }
+      },
+    };
+  }
+
+  /** The attributes that drive sampling, in a new object. */
+  #startAttributes(agent: string, model: string | undefined): Attributes {
+    const attributes: Attributes = { [GEN_AI.operation]: OPERATION, [GEN_AI.agentName]: capValue(agent) };
+    const p = this.#provider;
+    const provider = typeof p === 'function' ? p({ agent, model }) : p;
+    if (typeof provider === 'string' && provider !== '') attributes[GEN_AI.provider] = capValue(provider);
+    if (model !== undefined) attributes[GEN_AI.requestModel] = capValue(model);
+    return attributes;
+  }
+
+  #failed(err: unknown): void {
+    this.#warn(
+      'tracer',
+      `the tracer threw (${err instanceof Error ? err.message : String(err)}); records are still kept and logged, a span may be missing (warned once)`,
+    );
+  }
+}
+
+/** The record's attributes beyond those of the start (the record is valid: each field has its type). */
+function addRecordAttributes(a: Attributes, m: InvocationMetric): void {
+  a[OURS.invocationId] = capValue(m.invocationId);
+  a[OURS.phase] = m.phase;
+  if (m.taskId !== undefined) a[OURS.taskId] = capValue(m.taskId);
+  a[OURS.attempt] = m.attempt;
+  if (m.tier !== undefined) a[OURS.tier] = capValue(m.tier);
+  a[OURS.cost] = m.cost;
+  a[OURS.tokens] = m.tokens;
+  a[OURS.exitCode] = m.exitCode;
+  a[OURS.outputParsed] = m.outputParsed;
+  if (m.inputTokens !== undefined) a[GEN_AI.inputTokens] = m.inputTokens;
+  if (m.outputTokens !== undefined) a[GEN_AI.outputTokens] = m.outputTokens;
+  if (m.cachedTokens !== undefined) a[GEN_AI.cacheReadInputTokens] = m.cachedTokens;
+  if (!m.success) a[GEN_AI.errorType] = m.errorClass === undefined || m.errorClass === '' ? OTHER_ERROR : capValue(m.errorClass);
+}
+
+function addVerdict(a: Attributes, link: RetryLink): void {
+  a[OURS.retryKind] = link.verdict.kind;
+  a[OURS.escalated] = link.verdict.escalated;
+}
+
+function linkOf(link: RetryLink): Link {
+  return { context: link.previous!, attributes: { [OURS.retryKind]: link.verdict.kind, [OURS.escalated]: link.verdict.escalated } };
+}
