@@ -24,11 +24,11 @@ export interface InvocationMetric {
   durationMs: number;
   /** Total tokens; integer >= 0. */
   tokens: number;
-  /** Input (prompt) tokens; integer >= 0. */
+  /** Input (prompt) tokens, cached ones included (as `gen_ai.usage.input_tokens` counts them); integer >= 0. */
   inputTokens?: number;
   /** Output (completion) tokens; integer >= 0. */
   outputTokens?: number;
-  /** Prompt-cache input tokens; integer >= 0. */
+  /** Prompt-cache input tokens (read from the cache), a part of `inputTokens`; integer >= 0. */
   cachedTokens?: number;
   /** Cost in USD; finite, >= 0. */
   cost: number;
