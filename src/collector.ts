@@ -65,8 +65,8 @@ export interface CollectorOptions {
   tracer?: Tracer | TracerProvider;
   /**
    * The spans' `gen_ai.provider.name` (`openai`, `anthropic`, `aws.bedrock`, ...): one name, or a function
-   * of the agent and model (called at each span's start) returning the name or `undefined`. When absent or
-   * `undefined`, the attribute is not sent (see the README, "Traces", for why).
+   * of the agent and model (called at each span's start) returning the name or `undefined`. A record's own
+   * `provider` field wins; when neither names one, `_OTHER` is sent (see the README, "Traces", for why).
    * @default undefined
    */
   provider?: ProviderOption;

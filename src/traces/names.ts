@@ -51,6 +51,12 @@ export const OURS = {
 
 /** `error.type` of a failed record without an `errorClass`: the conventions' fallback value. */
 export const OTHER_ERROR = '_OTHER';
+/**
+ * `gen_ai.provider.name` when neither the record nor the collector's `provider` option names one: the
+ * attribute is Required, no well-known value means "unknown", so the conventions' fallback value is sent
+ * (as the metrics send it): a query can still tell it from every real provider name.
+ */
+export const PROVIDER_UNKNOWN = '_OTHER';
 /** `error.type` of an abandoned invocation. */
 export const ABANDONED_ERROR = 'abandoned';
 

@@ -29,12 +29,13 @@ import type { Logger } from '../logger.js';
 import { SCOPE_NAME } from '../otel/names.js';
 import { warnOnce, type WarnOnce } from '../otel/warn-once.js';
 import { parseTimestamp, type InvocationMetric } from '../record.js';
-import { ABANDONED_ERROR, capValue, GEN_AI, OPERATION, OTHER_ERROR, OURS } from './names.js';
+import { ABANDONED_ERROR, capValue, GEN_AI, OPERATION, OTHER_ERROR, OURS, PROVIDER_UNKNOWN } from './names.js';
 import { RetryLinks, type RetryLink } from './retry-links.js';
 
 /**
  * The `gen_ai.provider.name` of the spans: one value for the whole collector, or a function of what
- * `begin()` knows (agent and model), returning `undefined` when it cannot tell.
+ * `begin()` knows (agent and model), returning `undefined` when it cannot tell. A record's own `provider`
+ * field (a string) wins over it.
  */
 export type ProviderOption = string | ((fields: { readonly agent: string; readonly model: string | undefined }) => string | undefined);
 
@@ -42,7 +43,7 @@ export type ProviderOption = string | ((fields: { readonly agent: string; readon
 export interface SpanSinkOptions {
   /** The user's tracer, or a provider to take one from (scope `invocation-metrics`). */
   readonly tracer: Tracer | TracerProvider;
-  /** See {@link ProviderOption}; absent: the attribute is not sent. */
+  /** See {@link ProviderOption}; absent: the record's `provider`, else `_OTHER`. */
   readonly provider?: ProviderOption | undefined;
   /** Distinct taskIds (and agents without one) whose attempts are remembered for retry links. */
   readonly maxTrackedAttempts: number;
@@ -113,7 +114,7 @@ export class SpanSink {
     try {
       const start = parseTimestamp(m.timestamp);
       const link = this.#links.find(m);
-      const attributes = this.#startAttributes(m.agent, m.model);
+      const attributes = this.#startAttributes(m.agent, m.model, providerOf(m));
       addRecordAttributes(attributes, m);
       if (link !== undefined) addVerdict(attributes, link);
       const links = link?.previous === undefined ? undefined : [linkOf(link)];
@@ -141,7 +142,7 @@ export class SpanSink {
    */
   begin(fields: { agent: string; phase: number; model?: string; taskId?: string; attempt?: number; invocationId: string }, startMs: number): LiveSpan | undefined {
     try {
-      const attributes = this.#startAttributes(fields.agent, fields.model);
+      const attributes = this.#startAttributes(fields.agent, fields.model, undefined);
       attributes[OURS.invocationId] = capValue(fields.invocationId);
       attributes[OURS.phase] = fields.phase;
       if (fields.taskId !== undefined) attributes[OURS.taskId] = capValue(fields.taskId);
@@ -162,6 +163,8 @@ export class SpanSink {
         try {
           const attributes: Attributes = {};
           if (m.model !== undefined) attributes[GEN_AI.requestModel] = capValue(m.model);
+          const provider = providerOf(m);
+          if (provider !== undefined) attributes[GEN_AI.provider] = capValue(provider);
           addRecordAttributes(attributes, m);
           const link = this.#links.find(m);
           if (link !== undefined) {
@@ -188,12 +191,15 @@ export class SpanSink {
     };
   }
 
-  /** The attributes that drive sampling, in a new object. */
-  #startAttributes(agent: string, model: string | undefined): Attributes {
-    const attributes: Attributes = { [GEN_AI.operation]: OPERATION, [GEN_AI.agentName]: capValue(agent) };
-    const p = this.#provider;
-    const provider = typeof p === 'function' ? p({ agent, model }) : p;
-    if (typeof provider === 'string' && provider !== '') attributes[GEN_AI.provider] = capValue(provider);
+  /** The attributes that drive sampling, in a new object. `own`: the record's `provider`, which wins. */
+  #startAttributes(agent: string, model: string | undefined, own: string | undefined): Attributes {
+    let provider = own;
+    if (provider === undefined) {
+      const p = this.#provider;
+      const named = typeof p === 'function' ? p({ agent, model }) : p;
+      provider = typeof named === 'string' && named !== '' ? capValue(named) : PROVIDER_UNKNOWN;
+    } else provider = capValue(provider);
+    const attributes: Attributes = { [GEN_AI.operation]: OPERATION, [GEN_AI.agentName]: capValue(agent), [GEN_AI.provider]: provider };
     if (model !== undefined) attributes[GEN_AI.requestModel] = capValue(model);
     return attributes;
   }
@@ -204,6 +210,16 @@ export class SpanSink {
       `the tracer threw (${err instanceof Error ? err.message : String(err)}); records are still kept and logged, a span may be missing (warned once)`,
     );
   }
+}
+
+/**
+ * The record's `provider`, when it has one (a non-empty string). Not a field of the record type yet: read
+ * loosely, as the metrics mirror reads it, so that `record({ ..., provider: 'openai' })` (kept as a field
+ * of the caller's) and `end({ extra: { provider } })` name it on the span.
+ */
+function providerOf(m: InvocationMetric): string | undefined {
+  const p = (m as { provider?: unknown }).provider;
+  return typeof p === 'string' && p !== '' ? p : undefined;
 }
 
 /** The record's attributes beyond those of the start (the record is valid: each field has its type). */

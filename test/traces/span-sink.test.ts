@@ -99,16 +99,24 @@ describe('begin()/end() spans (in-memory exporter)', () => {
     expect(ms(s!, 'endTime')).toBe(T0 + 20);
   });
 
-  it('makes record() spans children of the active context, and sends no provider when it is unknown', async () => {
+  it('makes record() spans children of the active context; provider: the record\'s, else the option, else _OTHER', async () => {
     const tracer = provider.getTracer('user');
     const run = tracer.startSpan('run');
     const active = activate(trace.setSpan(context.active(), run));
     await collector.record(metric({ model: 'gpt-x' }));
     active.restore();
     run.end();
+    await collector.record(metric({ model: 'claude-y', agent: 'b' }));
+    await collector.record(metric({ model: 'claude-y', agent: 'c', provider: 'aws.bedrock' }));
+    const call = collector.begin({ agent: 'd', phase: 1, model: 'gpt-x' });
+    await call.end({ success: true, tokens: 1, cost: 0, exitCode: 0, extra: { provider: 'openai' } });
     const span = ended().find((s) => s.name === 'invoke_agent coder')!;
     expect(span.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
-    expect(span.attributes['gen_ai.provider.name']).toBeUndefined();
+    const providerOf = (name: string): unknown => ended().find((s) => s.name === name)!.attributes['gen_ai.provider.name'];
+    expect(providerOf('invoke_agent coder')).toBe('_OTHER');
+    expect(providerOf('invoke_agent b')).toBe('anthropic');
+    expect(providerOf('invoke_agent c')).toBe('aws.bedrock');
+    expect(providerOf('invoke_agent d')).toBe('openai');
   });
 });
 
