@@ -114,15 +114,13 @@ export class SpanSink {
     try {
       const start = parseTimestamp(m.timestamp);
       const link = this.#links.find(m);
-      const attributes = this.#startAttributes(m.agent, m.model, providerOf(m));
-      addRecordAttributes(attributes, m);
-      if (link !== undefined) addVerdict(attributes, link);
-      const links = link?.previous === undefined ? undefined : [linkOf(link)];
+      const attributes = recordAttributes(m, this.#providerName(m.agent, m.model, providerOf(m)), link);
+      // One options shape for every record (a spread of optional parts would allocate twice).
       const span = this.#tracer.startSpan(`${OPERATION} ${capValue(m.agent)}`, {
         kind: SpanKind.INTERNAL,
         startTime: hrTime(start),
         attributes,
-        ...(links === undefined ? {} : { links }),
+        links: link?.previous === undefined ? undefined : [linkOf(link)],
       });
       this.#links.remember(m, span.spanContext());
       if (!m.success) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -142,35 +140,36 @@ export class SpanSink {
    */
   begin(fields: { agent: string; phase: number; model?: string; taskId?: string; attempt?: number; invocationId: string }, startMs: number): LiveSpan | undefined {
     try {
-      const attributes = this.#startAttributes(fields.agent, fields.model, undefined);
-      attributes[OURS.invocationId] = capValue(fields.invocationId);
-      attributes[OURS.phase] = fields.phase;
-      if (fields.taskId !== undefined) attributes[OURS.taskId] = capValue(fields.taskId);
+      const provider = this.#providerName(fields.agent, fields.model, undefined);
+      const attributes: Attributes = {
+        [GEN_AI.operation]: OPERATION,
+        [GEN_AI.agentName]: capValue(fields.agent),
+        [GEN_AI.provider]: provider,
+        [GEN_AI.requestModel]: fields.model === undefined ? undefined : capValue(fields.model),
+        [OURS.invocationId]: capValue(fields.invocationId),
+        [OURS.phase]: fields.phase,
+        [OURS.taskId]: fields.taskId === undefined ? undefined : capValue(fields.taskId),
+      };
       const parent = contextApi.active();
       const span = this.#tracer.startSpan(`${OPERATION} ${capValue(fields.agent)}`, { kind: SpanKind.INTERNAL, startTime: hrTime(startMs), attributes }, parent);
-      return this.#live(span, trace.setSpan(parent, span), startMs);
+      return this.#live(span, trace.setSpan(parent, span), startMs, provider);
     } catch (err) {
       this.#failed(err);
       return undefined;
     }
   }
 
-  #live(span: Span, context: Context, startMs: number): LiveSpan {
+  #live(span: Span, context: Context, startMs: number, provider: string): LiveSpan {
     return {
       span,
       context,
       finish: (m) => {
         try {
-          const attributes: Attributes = {};
-          if (m.model !== undefined) attributes[GEN_AI.requestModel] = capValue(m.model);
-          const provider = providerOf(m);
-          if (provider !== undefined) attributes[GEN_AI.provider] = capValue(provider);
-          addRecordAttributes(attributes, m);
           const link = this.#links.find(m);
-          if (link !== undefined) {
-            addVerdict(attributes, link);
-            if (link.previous !== undefined) span.addLink(linkOf(link));
-          }
+          // The provider of begin() stays unless the record names its own.
+          const own = providerOf(m);
+          const attributes = recordAttributes(m, own === undefined ? provider : capValue(own), link);
+          if (link?.previous !== undefined) span.addLink(linkOf(link));
           span.setAttributes(attributes);
           this.#links.remember(m, span.spanContext());
           if (!m.success) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -191,17 +190,12 @@ export class SpanSink {
     };
   }
 
-  /** The attributes that drive sampling, in a new object. `own`: the record's `provider`, which wins. */
-  #startAttributes(agent: string, model: string | undefined, own: string | undefined): Attributes {
-    let provider = own;
-    if (provider === undefined) {
-      const p = this.#provider;
-      const named = typeof p === 'function' ? p({ agent, model }) : p;
-      provider = typeof named === 'string' && named !== '' ? capValue(named) : PROVIDER_UNKNOWN;
-    } else provider = capValue(provider);
-    const attributes: Attributes = { [GEN_AI.operation]: OPERATION, [GEN_AI.agentName]: capValue(agent), [GEN_AI.provider]: provider };
-    if (model !== undefined) attributes[GEN_AI.requestModel] = capValue(model);
-    return attributes;
+  /** The `gen_ai.provider.name`: the record's own (`own`), else the option's, else `_OTHER`; capped. */
+  #providerName(agent: string, model: string | undefined, own: string | undefined): string {
+    if (own !== undefined) return capValue(own);
+    const p = this.#provider;
+    const named = typeof p === 'function' ? p({ agent, model }) : p;
+    return typeof named === 'string' && named !== '' ? capValue(named) : PROVIDER_UNKNOWN;
   }
 
   #failed(err: unknown): void {
@@ -222,26 +216,34 @@ function providerOf(m: InvocationMetric): string | undefined {
   return typeof p === 'string' && p !== '' ? p : undefined;
 }
 
-/** The record's attributes beyond those of the start (the record is valid: each field has its type). */
-function addRecordAttributes(a: Attributes, m: InvocationMetric): void {
-  a[OURS.invocationId] = capValue(m.invocationId);
-  a[OURS.phase] = m.phase;
-  if (m.taskId !== undefined) a[OURS.taskId] = capValue(m.taskId);
-  a[OURS.attempt] = m.attempt;
-  if (m.tier !== undefined) a[OURS.tier] = capValue(m.tier);
-  a[OURS.cost] = m.cost;
-  a[OURS.tokens] = m.tokens;
-  a[OURS.exitCode] = m.exitCode;
-  a[OURS.outputParsed] = m.outputParsed;
-  if (m.inputTokens !== undefined) a[GEN_AI.inputTokens] = m.inputTokens;
-  if (m.outputTokens !== undefined) a[GEN_AI.outputTokens] = m.outputTokens;
-  if (m.cachedTokens !== undefined) a[GEN_AI.cacheReadInputTokens] = m.cachedTokens;
-  if (!m.success) a[GEN_AI.errorType] = m.errorClass === undefined || m.errorClass === '' ? OTHER_ERROR : capValue(m.errorClass);
-}
-
-function addVerdict(a: Attributes, link: RetryLink): void {
-  a[OURS.retryKind] = link.verdict.kind;
-  a[OURS.escalated] = link.verdict.escalated;
+/**
+ * Every attribute of a record's span, in one object literal of one fixed shape (string keys, `undefined`
+ * for what the record lacks: the API's `Attributes` allow it and the SDK skips such keys). Built field by
+ * field, the object took a third of the sink's own time; the keys are those of `names.ts`, spelled out
+ * because a literal of constant keys is what V8 builds fastest (the OTLP test checks every one).
+ */
+function recordAttributes(m: InvocationMetric, provider: string, link: RetryLink | undefined): Attributes {
+  return {
+    'gen_ai.operation.name': OPERATION,
+    'gen_ai.agent.name': capValue(m.agent),
+    'gen_ai.provider.name': provider,
+    'gen_ai.request.model': m.model === undefined ? undefined : capValue(m.model),
+    'gen_ai.usage.input_tokens': m.inputTokens,
+    'gen_ai.usage.output_tokens': m.outputTokens,
+    'gen_ai.usage.cache_read.input_tokens': m.cachedTokens,
+    'error.type': m.success ? undefined : m.errorClass === undefined || m.errorClass === '' ? OTHER_ERROR : capValue(m.errorClass),
+    'invocation_metrics.invocation_id': capValue(m.invocationId),
+    'invocation_metrics.phase': m.phase,
+    'invocation_metrics.task_id': m.taskId === undefined ? undefined : capValue(m.taskId),
+    'invocation_metrics.attempt': m.attempt,
+    'invocation_metrics.tier': m.tier === undefined ? undefined : capValue(m.tier),
+    'invocation_metrics.cost': m.cost,
+    'invocation_metrics.tokens': m.tokens,
+    'invocation_metrics.exit_code': m.exitCode,
+    'invocation_metrics.output_parsed': m.outputParsed,
+    'invocation_metrics.retry.kind': link?.verdict.kind,
+    'invocation_metrics.escalated': link?.verdict.escalated,
+  };
 }
 
 function linkOf(link: RetryLink): Link {
