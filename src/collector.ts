@@ -12,7 +12,7 @@ import { computeAggregate, DEFAULT_BUCKET_MS } from './aggregate/index.js';
 import { resolveAggregateOptions } from './aggregate/options.js';
 import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationMetricsError } from './errors.js';
-import { openInvocation, type BeginFields, type InvocationHandle } from './invocation.js';
+import { openInvocation, type BeginFields, type BeginOptions, type InvocationHandle } from './invocation.js';
 import { LogWriter } from './log/writer.js';
 import { loadLog } from './log/reader.js';
 import { log, type Logger } from './logger.js';
@@ -147,7 +147,7 @@ export interface Clock {
 
 const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
 
-export type { BeginFields, EndFields, ExtraFields, InvocationHandle } from './invocation.js';
+export type { BeginFields, BeginOptions, EndFields, ExtraFields, InvocationHandle } from './invocation.js';
 
 /** What {@link InvocationMetricsCollector.loadFromDisk} did. */
 export interface LoadResult {
@@ -316,16 +316,19 @@ export class InvocationMetricsCollector extends EventEmitter {
    * in `extra`.
    *
    * @param fields - What is known at the start; `invocationId` defaults to a random UUID, `attempt` to 1.
+   * @param options - `parent`: the context whose span parents the invocation's span (with a `tracer`).
+   * @default options {} (the span's parent is the active context)
    * @returns A handle whose `end(result)` records the invocation (see {@link InvocationHandle}).
    * @throws {@link InvalidMetricError} for a bad field (`agent`, `phase`, `taskId`, ...) or an unknown one
-   * ({@link UnknownFieldError}); {@link CollectorClosedError} after `close()`.
+   * ({@link UnknownFieldError}); {@link InvalidOptionError} for a bad `parent`; {@link CollectorClosedError}
+   * after `close()`.
    * @example
    * ```ts
    * const call = collector.begin({ agent: 'coder', phase: 2, taskId: 'T-17', extra: { runId: 'r-9' } });
    * await call.end({ success: false, exitCode: 1, tokens: 0, cost: 0, errorClass: 'timeout' });
    * ```
    */
-  begin(fields: BeginFields): InvocationHandle {
+  begin(fields: BeginFields, options?: BeginOptions): InvocationHandle {
     if (this.#closed) throw new CollectorClosedError(this.path);
     const mirror = this.#mirror;
     const spans = this.#spans;
@@ -333,8 +336,8 @@ export class InvocationMetricsCollector extends EventEmitter {
       now: () => this.#clock.now(),
       accept: (metric, live) => this.#accept(metric, live),
       track: mirror === undefined ? undefined : (series) => mirror.begin(series),
-      trace: spans === undefined ? undefined : (begun, startMs) => spans.begin(begun, startMs),
-    });
+      trace: spans === undefined ? undefined : (begun, startMs, parent) => spans.begin(begun, startMs, parent),
+    }, options);
   }
 
   /**

@@ -24,6 +24,7 @@ export type { Logger } from './logger.js';
 export { InvocationMetricsCollector, METRIC_RECORDED } from './collector.js';
 export type {
   BeginFields,
+  BeginOptions,
   CheckpointState,
   Clock,
   CollectorOptions,

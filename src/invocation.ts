@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { context as contextApi, type Context, type Span } from '@opentelemetry/api';
-import { CollectorClosedError, InvalidMetricError, InvocationEndedError, UnknownFieldError, type InvocationMetricsError } from './errors.js';
+import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationEndedError, UnknownFieldError, type InvocationMetricsError } from './errors.js';
 import type { InvocationMetric } from './record.js';
 import { FIELD_ORDER } from './serialize.js';
 import { closestName } from './suggest.js';
@@ -85,6 +85,16 @@ export interface EndFields {
   extra?: ExtraFields;
 }
 
+/** Options of `collector.begin()` beside the record's fields. */
+export interface BeginOptions {
+  /**
+   * The parent of the invocation's span: a context holding a span of yours (a task, a phase, a run), e.g.
+   * `trace.setSpan(context.active(), taskSpan)`. Works without a context manager.
+   * @default the active context (`context.active()`)
+   */
+  parent?: Context;
+}
+
 /** A live invocation started by `collector.begin()`. */
 export interface InvocationHandle {
   /** The id the record will carry (given in `begin`, or a random UUID). */
@@ -137,7 +147,7 @@ export interface InvocationSink {
    */
   accept(metric: InvocationMetric, live?: LiveSpan): Promise<void> | InvocationMetricsError;
   /** Starts the invocation's span, or `undefined` without a tracer. */
-  trace: ((fields: BeginFields & { invocationId: string }, startMs: number) => LiveSpan | undefined) | undefined;
+  trace: ((fields: BeginFields & { invocationId: string }, startMs: number, parent: Context | undefined) => LiveSpan | undefined) | undefined;
   /** Raises the in-flight count of a series; the returned function lowers it (called once). */
   track: ((fields: { agent: string; phase: number; model: string | undefined; tier: string | undefined }) => () => void) | undefined;
 }
@@ -239,10 +249,15 @@ function buildRecord(begin: BeginFields, end: EndFields, measured: Pick<Invocati
  *
  * @param fields - What `begin()` was given.
  * @param sink - The collector's clock, record path and in-flight counter.
+ * @param options - What `begin()` was given beside the fields (the span's parent).
  * @returns The handle.
- * @throws {@link InvalidMetricError} (or {@link UnknownFieldError}) for a bad or unknown field.
+ * @throws {@link InvalidMetricError} (or {@link UnknownFieldError}) for a bad or unknown field;
+ * {@link InvalidOptionError} for a `parent` that is not an OTel `Context`.
  */
-export function openInvocation(fields: BeginFields, sink: InvocationSink): InvocationHandle {
+export function openInvocation(fields: BeginFields, sink: InvocationSink, options: BeginOptions = {}): InvocationHandle {
+  const parent = (options as BeginOptions | null)?.parent;
+  if (parent !== undefined && typeof (parent as Partial<Context> | null)?.getValue !== 'function')
+    throw new InvalidOptionError('parent', 'an OpenTelemetry Context (e.g. trace.setSpan(context.active(), taskSpan))', parent);
   const problem = beginProblem(fields);
   if (problem !== undefined) throw problem;
   // A private copy: the caller may reuse its object for the next begin().
@@ -250,7 +265,7 @@ export function openInvocation(fields: BeginFields, sink: InvocationSink): Invoc
   const startedAt = sink.now();
   const invocationId = begin.invocationId ?? randomUUID();
   const lower = sink.track?.({ agent: begin.agent, phase: begin.phase, model: begin.model, tier: begin.tier });
-  const live = sink.trace?.({ ...begin, invocationId }, startedAt);
+  const live = sink.trace?.({ ...begin, invocationId }, startedAt, parent);
   let state: 'open' | 'ended' | 'abandoned' = 'open';
   let endedAt: number | undefined;
   const close = (to: 'ended' | 'abandoned'): void => {
@@ -262,7 +277,7 @@ export function openInvocation(fields: BeginFields, sink: InvocationSink): Invoc
     invocationId,
     startedAt,
     span: live?.span ?? NO_SPAN,
-    context: live?.context ?? contextApi.active(),
+    context: live?.context ?? parent ?? contextApi.active(),
     end(result: EndFields): Promise<void> {
       if (state !== 'open') return Promise.reject(new InvocationEndedError(invocationId, state));
       // The invocation ended when end() was first called, even if that call is refused and a later one fixes it.

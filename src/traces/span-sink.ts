@@ -131,14 +131,19 @@ export class SpanSink {
   }
 
   /**
-   * Starts the span of a live invocation at `startMs`, as a child of the active context, with the
+   * Starts the span of a live invocation at `startMs`, as a child of `parent`, with the
    * attributes known now (those the conventions ask for at start: operation, agent, provider, model).
    *
    * @param fields - What `begin()` was given.
    * @param startMs - The start, epoch ms.
+   * @param parent - The parent context `begin()` was given, else the active context.
    * @returns The live span, or `undefined` when the tracer threw.
    */
-  begin(fields: { agent: string; phase: number; model?: string; taskId?: string; attempt?: number; invocationId: string }, startMs: number): LiveSpan | undefined {
+  begin(
+    fields: { agent: string; phase: number; model?: string; taskId?: string; attempt?: number; invocationId: string },
+    startMs: number,
+    parent: Context = contextApi.active(),
+  ): LiveSpan | undefined {
     try {
       const provider = this.#providerName(fields.agent, fields.model, undefined);
       const attributes: Attributes = {
@@ -150,7 +155,6 @@ export class SpanSink {
         [OURS.phase]: fields.phase,
         [OURS.taskId]: fields.taskId === undefined ? undefined : capValue(fields.taskId),
       };
-      const parent = contextApi.active();
       const span = this.#tracer.startSpan(`${OPERATION} ${capValue(fields.agent)}`, { kind: SpanKind.INTERNAL, startTime: hrTime(startMs), attributes }, parent);
       return this.#live(span, trace.setSpan(parent, span), startMs, provider);
     } catch (err) {

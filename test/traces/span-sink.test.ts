@@ -87,6 +87,28 @@ describe('begin()/end() spans (in-memory exporter)', () => {
     ]);
   });
 
+  it('parents the attempts of a task under the task span given as begin()\'s parent, without a context manager', async () => {
+    const tracer = provider.getTracer('user');
+    const task = tracer.startSpan('task T-3');
+    const parent = trace.setSpan(context.active(), task);
+    const first = collector.begin({ agent: 'coder', phase: 1, taskId: 'T-3' }, { parent });
+    await first.end({ success: false, tokens: 0, cost: 0, exitCode: 1 });
+    const retry = collector.begin({ agent: 'coder', phase: 1, taskId: 'T-3', attempt: 2 }, { parent });
+    expect(retry.context).not.toBe(parent);
+    await retry.end({ success: true, tokens: 1, cost: 0, exitCode: 0 });
+    task.end();
+    const [a, b] = ended();
+    for (const s of [a!, b!]) {
+      expect(s.parentSpanContext?.spanId).toBe(task.spanContext().spanId);
+      expect(s.spanContext().traceId).toBe(task.spanContext().traceId);
+    }
+    expect(b!.links[0]!.context.spanId).toBe(a!.spanContext().spanId);
+    expect(b!.links[0]!.attributes).toEqual({ 'invocation_metrics.retry.kind': 'code', 'invocation_metrics.escalated': false });
+    expect(() => collector.begin({ agent: 'coder', phase: 1 }, { parent: {} as Context })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('`parent`') }),
+    );
+  });
+
   it('ends an abandoned handle with status ERROR and error.type abandoned, and a refused end() keeps the span open', async () => {
     const call = collector.begin({ agent: 'coder', phase: 1 });
     now += 20;
