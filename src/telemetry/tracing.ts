@@ -54,9 +54,13 @@ export interface Tracing {
 
 /** Options after defaults and validation. */
 export interface ResolvedTracingOptions {
+  /** The receiver URL, or `undefined` for the exporter's own environment lookup. */
   url: string | undefined;
+  /** Extra headers, or `undefined`. */
   headers: Record<string, string> | undefined;
+  /** `service.name`. */
   serviceName: string;
+  /** The batch delay, or `undefined` for `OTEL_BSP_SCHEDULE_DELAY` / the SDK's 5000. */
   scheduledDelayMs: number | undefined;
 }
 
