@@ -7,7 +7,8 @@
  * scripts (bench/scenarios/*.mjs), which report their own figures and `process.resourceUsage().maxRSS`.
  * Results are also written to bench/data/results-latest.json.
  *
- * Scenarios: summarize, growth, record, mirror, scrape, memory (default: all).
+ * Scenarios: summarize, growth, record, spans (record() with a tracer vs without vs pino), mirror, scrape,
+ * memory (default: all).
  *
  * @module
  */
@@ -21,7 +22,7 @@ import { DEFAULT_SEED, GENERATOR_VERSION, generateLog } from './generate.js';
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
 const DATA = path.join(BENCH, 'data');
-const SCENARIOS = ['summarize', 'growth', 'record', 'mirror', 'scrape', 'memory'] as const;
+const SCENARIOS = ['summarize', 'growth', 'record', 'spans', 'mirror', 'scrape', 'memory'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -139,8 +140,18 @@ function compare(
       lowerIsBetter,
       oursRssMB: median(a.map((r) => r.rssMB)),
       peerRssMB: median(b[i]!.map((r) => r.rssMB)),
+      // The span variant reports how many spans its batch processor dropped (queue full): 0 means all were exported.
+      ...(a.some((r) => r.report?.droppedSpans !== undefined)
+        ? { note: `spans dropped per run: ${a.map((r) => String(r.report?.droppedSpans)).join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}` }
+        : {}),
     };
   });
+}
+
+/** record() with spans on (trace SDK, batch processor, OTLP to a local receiver) against spans off and against pino. */
+function spanRows(file: string, n: string, pairs: number, pick: (r: Record<string, number | string>) => number, pino: { name: string; command: string[] }): Row[] {
+  const off = { name: 'collector alone (spans off)', command: script('record.mjs', 'ours-off', file, n) };
+  return compare('record()', { name: 'collector + tracer (SDK, batch, OTLP)', command: script('record.mjs', 'ours-spans', file, n) }, [off, pino], pairs, 'records/s', pick, false);
 }
 
 const node = (...args: string[]): string[] => [process.execPath, ...args];
@@ -182,6 +193,12 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
         ...compare('record()', { name: 'collector + mirror on a user Meter', command: script('record.mjs', 'ours-meter', file, n) }, [pino], pairs, 'records/s', pick, false),
         ...compare('record()', { name: 'collector + createTelemetry', command: script('record.mjs', 'ours-telemetry', file, n) }, [pino], pairs, 'records/s', pick, false),
       ];
+    }
+    case 'spans': {
+      const n = String(args.records ?? 300_000);
+      const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
+      const pick = (r: Record<string, number | string>): number => Number(r.recordsPerSec);
+      return spanRows(file, n, pairs, pick, { name: 'pino, sync destination', command: script('record.mjs', 'pino-sync', file, n) });
     }
     case 'mirror': {
       const n = String(args.records ?? 300_000);

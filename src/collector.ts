@@ -7,20 +7,22 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Meter } from '@opentelemetry/api';
+import type { Meter, Tracer, TracerProvider } from '@opentelemetry/api';
 import { computeAggregate, DEFAULT_BUCKET_MS } from './aggregate/index.js';
 import { resolveAggregateOptions } from './aggregate/options.js';
 import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationMetricsError } from './errors.js';
-import { openInvocation, type BeginFields, type InvocationHandle } from './invocation.js';
+import { openInvocation, type BeginFields, type BeginOptions, type InvocationHandle } from './invocation.js';
 import { LogWriter } from './log/writer.js';
 import { loadLogPrefix } from './log/reader.js';
 import { log, type Logger } from './logger.js';
 import { createMirror, type Mirror } from './otel/mirror.js';
+import type { NamingMode } from './otel/names.js';
 import type { SnapshotSink } from './otel/snapshot.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
 import { metricLineBound, serializeFields, writeMetricLine } from './serialize.js';
 import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
+import { checkSpanOptions, SpanSink, type LiveSpan, type ProviderOption } from './traces/span-sink.js';
 
 /** Name of the event emitted for every recorded metric. */
 export const METRIC_RECORDED = 'metric-recorded';
@@ -55,6 +57,28 @@ export interface CollectorOptions {
    * @default undefined
    */
   telemetry?: SnapshotSink;
+  /**
+   * An OpenTelemetry `Tracer` (or a `TracerProvider`, whose tracer of scope `invocation-metrics` is used)
+   * that gets one `invoke_agent {agent}` span per accepted record (see the README, "Traces"). No spans
+   * when absent. A tracer that throws is warned about once; records are kept and logged regardless.
+   * @default undefined
+   */
+  tracer?: Tracer | TracerProvider;
+  /**
+   * The `gen_ai.provider.name` of the spans and of the token metrics (`openai`, `anthropic`, `aws.bedrock`,
+   * ...): one name, or a function of the agent and model (called at each span's start and per record for
+   * the metrics) returning the name or `undefined`. A record's own `provider` field wins; when neither
+   * names one, `_OTHER` is sent (see the README, "Traces", for why).
+   * @default undefined
+   */
+  provider?: ProviderOption;
+  /**
+   * Which GenAI metric names the mirror exports: `default` (the names shipped first:
+   * `gen_ai.client.token.usage`), `latest` (the current inference usage metrics), or `both` side by side.
+   * @default from `OTEL_SEMCONV_STABILITY_OPT_IN`: `gen_ai_latest_experimental` → `latest`,
+   * `gen_ai_latest_experimental/dup` → `both`, else `default`
+   */
+  naming?: NamingMode;
   /**
    * File name of the log inside `metricsDir`: a plain name, no path separators, not `.` or `..`. Give each
    * process its own name: one writer per file.
@@ -132,7 +156,7 @@ export interface Clock {
 
 const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
 
-export type { BeginFields, EndFields, ExtraFields, InvocationHandle } from './invocation.js';
+export type { BeginFields, BeginOptions, EndFields, ExtraFields, InvocationHandle } from './invocation.js';
 
 /** What {@link InvocationMetricsCollector.loadFromDisk} did. */
 export interface LoadResult {
@@ -175,6 +199,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   readonly #writer: LogWriter<InvocationMetric>;
   readonly #records: InvocationMetric[] = [];
   readonly #mirror: Mirror | undefined;
+  readonly #spans: SpanSink | undefined;
   readonly #eventBus: EventBusLike | undefined;
   readonly #bucketMs: number;
   readonly #replay: boolean;
@@ -218,8 +243,14 @@ export class InvocationMetricsCollector extends EventEmitter {
         meter: options.meter,
         telemetry: options.telemetry,
         maxAttributeValues: options.maxAttributeValues,
+        provider: options.provider,
+        naming: options.naming,
         logger,
       });
+    }
+    if (options.tracer !== undefined) {
+      checkSpanOptions(options.tracer, options.provider);
+      this.#spans = new SpanSink({ tracer: options.tracer, provider: options.provider, maxTrackedAttempts: 10_000, logger });
     }
     this.#writer = LogWriter.open<InvocationMetric>(this.path, {
       logger,
@@ -269,7 +300,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   }
 
   /** record() without the rejection: the write's promise, or the error that refused the record (nothing kept then). */
-  #accept(metric: InvocationMetric): Promise<void> | InvalidMetricError | CollectorClosedError {
+  #accept(metric: InvocationMetric, live?: LiveSpan): Promise<void> | InvalidMetricError | CollectorClosedError {
     if (this.#closed) return new CollectorClosedError(this.path);
     // A shallow copy, checked after copying: what is validated is exactly what is kept and written (a getter
     // may answer differently twice; an inherited or non-enumerable field is not copied).
@@ -290,6 +321,8 @@ export class InvocationMetricsCollector extends EventEmitter {
     this.#records.push(stored);
     this.#recordedHere++;
     if (this.#mirror !== undefined) this.#mirror.record(stored);
+    if (live !== undefined) live.finish(stored);
+    else if (this.#spans !== undefined) this.#spans.record(stored);
     this.#emit(stored);
     return written;
   }
@@ -301,23 +334,28 @@ export class InvocationMetricsCollector extends EventEmitter {
    * in `extra`.
    *
    * @param fields - What is known at the start; `invocationId` defaults to a random UUID, `attempt` to 1.
+   * @param options - `parent`: the context whose span parents the invocation's span (with a `tracer`).
+   * @default options {} (the span's parent is the active context)
    * @returns A handle whose `end(result)` records the invocation (see {@link InvocationHandle}).
    * @throws {@link InvalidMetricError} for a bad field (`agent`, `phase`, `taskId`, ...) or an unknown one
-   * ({@link UnknownFieldError}); {@link CollectorClosedError} after `close()`.
+   * ({@link UnknownFieldError}); {@link InvalidOptionError} for a bad `parent`; {@link CollectorClosedError}
+   * after `close()`.
    * @example
    * ```ts
    * const call = collector.begin({ agent: 'coder', phase: 2, taskId: 'T-17', extra: { runId: 'r-9' } });
    * await call.end({ success: false, exitCode: 1, tokens: 0, cost: 0, errorClass: 'timeout' });
    * ```
    */
-  begin(fields: BeginFields): InvocationHandle {
+  begin(fields: BeginFields, options?: BeginOptions): InvocationHandle {
     if (this.#closed) throw new CollectorClosedError(this.path);
     const mirror = this.#mirror;
+    const spans = this.#spans;
     return openInvocation(fields, {
       now: () => this.#clock.now(),
-      accept: (metric) => this.#accept(metric),
+      accept: (metric, live) => this.#accept(metric, live),
       track: mirror === undefined ? undefined : (series) => mirror.begin(series),
-    });
+      trace: spans === undefined ? undefined : (begun, startMs, parent) => spans.begin(begun, startMs, parent),
+    }, options);
   }
 
   /**

@@ -27,6 +27,7 @@ export type { Logger } from './logger.js';
 export { InvocationMetricsCollector, METRIC_RECORDED } from './collector.js';
 export type {
   BeginFields,
+  BeginOptions,
   CheckpointState,
   Clock,
   CollectorOptions,
@@ -59,6 +60,9 @@ export type {
 // Live telemetry: the mirror's names (API only). `createTelemetry()`, which needs the OTel SDK, is in the
 // `invocation-metrics/telemetry` subpath.
 export type { SnapshotSink, SnapshotSource } from './otel/snapshot.js';
+export type { ProviderOption } from './traces/span-sink.js';
+export type { NamingMode } from './otel/names.js';
+export { MAX_ATTRIBUTE_LENGTH as MAX_SPAN_ATTRIBUTE_LENGTH } from './traces/names.js';
 export { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS } from './otel/names.js';
 export type { InstrumentSpec, InstrumentKind } from './otel/names.js';
 

@@ -6,10 +6,12 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { CollectorClosedError, InvalidMetricError, InvocationEndedError, UnknownFieldError, type InvocationMetricsError } from './errors.js';
+import { context as contextApi, type Context, type Span } from '@opentelemetry/api';
+import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationEndedError, UnknownFieldError, type InvocationMetricsError } from './errors.js';
 import type { InvocationMetric } from './record.js';
 import { FIELD_ORDER } from './serialize.js';
 import { closestName } from './suggest.js';
+import { NO_SPAN, type LiveSpan } from './traces/span-sink.js';
 
 /**
  * Fields of your own, beside the record's: kept in memory and in the log as they are (as `record()` keeps
@@ -83,12 +85,34 @@ export interface EndFields {
   extra?: ExtraFields;
 }
 
+/** Options of `collector.begin()` beside the record's fields. */
+export interface BeginOptions {
+  /**
+   * The parent of the invocation's span: a context holding a span of yours (a task, a phase, a run), e.g.
+   * `trace.setSpan(context.active(), taskSpan)`. Works without a context manager.
+   * @default the active context (`context.active()`)
+   */
+  parent?: Context;
+}
+
 /** A live invocation started by `collector.begin()`. */
 export interface InvocationHandle {
   /** The id the record will carry (given in `begin`, or a random UUID). */
   readonly invocationId: string;
   /** Start time, epoch ms (from the collector's clock). */
   readonly startedAt: number;
+  /**
+   * The invocation's `invoke_agent` span, started at `begin()` and ended when an `end()` is accepted (at
+   * the measured end) or at `abandon()` (status ERROR, `error.type=abandoned`). Without a `tracer` on the
+   * collector (or when the tracer threw), a non-recording span with an invalid context.
+   */
+  readonly span: Span;
+  /**
+   * The context active at `begin()` with {@link InvocationHandle.span} set: pass it as the parent of your
+   * own spans (`tracer.startSpan('tool', {}, call.context)`, or `context.with(call.context, fn)` with a
+   * context manager registered) so that tool and model calls nest under the invocation.
+   */
+  readonly context: Context;
   /**
    * Ends the invocation: measures `durationMs` (from `begin()` to the first `end()` call), fills
    * `timestamp` (the start, ISO 8601 UTC), records it and lowers the in-flight count.
@@ -117,8 +141,13 @@ export interface InvocationHandle {
 export interface InvocationSink {
   /** Epoch milliseconds. */
   now(): number;
-  /** Validates and records, or returns the error that refused the record (nothing recorded then). */
-  accept(metric: InvocationMetric): Promise<void> | InvocationMetricsError;
+  /**
+   * Validates and records, or returns the error that refused the record (nothing recorded then). `live`:
+   * the span begun for it, to finish instead of making one after the fact.
+   */
+  accept(metric: InvocationMetric, live?: LiveSpan): Promise<void> | InvocationMetricsError;
+  /** Starts the invocation's span, or `undefined` without a tracer. */
+  trace: ((fields: BeginFields & { invocationId: string }, startMs: number, parent: Context | undefined) => LiveSpan | undefined) | undefined;
   /** Raises the in-flight count of a series; the returned function lowers it (called once). */
   track: ((fields: { agent: string; phase: number; model: string | undefined; tier: string | undefined }) => () => void) | undefined;
 }
@@ -220,10 +249,15 @@ function buildRecord(begin: BeginFields, end: EndFields, measured: Pick<Invocati
  *
  * @param fields - What `begin()` was given.
  * @param sink - The collector's clock, record path and in-flight counter.
+ * @param options - What `begin()` was given beside the fields (the span's parent).
  * @returns The handle.
- * @throws {@link InvalidMetricError} (or {@link UnknownFieldError}) for a bad or unknown field.
+ * @throws {@link InvalidMetricError} (or {@link UnknownFieldError}) for a bad or unknown field;
+ * {@link InvalidOptionError} for a `parent` that is not an OTel `Context`.
  */
-export function openInvocation(fields: BeginFields, sink: InvocationSink): InvocationHandle {
+export function openInvocation(fields: BeginFields, sink: InvocationSink, options: BeginOptions = {}): InvocationHandle {
+  const parent = (options as BeginOptions | null)?.parent;
+  if (parent !== undefined && typeof (parent as Partial<Context> | null)?.getValue !== 'function')
+    throw new InvalidOptionError('parent', 'an OpenTelemetry Context (e.g. trace.setSpan(context.active(), taskSpan))', parent);
   const problem = beginProblem(fields);
   if (problem !== undefined) throw problem;
   // A private copy: the caller may reuse its object for the next begin().
@@ -231,15 +265,19 @@ export function openInvocation(fields: BeginFields, sink: InvocationSink): Invoc
   const startedAt = sink.now();
   const invocationId = begin.invocationId ?? randomUUID();
   const lower = sink.track?.({ agent: begin.agent, phase: begin.phase, model: begin.model, tier: begin.tier });
+  const live = sink.trace?.({ ...begin, invocationId }, startedAt, parent);
   let state: 'open' | 'ended' | 'abandoned' = 'open';
   let endedAt: number | undefined;
   const close = (to: 'ended' | 'abandoned'): void => {
     state = to;
     lower?.();
+    if (to === 'abandoned') live?.abandon(endedAt ?? sink.now());
   };
   return {
     invocationId,
     startedAt,
+    span: live?.span ?? NO_SPAN,
+    context: live?.context ?? parent ?? contextApi.active(),
     end(result: EndFields): Promise<void> {
       if (state !== 'open') return Promise.reject(new InvocationEndedError(invocationId, state));
       // The invocation ended when end() was first called, even if that call is refused and a later one fixes it.
@@ -247,7 +285,10 @@ export function openInvocation(fields: BeginFields, sink: InvocationSink): Invoc
       const bad = isPlainObject(result) ? unknownKey('end()', result) : new InvalidMetricError('(record)', 'an object of end() fields', result);
       const accepted =
         bad ??
-        sink.accept(buildRecord(begin, result, { invocationId, durationMs: Math.max(0, endedAt - startedAt), timestamp: new Date(startedAt).toISOString() }));
+        sink.accept(
+          buildRecord(begin, result, { invocationId, durationMs: Math.max(0, endedAt - startedAt), timestamp: new Date(startedAt).toISOString() }),
+          live,
+        );
       if (accepted instanceof Promise) {
         close('ended');
         return accepted;

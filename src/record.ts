@@ -27,11 +27,11 @@ export interface InvocationMetric {
   durationMs: number;
   /** Total tokens; a safe integer >= 0 (at most `Number.MAX_SAFE_INTEGER`). */
   tokens: number;
-  /** Input (prompt) tokens; a safe integer >= 0. */
+  /** Input (prompt) tokens, cached ones included (as `gen_ai.usage.input_tokens` counts them); a safe integer >= 0. */
   inputTokens?: number;
   /** Output (completion) tokens; a safe integer >= 0. */
   outputTokens?: number;
-  /** Prompt-cache input tokens; a safe integer >= 0. */
+  /** Prompt-cache input tokens (read from the cache), a part of `inputTokens`; a safe integer >= 0. */
   cachedTokens?: number;
   /** Cost in USD; finite, >= 0, at most {@link MAX_COST_USD} (1e15), so that no sum of costs overflows. */
   cost: number;

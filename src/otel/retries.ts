@@ -72,8 +72,23 @@ export class RetryTracker {
 }
 
 function classify(m: InvocationMetric, candidates: readonly InvocationMetric[] | undefined): RetryVerdict {
-  if (candidates === undefined) return VERDICTS.code;
-  let best: InvocationMetric | undefined;
+  return verdictOf(m, previousAttempt(m, candidates));
+}
+
+/** The fields of a record that the previous-attempt rule reads (a record, or anything that carries them). */
+export type AttemptFields = Pick<InvocationMetric, 'agent' | 'phase' | 'attempt' | 'timestamp' | 'tier' | 'model' | 'errorClass'>;
+
+/**
+ * The previous attempt of `m` among `candidates` (the rule of this module's header), shared by the
+ * mirror's retry metrics and the span links of `src/traces/`, so both name the same attempt.
+ *
+ * @param m - A valid record with `attempt > 1`.
+ * @param candidates - Earlier records in input order, or `undefined`.
+ * @returns The candidate that is its previous attempt, or `undefined`.
+ */
+export function previousAttempt<T extends AttemptFields>(m: AttemptFields, candidates: readonly T[] | undefined): T | undefined {
+  if (candidates === undefined) return undefined;
+  let best: T | undefined;
   let bestStart = Number.NaN;
   let start = Number.NaN;
   // Candidates come in input order, so `>=` makes the later of two equal starts win (the tie rule).
@@ -87,6 +102,17 @@ function classify(m: InvocationMetric, candidates: readonly InvocationMetric[] |
       bestStart = s;
     }
   }
+  return best;
+}
+
+/**
+ * The verdict of a retry against its previous attempt.
+ *
+ * @param m - The retry.
+ * @param best - Its previous attempt, or `undefined` (none found: `code`, not escalated).
+ * @returns The verdict (a shared frozen object).
+ */
+export function verdictOf(m: AttemptFields, best: AttemptFields | undefined): RetryVerdict {
   if (best === undefined) return VERDICTS.code;
   let escalated = false;
   if (best.tier !== undefined && m.tier !== undefined) escalated = best.tier !== m.tier;

@@ -2,7 +2,8 @@
  * The OpenTelemetry SDK packages `createTelemetry()` needs, which are optional peer dependencies: the
  * library itself depends on `@opentelemetry/api` alone (OpenTelemetry's rule for libraries), and the
  * application owner installs the SDK. Before loading any of them, `createTelemetry()` checks that each
- * package the requested parts need resolves, and names the exact `npm i` line when one does not.
+ * package the requested parts need resolves (`createTracing()` those of the trace SDK), and names the
+ * exact `npm i` line when one does not.
  *
  * @module
  */
@@ -25,6 +26,13 @@ export const CORE_PEERS: readonly PeerPackage[] = [
 export const PROMETHEUS_PEERS: readonly PeerPackage[] = [{ name: '@opentelemetry/exporter-prometheus', range: '>=0.300.0 <0.400.0' }];
 /** What `otlp` adds. */
 export const OTLP_PEERS: readonly PeerPackage[] = [{ name: '@opentelemetry/exporter-metrics-otlp-proto', range: '>=0.300.0 <0.400.0' }];
+
+/** What `createTracing()` needs: the trace SDK, the resource and the OTLP http/protobuf trace exporter. */
+export const TRACES_PEERS: readonly PeerPackage[] = [
+  { name: '@opentelemetry/sdk-trace', range: '^3' },
+  { name: '@opentelemetry/resources', range: '^3' },
+  { name: '@opentelemetry/exporter-trace-otlp-proto', range: '>=0.300.0 <0.400.0' },
+];
 
 /** An optional peer dependency that a requested feature needs is not installed. */
 export class MissingPeerDependencyError extends InvocationMetricsError {

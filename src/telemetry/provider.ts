@@ -7,11 +7,9 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
   InstrumentType,
@@ -20,29 +18,16 @@ import {
   type CollectionResult,
   type IMetricReader,
 } from '@opentelemetry/sdk-metrics';
+import { resourceOf } from './resource.js';
 import { serveMetrics, type MetricsServer } from './prometheus-server.js';
 import { PrometheusTextSerializer } from './prometheus-text.js';
 import { SCOPE, SourceHub, createSnapshotProducer } from './producer.js';
 import type { ResolvedTelemetryOptions, Telemetry } from './telemetry.js';
 
+export { resourceOf } from './resource.js';
+
 /** The OTLP request timeout: also bounds how long `shutdown()` waits for the last push. */
 const OTLP_TIMEOUT_MS = 10_000;
-
-/**
- * The resource of a bundle. Each bundle gets its own `service.instance.id`: a fleet's processes push the
- * same series, and without an instance id their cumulative points reach an OTLP backend as one series
- * that jumps back and forth. `OTEL_RESOURCE_ATTRIBUTES` applies (it may set the id itself), and
- * `serviceName` wins over a `service.name` there. Exported for the tests, which build a twin provider.
- *
- * @param serviceName - The resolved `service.name`.
- * @returns The resource.
- */
-export function resourceOf(serviceName: string): Resource {
-  return defaultResource()
-    .merge(resourceFromAttributes({ 'service.instance.id': randomUUID() }))
-    .merge(detectResources({ detectors: [envDetector] }))
-    .merge(resourceFromAttributes({ 'service.name': serviceName }));
-}
 
 /**
  * The `/metrics` response, as the exporter's `getMetricsRequestHandler` writes it (status 200,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startOtlpTraceReceiver } from '../helpers/otlp-trace-receiver.js';
 
 const run = promisify(execFile);
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
@@ -37,5 +38,25 @@ describe('examples', () => {
     const { stdout } = await run(tsx, ['examples/resume.ts', tmp()]);
     expect(stdout).toContain('checkpoint held 6 records; loaded 3 written after it (skipped 0 bad lines)');
     expect(stdout).toContain('the summary covers all 9 invocations');
+  });
+
+  it('traces.ts pushes two invoke_agent spans to the OTLP endpoint of the environment, the retry linked to the failure', async () => {
+    const receiver = await startOtlpTraceReceiver();
+    try {
+      const { stdout } = await run(tsx, ['examples/traces.ts', tmp()], { env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: new URL(receiver.url).origin } });
+      expect(stdout).toContain('recorded 2 invocations as spans');
+      const [failed, retry] = await receiver.waitForSpans(2);
+      expect([failed!.name, retry!.name]).toEqual(['invoke_agent coder', 'invoke_agent coder']);
+      expect(failed!.status).toBe(2);
+      expect(failed!.attributes['error.type']).toBe('rate_limit');
+      expect(retry!.attributes).toMatchObject({ 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': 'claude-sonnet', 'gen_ai.usage.cache_read.input_tokens': 500 });
+      expect(retry!.links).toEqual([
+        { traceId: failed!.traceId, spanId: failed!.spanId, attributes: { 'invocation_metrics.retry.kind': 'infra', 'invocation_metrics.escalated': true } },
+      ]);
+      expect(retry!.resource['service.name']).toBe('traces-example');
+      expect(receiver.requests.map((r) => r.path)).toEqual(['/v1/traces']);
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_PEERS, MissingPeerDependencyError, OTLP_PEERS, PROMETHEUS_PEERS, missingPeers } from '../../src/telemetry/peers.js';
+import { CORE_PEERS, MissingPeerDependencyError, OTLP_PEERS, PROMETHEUS_PEERS, TRACES_PEERS, missingPeers } from '../../src/telemetry/peers.js';
 import { ensureBuilt, ROOT } from '../cli/helpers/built-cli.js';
 
 const run = promisify(execFile);
@@ -35,7 +35,7 @@ describe('missingPeers', () => {
       peerDependencies: Record<string, string>;
       peerDependenciesMeta: Record<string, { optional?: boolean }>;
     };
-    for (const p of [...CORE_PEERS, ...PROMETHEUS_PEERS, ...OTLP_PEERS]) {
+    for (const p of [...CORE_PEERS, ...PROMETHEUS_PEERS, ...OTLP_PEERS, ...TRACES_PEERS]) {
       expect(pkg.peerDependenciesMeta[p.name]?.optional, p.name).toBe(true);
       // '^3' in the message stands for '^3.0.0' in package.json.
       expect(pkg.peerDependencies[p.name]?.replace(/\.0\.0$/, ''), p.name).toBe(p.range);
@@ -104,5 +104,32 @@ describe('the built package with @opentelemetry/api alone', () => {
         install: "npm i @opentelemetry/sdk-metrics@'^3' @opentelemetry/resources@'^3' @opentelemetry/exporter-metrics-otlp-proto@'>=0.300.0 <0.400.0'",
       },
     ]);
+  });
+
+  it('createTracing() names the trace SDK packages to install, and a tracer of the user spans nothing without them', async () => {
+    const out = await node(`
+      import { InvocationMetricsCollector } from 'invocation-metrics';
+      import { createTracing } from 'invocation-metrics/telemetry';
+      let error;
+      try { await createTracing(); error = 'resolved'; }
+      catch (e) { error = { name: e.name, code: e.code, install: e.install }; }
+      // The core's span path needs the API alone: a hand-made tracer of API objects gets the span.
+      const { trace, INVALID_SPAN_CONTEXT } = await import('@opentelemetry/api');
+      const names = [];
+      const tracer = { startSpan(name) { names.push(name); return trace.wrapSpanContext(INVALID_SPAN_CONTEXT); }, startActiveSpan() {} };
+      const c = new InvocationMetricsCollector('t', { warn() {} }, { tracer });
+      await c.record({ invocationId: 'a', agent: 'coder', phase: 1, durationMs: 5, tokens: 3, cost: 0.1, exitCode: 0,
+        success: true, attempt: 1, outputParsed: true, timestamp: '2026-12-07T10:00:00Z' });
+      await c.close();
+      console.log(JSON.stringify({ error, names }));
+    `);
+    expect(out).toEqual({
+      error: {
+        name: 'MissingPeerDependencyError',
+        code: 'ERR_MISSING_PEER_DEPENDENCY',
+        install: "npm i @opentelemetry/sdk-trace@'^3' @opentelemetry/resources@'^3' @opentelemetry/exporter-trace-otlp-proto@'>=0.300.0 <0.400.0'",
+      },
+      names: ['invoke_agent coder'],
+    });
   });
 });

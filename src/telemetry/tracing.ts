@@ -1,0 +1,113 @@
+/**
+ * `createTracing()`: a ready-made OpenTelemetry `TracerProvider` for users who have none, exporting spans
+ * over OTLP http/protobuf through a batch processor. Separate from `createTelemetry()` (metrics): each
+ * needs its own SDK packages, and a user who wants only one signal installs only its packages. It never
+ * registers a global provider. The SDK is loaded only when this is called.
+ *
+ * @module
+ */
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import { InvalidOptionError } from '../errors.js';
+import { requirePeers, TRACES_PEERS } from './peers.js';
+
+/** Options of {@link createTracing}. */
+export interface TracingOptions {
+  /**
+   * Full `http://` or `https://` URL of the traces receiver, e.g. `http://collector:4318/v1/traces`. When
+   * absent, the standard variables apply: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is), else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/traces`), else `http://localhost:4318/v1/traces`.
+   * @default undefined
+   */
+  url?: string;
+  /**
+   * Extra request headers (e.g. `Authorization`); merged over `OTEL_EXPORTER_OTLP_HEADERS` and
+   * `OTEL_EXPORTER_OTLP_TRACES_HEADERS`, which apply either way.
+   * @default undefined
+   */
+  headers?: Record<string, string>;
+  /**
+   * The `service.name` resource attribute (with a random `service.instance.id` and the attributes of
+   * `OTEL_RESOURCE_ATTRIBUTES`, as in `createTelemetry()`).
+   * @default process.env.OTEL_SERVICE_NAME ?? 'invocation-metrics'
+   */
+  serviceName?: string;
+  /**
+   * Milliseconds between two exports of the batch processor. `OTEL_BSP_SCHEDULE_DELAY` applies when
+   * absent (and `OTEL_BSP_MAX_QUEUE_SIZE`, `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`, `OTEL_BSP_EXPORT_TIMEOUT`
+   * always). Past the queue size (2048 by default) spans are dropped by the SDK, never blocking `record()`.
+   * @default 5000
+   */
+  scheduledDelayMs?: number;
+}
+
+/** A tracer provider with its OTLP exporter, from {@link createTracing}. Pass it as the collector's `tracer`. */
+export interface Tracing {
+  /** The SDK provider (not registered globally): the collector's `tracer` option, and yours if you like. */
+  readonly tracerProvider: TracerProvider;
+  /** A tracer of `tracerProvider`, scope `invocation-metrics`. */
+  readonly tracer: Tracer;
+  /** Exports every ended span now. */
+  forceFlush(): Promise<void>;
+  /** Exports the ended spans, then stops the exporter. Idempotent: later calls return the same promise. */
+  shutdown(): Promise<void>;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedTracingOptions {
+  /** The receiver URL, or `undefined` for the exporter's own environment lookup. */
+  url: string | undefined;
+  /** Extra headers, or `undefined`. */
+  headers: Record<string, string> | undefined;
+  /** `service.name`. */
+  serviceName: string;
+  /** The batch delay, or `undefined` for `OTEL_BSP_SCHEDULE_DELAY` / the SDK's 5000. */
+  scheduledDelayMs: number | undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isHttpUrl = (url: string): boolean => URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol);
+
+/**
+ * Validates options and applies defaults. Pure apart from reading `OTEL_SERVICE_NAME`.
+ *
+ * @param options - What the caller gave.
+ * @returns The resolved options.
+ * @throws {@link InvalidOptionError} for a bad option.
+ */
+export function resolveTracingOptions(options: TracingOptions = {}): ResolvedTracingOptions {
+  if (!isObject(options)) throw new InvalidOptionError('options', 'an object', options);
+  const { url, headers, scheduledDelayMs } = options;
+  const serviceName = options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'invocation-metrics';
+  if (typeof serviceName !== 'string' || serviceName === '') throw new InvalidOptionError('serviceName', 'a non-empty string', serviceName);
+  if (url !== undefined && (typeof url !== 'string' || !isHttpUrl(url))) throw new InvalidOptionError('url', 'an absolute http:// or https:// URL', url);
+  if (headers !== undefined && (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string')))
+    throw new InvalidOptionError('headers', 'an object of string values', headers);
+  if (scheduledDelayMs !== undefined && (typeof scheduledDelayMs !== 'number' || !Number.isFinite(scheduledDelayMs) || scheduledDelayMs <= 0))
+    throw new InvalidOptionError('scheduledDelayMs', 'a finite number > 0', scheduledDelayMs);
+  return { url, headers: headers as Record<string, string> | undefined, serviceName, scheduledDelayMs };
+}
+
+/**
+ * Builds a `TracerProvider` (trace SDK) with a `BatchSpanProcessor` and the OTLP http/protobuf trace
+ * exporter, for the collector's `tracer` option.
+ *
+ * @param options - See {@link TracingOptions}.
+ * @returns The tracing bundle.
+ * @throws {@link InvalidOptionError} for a bad option; {@link MissingPeerDependencyError}
+ * (`ERR_MISSING_PEER_DEPENDENCY`) naming the `npm i` line when `@opentelemetry/sdk-trace`,
+ * `@opentelemetry/resources` or `@opentelemetry/exporter-trace-otlp-proto` is not installed.
+ * @example
+ * ```ts
+ * const tracing = await createTracing(); // OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318
+ * const collector = new InvocationMetricsCollector('metrics', console, { tracer: tracing.tracerProvider });
+ * // ...
+ * await collector.close();
+ * await tracing.shutdown(); // exports the last spans
+ * ```
+ */
+export async function createTracing(options?: TracingOptions): Promise<Tracing> {
+  const resolved = resolveTracingOptions(options);
+  requirePeers('createTracing()', TRACES_PEERS);
+  const { buildTracing } = await import('./tracing-provider.js');
+  return buildTracing(resolved);
+}
