@@ -6,7 +6,8 @@
  * The GenAI names are copied here, not imported from `@opentelemetry/semantic-conventions/incubating`
  * (as OTel contrib's instrumentations do): the conventions are in Development and move, and the
  * incubating entry point is not a stable dependency. Source: semantic-conventions-genai,
- * `docs/gen-ai/gen-ai-agent-spans.md` ("Invoke agent span") and `gen-ai-spans.md` (usage attributes),
+ * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/gen-ai/gen-ai-agent-spans.md
+ * ("Invoke agent span") and `gen-ai-spans.md` beside it (usage attributes),
  * as of December 2026. These are the names of the latest conventions, in every naming mode: spans are new
  * in this version, so there is no older span name that dashboards depend on (the metrics' naming modes,
  * `OTEL_SEMCONV_STABILITY_OPT_IN`, are the mirror's business).
