@@ -1,13 +1,11 @@
 /**
- * `npm run bench:v8 [-- --pairs P] [--lines 22,24,26]`: the two V8-specific decisions, each measured
+ * `npm run bench:v8 [-- --pairs P] [--lines 22,24,26]`: the V8-specific decision that is left, measured
  * on and off, alternately (A B A B ..., fresh processes), on every Node line given (installed through
- * scripts/with-node.sh), with the benchmark data of `npm run bench` (generated there first):
- *
- * - the CLI's `--no-concurrent-recompilation` for its scan workers (src/cli/prestart.ts): summarize of the
- *   1M-record log with the CLI as built, against a copy of dist whose prestart sets no flag;
- * - the collector's generated copiers (src/stored-record.ts `shapeCopier`): record() of 300k records on
- *   a user's Meter, against the same with `--disallow-code-generation-from-strings`, where the collector
- *   falls back to the spread.
+ * scripts/with-node.sh), with the benchmark data of `npm run bench` (generated there first): the CLI's
+ * `--no-concurrent-recompilation` for its scan workers (src/cli/prestart.ts), summarize of the 1M-record
+ * log with the CLI as built against a copy of dist whose prestart sets no flag. (The other, the
+ * collector's generated copiers, was measured here on 22, 24 and 26, paid nothing, and was removed:
+ * BENCHMARKS.md has the figures.)
  *
  * Prints, per line and decision, the medians of both and the ratio on/off pair by pair (median [min, max]);
  * below 1 the trick pays (wall time), above 1 it pays for records/s.
@@ -60,7 +58,6 @@ for (const line of lines) {
   const version = spawnSync(path.join(ROOT, 'scripts/with-node.sh'), [line, 'node', '--version'], { encoding: 'utf8' }).stdout.trim();
   const cases = [
     { name: '--no-concurrent-recompilation (summarize 1M, s wall)', pick: 'wall' as const, on: ['dist/cli/main.js', 'summarize', '--json', file(1_000_000)], off: [path.join(noFlag, 'cli/main.js'), 'summarize', '--json', file(1_000_000)] },
-    { name: 'generated copiers (record() 300k on a Meter, records/s)', pick: 'recordsPerSec' as const, on: ['bench/scenarios/record.mjs', 'ours-meter', file(300_000), '300000'], off: ['--disallow-code-generation-from-strings', 'bench/scenarios/record.mjs', 'ours-meter', file(300_000), '300000'] },
   ];
   for (const c of cases) {
     const on: number[] = [];

@@ -1,6 +1,6 @@
 /**
  * What the collector keeps and writes of a caller's record: a private shallow copy (validated after
- * copying; made by an object literal of the record's shape when it can be, see {@link copyRecord}), its
+ * copying, see {@link copyRecord}), its
  * low-cardinality strings interned, and its JSON line, refused with an {@link InvalidMetricError} naming
  * the field when it cannot be written or would not load back.
  *
@@ -9,15 +9,16 @@
 import { InvalidMetricError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES } from './log/lines.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
-import { FIELD_ORDER, serializeMetric } from './serialize.js';
+import { serializeMetric } from './serialize.js';
 
 /**
  * A shallow copy of the caller's record, or the error when it is not an object whose fields can be read.
  *
- * The copy is what `{ ...metric }` makes: the same own enumerable keys in the same order, each getter read
- * once. A record of known fields in the type's order (as frameworks build them, and as records parsed
- * from the log are) is copied by an object literal of exactly its shape (see {@link shapeCopier}); any
- * other by the spread.
+ * The copy is `{ ...metric }`: the same own enumerable keys in the same order, each getter read once.
+ * (Until Node 20 a record of known fields was copied by a generated object literal of its shape, which V8
+ * pretenured: 7% on the record() loop then. Measured again on Node 22, 24 and 26 with `npm run bench:v8`
+ * before it was removed, it no longer paid: 0.999x, 1.012x and 1.006x of the spread's throughput, the
+ * same bytes per held record; see BENCHMARKS.md.)
  *
  * @param metric - What the caller passed to `record()`.
  * @returns The copy (not yet validated), or the error.
@@ -25,67 +26,9 @@ import { FIELD_ORDER, serializeMetric } from './serialize.js';
 export function copyRecord(metric: unknown): InvocationMetric | InvalidMetricError {
   try {
     if (typeof metric !== 'object' || metric === null || Array.isArray(metric)) return findMetricProblem(metric)!;
-    const copy = shapeCopier(metric);
-    return copy === undefined ? ({ ...metric } as InvocationMetric) : copy(metric);
+    return { ...metric } as InvocationMetric;
   } catch {
     return new InvalidMetricError('(record)', 'an object whose fields can be read', metric);
-  }
-}
-
-const OPTIONAL: readonly string[] = ['taskId', 'inputTokens', 'outputTokens', 'cachedTokens', 'model', 'tier', 'errorClass'];
-/** For each field of {@link FIELD_ORDER}: its bit in a shape's mask when it is optional, 0 when it is required. */
-const OPTIONAL_BIT = FIELD_ORDER.map((f) => (OPTIONAL.includes(f) ? 1 << OPTIONAL.indexOf(f) : 0));
-
-/** Copies a record of one shape (see {@link shapeCopier}). */
-export type Copier = (m: object) => InvocationMetric;
-/** One copier per set of optional fields present (at most 2^7); `null` once code generation was refused. */
-const copiers: (Copier | null | undefined)[] = new Array<Copier | null | undefined>(1 << OPTIONAL.length).fill(undefined);
-
-/**
- * The copier of `m`'s shape, when `m` is a plain object whose own enumerable keys are known fields in the
- * type's order (every required one, any optional ones) and which has no symbol keys; else `undefined`
- * (copy with the spread).
- *
- * Why: the collector keeps every record, so each copy survives the young generation. An object literal
- * is an allocation site that V8 learns to allocate in the old generation at once ("pretenuring"), which
- * the spread is not: the garbage collector then no longer copies every record twice, and the record()
- * loop with a user's meter ran about 7% faster. A literal has a fixed set of keys, so there is one per
- * shape: built from our own field names (never from the record's data) by `new Function` the first
- * time the shape is seen. Where code generation is disallowed
- * (`--disallow-code-generation-from-strings`), the spread does the copy.
- *
- * @param m - A non-null object.
- * @returns The copier, or `undefined`.
- */
-export function shapeCopier(m: object): Copier | undefined {
-  if (Object.getPrototypeOf(m) !== Object.prototype) return undefined;
-  let k = 0;
-  let mask = 0;
-  // for-in visits own enumerable string keys in order (and inherited enumerable ones: none on a plain
-  // object, and any there would be no field in order) without reading a value.
-  for (const key in m) {
-    while (k < FIELD_ORDER.length && FIELD_ORDER[k] !== key) {
-      if (OPTIONAL_BIT[k] === 0) return undefined; // a required field missing here (or out of order)
-      k++;
-    }
-    if (k === FIELD_ORDER.length) return undefined; // an unknown key, or a known one out of order
-    mask |= OPTIONAL_BIT[k]!;
-    k++;
-  }
-  for (; k < FIELD_ORDER.length; k++) if (OPTIONAL_BIT[k] === 0) return undefined;
-  if (Object.getOwnPropertySymbols(m).length !== 0) return undefined; // the spread copies those too
-  let copier = copiers[mask];
-  if (copier === undefined) copier = copiers[mask] = makeCopier(mask);
-  return copier ?? undefined;
-}
-
-function makeCopier(mask: number): Copier | null {
-  const fields = FIELD_ORDER.filter((_, i) => OPTIONAL_BIT[i] === 0 || (mask & OPTIONAL_BIT[i]!) !== 0);
-  try {
-    // A literal of our own field names only (see shapeCopier).
-    return new Function('m', `return { ${fields.map((f) => `${f}: m.${f}`).join(', ')} };`) as Copier;
-  } catch {
-    return null;
   }
 }
 
