@@ -47,7 +47,8 @@ export function prestartScanWorkers(argv: readonly string[]): void {
   // The worker threads' engines, made from now on, optimize a hot function on their own thread, at once,
   // instead of handing it to V8's background compiler threads and running it unoptimized meanwhile: with
   // every core busy scanning, those threads got little time, and each worker spent its first 100 to 150
-  // ms in slow code (summarize of the 1M-record benchmark: 4 to 6% less wall time, 4 to 9% less CPU).
+  // ms in slow code (summarize of the 1M-record benchmark: 4 to 6% less wall time on Node 20; 7%, 2% and
+  // 4% on Node 22, 24 and 26, `npm run bench:v8`).
   // Process-wide, so only this CLI's large summarize sets it; this thread's engine is not affected.
   v8.setFlagsFromString('--no-concurrent-recompilation');
   prestartWorkers(workers);
