@@ -18,11 +18,12 @@ import { loadLogPrefix } from './log/reader.js';
 import { log, type Logger } from './logger.js';
 import { createMirror, type Mirror } from './otel/mirror.js';
 import type { NamingMode } from './otel/names.js';
+import type { ProviderOption } from './otel/provider.js';
 import type { SnapshotSink } from './otel/snapshot.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
 import { metricLineBound, serializeFields, writeMetricLine } from './serialize.js';
 import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
-import { checkSpanOptions, SpanSink, type LiveSpan, type ProviderOption } from './traces/span-sink.js';
+import { checkSpanOptions, SpanSink, type LiveSpan } from './traces/span-sink.js';
 
 /** Name of the event emitted for every recorded metric. */
 export const METRIC_RECORDED = 'metric-recorded';

@@ -60,7 +60,7 @@ export type {
 // Live telemetry: the mirror's names (API only). `createTelemetry()`, which needs the OTel SDK, is in the
 // `invocation-metrics/telemetry` subpath.
 export type { SnapshotSink, SnapshotSource } from './otel/snapshot.js';
-export type { ProviderOption } from './traces/span-sink.js';
+export type { ProviderOption } from './otel/provider.js';
 export type { NamingMode } from './otel/names.js';
 export { MAX_ATTRIBUTE_LENGTH as MAX_SPAN_ATTRIBUTE_LENGTH } from './traces/names.js';
 export { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS } from './otel/names.js';

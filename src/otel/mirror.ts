@@ -19,7 +19,8 @@ import type { InvocationMetric } from '../record.js';
 import { createMeterInstruments, type MeterInstruments } from './meter-path.js';
 import { SCOPE_NAME, SEMCONV_OPT_IN_ENV, namingModeFromEnv, type NamingMode } from './names.js';
 import type { SnapshotSink } from './snapshot.js';
-import { MetricStore, type ProviderOption, type SeriesFields } from './store.js';
+import { checkProviderOption, type ProviderOption } from './provider.js';
+import { MetricStore, type SeriesFields } from './store.js';
 import { warnOnce } from './warn-once.js';
 
 /** Options of {@link createMirror}. */
@@ -134,8 +135,7 @@ export function createMirror(options: MirrorOptions): Mirror {
   const naming = options.naming ?? namingModeFromEnv(process.env[SEMCONV_OPT_IN_ENV]);
   if (naming !== 'default' && naming !== 'latest' && naming !== 'both') throw new InvalidOptionError('naming', '`default`, `latest` or `both`', naming);
   const provider = options.provider;
-  if (provider !== undefined && typeof provider !== 'string' && typeof provider !== 'function')
-    throw new InvalidOptionError('provider', 'a string or a function', provider);
+  checkProviderOption(provider);
   const warn = warnOnce(logger);
 
   let instruments: MeterInstruments | undefined;

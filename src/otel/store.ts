@@ -22,6 +22,7 @@ import {
   INSTRUMENTS,
   type NamingMode,
 } from './names.js';
+import { optionProvider, ownProvider, type ProviderOption } from './provider.js';
 import { RetryTracker } from './retries.js';
 import { sumSnapshots, type Series } from './series.js';
 import { TokenSet } from './token-set.js';
@@ -35,13 +36,6 @@ export interface HistogramRecorder {
   /** Records one token-histogram value (`gen_ai.client.token.usage` or an inference usage histogram), by instrument name. */
   tokens(instrument: string, tokens: number, attributes: PointAttributes): void;
 }
-
-/**
- * The `gen_ai.provider.name` of records without their own `provider`: one name, or a function of the
- * record's agent and model returning `undefined` when it cannot tell (the same shape as the collector's
- * `provider` option of the spans).
- */
-export type ProviderOption = string | ((fields: { readonly agent: string; readonly model: string | undefined }) => string | undefined);
 
 /** Options of {@link MetricStore}. */
 export interface MetricStoreOptions {
@@ -83,12 +77,6 @@ interface AgentNode {
   readonly durationOk: BucketHistogram;
   readonly durationFailed: Map<string, BucketHistogram>;
 }
-
-/** The record's `provider` (an optional string field; read loosely so that older record types still work). */
-const providerOf = (m: InvocationMetric): string | undefined => {
-  const p = (m as { provider?: unknown }).provider;
-  return typeof p === 'string' && p !== '' ? p : undefined;
-};
 
 /** Exact cumulative aggregation of records under bounded attributes. */
 export class MetricStore {
@@ -154,7 +142,7 @@ export class MetricStore {
     if (recorder === undefined) duration.add(m.durationMs / 1000);
     else recorder.duration(m.durationMs / 1000, duration.attributes);
     if (m.inputTokens !== undefined || m.outputTokens !== undefined || m.cachedTokens !== undefined) {
-      const provider = providerOf(m) ?? this.#fallbackProvider(m);
+      const provider = ownProvider(m) ?? this.#fallbackProvider(m);
       this.#tokenSet(provider === undefined ? PROVIDER_UNKNOWN : this.#providers.get(provider), s.attributes[ATTR_MODEL]).add(m, recorder);
     }
   }
@@ -252,12 +240,8 @@ export class MetricStore {
 
   /** The `provider` option's name for a record without its own; a throwing function is warned about once. */
   #fallbackProvider(m: InvocationMetric): string | undefined {
-    const p = this.#provider;
-    if (p === undefined) return undefined;
-    if (typeof p === 'string') return p === '' ? undefined : p;
     try {
-      const named = p({ agent: m.agent, model: m.model });
-      return typeof named === 'string' && named !== '' ? named : undefined;
+      return optionProvider(this.#provider, m.agent, m.model);
     } catch (err) {
       this.#warn('provider', `invocation-metrics: the provider option threw: ${String(err)}; sending gen_ai.provider.name=${PROVIDER_UNKNOWN}`);
       return undefined;

@@ -14,9 +14,10 @@
  *
  * @module
  */
+import { OPERATION_INVOKE_AGENT, OTHER } from '../otel/names.js';
 
-/** `gen_ai.operation.name` value of every span. */
-export const OPERATION = 'invoke_agent';
+/** `gen_ai.operation.name` value of every span (the metrics' value). */
+export const OPERATION = OPERATION_INVOKE_AGENT;
 
 /** The GenAI convention attributes. */
 export const GEN_AI = {
@@ -50,14 +51,8 @@ export const OURS = {
   abandoned: 'invocation_metrics.abandoned',
 } as const;
 
-/** `error.type` of a failed record without an `errorClass`: the conventions' fallback value. */
-export const OTHER_ERROR = '_OTHER';
-/**
- * `gen_ai.provider.name` when neither the record nor the collector's `provider` option names one: the
- * attribute is Required, no well-known value means "unknown", so the conventions' fallback value is sent
- * (as the metrics send it): a query can still tell it from every real provider name.
- */
-export const PROVIDER_UNKNOWN = '_OTHER';
+/** `error.type` of a failed record without an `errorClass`: the conventions' fallback value (the metrics'). */
+export const OTHER_ERROR = OTHER;
 /** `error.type` of an abandoned invocation. */
 export const ABANDONED_ERROR = 'abandoned';
 

@@ -29,13 +29,10 @@ import type { Logger } from '../logger.js';
 import { SCOPE_NAME } from '../otel/names.js';
 import { warnOnce, type WarnOnce } from '../otel/warn-once.js';
 import { parseTimestamp, type InvocationMetric } from '../record.js';
-import { ABANDONED_ERROR, capValue, GEN_AI, OPERATION, OTHER_ERROR, OURS, PROVIDER_UNKNOWN } from './names.js';
+import { checkProviderOption, optionProvider, ownProvider, PROVIDER_UNKNOWN, type ProviderOption } from '../otel/provider.js';
+import { ABANDONED_ERROR, capValue, GEN_AI, OPERATION, OTHER_ERROR, OURS } from './names.js';
 import { RetryLinks, type RetryLink } from './retry-links.js';
 
-// One provider option for both signals: the spans' `gen_ai.provider.name` is the metrics' (a record's own
-// `provider` field wins over it; neither: `_OTHER`).
-import type { ProviderOption } from '../otel/store.js';
-export type { ProviderOption };
 
 /** Options of {@link SpanSink}. */
 export interface SpanSinkOptions {
@@ -83,8 +80,7 @@ export function checkSpanOptions(tracer: unknown, provider: unknown): void {
   const t = tracer as Partial<Tracer & TracerProvider> | null;
   if (t === null || typeof t !== 'object' || (typeof t.startSpan !== 'function' && typeof t.getTracer !== 'function'))
     throw new InvalidOptionError('tracer', 'an OpenTelemetry Tracer or TracerProvider', tracer);
-  if (provider !== undefined && typeof provider !== 'function' && (typeof provider !== 'string' || provider === ''))
-    throw new InvalidOptionError('provider', 'a non-empty string, a function, or absent', provider);
+  checkProviderOption(provider);
 }
 
 /** Turns records into spans. */
@@ -112,7 +108,7 @@ export class SpanSink {
     try {
       const start = parseTimestamp(m.timestamp);
       const link = this.#links.find(m);
-      const attributes = recordAttributes(m, this.#providerName(m.agent, m.model, providerOf(m)), link);
+      const attributes = recordAttributes(m, this.#providerName(m.agent, m.model, ownProvider(m)), link);
       // One options shape for every record (a spread of optional parts would allocate twice).
       const span = this.#tracer.startSpan(`${OPERATION} ${capValue(m.agent)}`, {
         kind: SpanKind.INTERNAL,
@@ -169,7 +165,7 @@ export class SpanSink {
         try {
           const link = this.#links.find(m);
           // The provider of begin() stays unless the record names its own.
-          const own = providerOf(m);
+          const own = ownProvider(m);
           const attributes = recordAttributes(m, own === undefined ? provider : capValue(own), link);
           if (link?.previous !== undefined) span.addLink(linkOf(link));
           span.setAttributes(attributes);
@@ -194,10 +190,8 @@ export class SpanSink {
 
   /** The `gen_ai.provider.name`: the record's own (`own`), else the option's, else `_OTHER`; capped. */
   #providerName(agent: string, model: string | undefined, own: string | undefined): string {
-    if (own !== undefined) return capValue(own);
-    const p = this.#provider;
-    const named = typeof p === 'function' ? p({ agent, model }) : p;
-    return typeof named === 'string' && named !== '' ? capValue(named) : PROVIDER_UNKNOWN;
+    const named = own ?? optionProvider(this.#provider, agent, model);
+    return named === undefined ? PROVIDER_UNKNOWN : capValue(named);
   }
 
   #failed(err: unknown): void {
@@ -206,16 +200,6 @@ export class SpanSink {
       `the tracer threw (${err instanceof Error ? err.message : String(err)}); records are still kept and logged, a span may be missing (warned once)`,
     );
   }
-}
-
-/**
- * The record's `provider`, when it has one (a non-empty string). Not a field of the record type yet: read
- * loosely, as the metrics mirror reads it, so that `record({ ..., provider: 'openai' })` (kept as a field
- * of the caller's) and `end({ extra: { provider } })` name it on the span.
- */
-function providerOf(m: InvocationMetric): string | undefined {
-  const p = (m as { provider?: unknown }).provider;
-  return typeof p === 'string' && p !== '' ? p : undefined;
 }
 
 /**
