@@ -27,21 +27,27 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-/** Starts a receiver on a free 127.0.0.1 port. */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
-  const received: ReceivedExport[] = [];
+/** A loopback HTTP server that answers every request as an OTLP receiver does (200, empty protobuf). */
+export interface LoopbackServer {
+  /** `http://127.0.0.1:<port>` (no path). */
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a node:http server on a free 127.0.0.1 port that hands each request's path, headers and whole
+ * body to `onRequest`, then answers 200 with an empty `application/x-protobuf` body (an empty
+ * `Export*ServiceResponse`). The metrics and the traces receivers are this with their own decoders.
+ *
+ * @param onRequest - Called once per request, after its body arrived.
+ * @returns The running server.
+ */
+export async function startLoopbackServer(onRequest: (path: string, headers: IncomingHttpHeaders, body: Buffer) => void): Promise<LoopbackServer> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      let decoded: OtlpMetricsRequest | Error;
-      try {
-        decoded = decodeMetricsRequest(body);
-      } catch (err) {
-        decoded = err as Error;
-      }
-      received.push({ path: req.url ?? '', headers: req.headers, body, decoded });
+      onRequest(req.url ?? '', req.headers, Buffer.concat(chunks));
       res.statusCode = 200;
       res.setHeader('content-type', 'application/x-protobuf');
       res.end();
@@ -51,12 +57,30 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
-    received,
-    next: (match, timeoutMs = 10_000) => waitFor(() => received.find(match), { timeoutMs, what: 'an OTLP export' }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** Starts a receiver on a free 127.0.0.1 port. */
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const received: ReceivedExport[] = [];
+  const server = await startLoopbackServer((path, headers, body) => {
+    let decoded: OtlpMetricsRequest | Error;
+    try {
+      decoded = decodeMetricsRequest(body);
+    } catch (err) {
+      decoded = err as Error;
+    }
+    received.push({ path, headers, body, decoded });
+  });
+  return {
+    origin: server.origin,
+    received,
+    next: (match, timeoutMs = 10_000) => waitFor(() => received.find(match), { timeoutMs, what: 'an OTLP export' }),
+    close: () => server.close(),
   };
 }

@@ -1,9 +1,8 @@
 /**
- * A local OTLP/HTTP traces receiver for tests: a node:http server on 127.0.0.1 that decodes every
- * request with {@link decodeTraceRequest} and answers with an empty `ExportTraceServiceResponse`.
+ * A local OTLP/HTTP traces receiver for tests: the loopback server of `otlp-receiver.ts`, decoding every
+ * request with {@link decodeTraceRequest}.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startLoopbackServer } from './otlp-receiver.js';
 import { decodeTraceRequest, type OtlpSpan } from './otlp-trace-proto.js';
 import { waitFor } from './wait.js';
 
@@ -27,33 +26,20 @@ export async function startOtlpTraceReceiver(): Promise<OtlpTraceReceiver> {
   const spans: OtlpSpan[] = [];
   const requests: { path: string; contentType: string | undefined }[] = [];
   const errors: Error[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({ path: req.url ?? '', contentType: req.headers['content-type'] });
-      try {
-        spans.push(...decodeTraceRequest(Buffer.concat(chunks)));
-      } catch (err) {
-        errors.push(err as Error);
-      }
-      res.statusCode = 200;
-      res.setHeader('content-type', 'application/x-protobuf');
-      res.end();
-    });
+  const server = await startLoopbackServer((path, headers, body) => {
+    requests.push({ path, contentType: headers['content-type'] });
+    try {
+      spans.push(...decodeTraceRequest(body));
+    } catch (err) {
+      errors.push(err as Error);
+    }
   });
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1/traces`,
+    url: `${server.origin}/v1/traces`,
     spans,
     requests,
     errors,
     waitForSpans: (count, timeoutMs = 10_000) => waitFor(() => (spans.length >= count ? spans : undefined), { timeoutMs, what: `${count} spans` }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
 }
