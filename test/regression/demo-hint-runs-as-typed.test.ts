@@ -8,14 +8,14 @@
  * dependency (`node_modules/invocation-metrics` and its `.bin` shim); the hints are run with `sh -c` in
  * it, npx kept offline so that it can only find the local executable.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliCommand, pathForShell, shellQuote } from '../../src/cli/shell-hint.js';
-import { ensureBuilt, MAIN, ROOT } from '../cli/helpers/built-cli.js';
+import { ensureBuilt, MAIN, ROOT, runBuiltCli, type CliRun } from '../cli/helpers/built-cli.js';
 
 let project = '';
 beforeAll(async () => {
@@ -33,21 +33,12 @@ afterAll(() => {
 /** The environment of the user's shell: node and npx on PATH, npm offline, not inside an `npm run`. */
 function shellEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`, npm_config_offline: 'true' };
-  for (const k of Object.keys(env)) if (k === 'INIT_CWD' || k.startsWith('npm_lifecycle') || k === 'NO_COLOR' || k === 'FORCE_COLOR') delete env[k];
+  // Left out (undefined) rather than deleted: runBuiltCli merges this over process.env.
+  for (const k of Object.keys(env)) if (k === 'INIT_CWD' || k.startsWith('npm_lifecycle') || k === 'NO_COLOR' || k === 'FORCE_COLOR') env[k] = undefined;
   return env;
 }
 
-function runDemo(cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'demo', '--duration', '1s', '--port', '0'], { cwd, env: shellEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runDemo = (cwd: string): Promise<CliRun> => runBuiltCli(['demo', '--duration', '1s', '--port', '0'], { cwd, env: shellEnv() });
 
 const sh = (command: string, cwd: string) => promisify(execFile)('sh', ['-c', command], { cwd, env: shellEnv(), timeout: 60_000 });
 

@@ -84,9 +84,10 @@ export interface CliRun {
 
 /**
  * Runs the built CLI with the repository root as working directory (fixture paths in outputs stay
- * relative and stable), no TTY, and no colour variables.
+ * relative and stable), no TTY, and no colour variables. `env` is merged over this process's; a key set
+ * to `undefined` is left out of the child's environment.
  */
-export function runBuiltCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function runBuiltCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
