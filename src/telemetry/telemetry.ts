@@ -10,6 +10,7 @@
 import type { Meter } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { InvalidOptionError } from '../errors.js';
+import { checkOtlpHeaders, checkOtlpUrl, isObject, resolveServiceName } from './option-checks.js';
 import { CORE_PEERS, OTLP_PEERS, PROMETHEUS_PEERS, requirePeers } from './peers.js';
 import type { SnapshotSink } from '../otel/snapshot.js';
 
@@ -100,8 +101,6 @@ export interface ResolvedTelemetryOptions {
   serviceName: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function resolvePrometheus(p: unknown): ResolvedTelemetryOptions['prometheus'] {
   if (p === false) return undefined;
   if (p !== undefined && !isObject(p)) throw new InvalidOptionError('prometheus', 'an object or false', p);
@@ -113,18 +112,12 @@ function resolvePrometheus(p: unknown): ResolvedTelemetryOptions['prometheus'] {
   return { port, host, endpoint };
 }
 
-const isHttpUrl = (url: string): boolean => URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol);
-
 function resolveOtlp(o: unknown): ResolvedTelemetryOptions['otlp'] {
   if (o === undefined || o === false) return undefined;
   if (o !== true && !isObject(o)) throw new InvalidOptionError('otlp', 'a boolean or an object', o);
   const { url, headers, intervalMs } = (o === true ? {} : o) as OtlpOptions;
-  // `collector:4318` or `localhost:4318` parse as URLs (scheme `collector:`), and the exporter then fails
-  // on every push with nothing but a diag message: accept only what http/protobuf can reach.
-  if (url !== undefined && (typeof url !== 'string' || !isHttpUrl(url)))
-    throw new InvalidOptionError('otlp.url', 'an absolute http:// or https:// URL', url);
-  if (headers !== undefined && (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string')))
-    throw new InvalidOptionError('otlp.headers', 'an object of string values', headers);
+  checkOtlpUrl('otlp.url', url);
+  checkOtlpHeaders('otlp.headers', headers);
   const envInterval = Number(process.env.OTEL_METRIC_EXPORT_INTERVAL);
   const interval = intervalMs ?? (Number.isFinite(envInterval) && envInterval > 0 ? envInterval : 60_000);
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0)
@@ -142,8 +135,7 @@ function resolveOtlp(o: unknown): ResolvedTelemetryOptions['otlp'] {
  */
 export function resolveTelemetryOptions(options: TelemetryOptions = {}): ResolvedTelemetryOptions {
   if (!isObject(options)) throw new InvalidOptionError('options', 'an object', options);
-  const serviceName = options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'invocation-metrics';
-  if (typeof serviceName !== 'string' || serviceName === '') throw new InvalidOptionError('serviceName', 'a non-empty string', serviceName);
+  const serviceName = resolveServiceName(options.serviceName);
   return { prometheus: resolvePrometheus(options.prometheus), otlp: resolveOtlp(options.otlp), serviceName };
 }
 

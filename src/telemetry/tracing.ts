@@ -8,6 +8,7 @@
  */
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import { InvalidOptionError } from '../errors.js';
+import { checkOtlpHeaders, checkOtlpUrl, isObject, resolveServiceName } from './option-checks.js';
 import { requirePeers, TRACES_PEERS } from './peers.js';
 
 /** Options of {@link createTracing}. */
@@ -64,9 +65,6 @@ export interface ResolvedTracingOptions {
   scheduledDelayMs: number | undefined;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isHttpUrl = (url: string): boolean => URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol);
-
 /**
  * Validates options and applies defaults. Pure apart from reading `OTEL_SERVICE_NAME`.
  *
@@ -77,14 +75,12 @@ const isHttpUrl = (url: string): boolean => URL.canParse(url) && ['http:', 'http
 export function resolveTracingOptions(options: TracingOptions = {}): ResolvedTracingOptions {
   if (!isObject(options)) throw new InvalidOptionError('options', 'an object', options);
   const { url, headers, scheduledDelayMs } = options;
-  const serviceName = options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'invocation-metrics';
-  if (typeof serviceName !== 'string' || serviceName === '') throw new InvalidOptionError('serviceName', 'a non-empty string', serviceName);
-  if (url !== undefined && (typeof url !== 'string' || !isHttpUrl(url))) throw new InvalidOptionError('url', 'an absolute http:// or https:// URL', url);
-  if (headers !== undefined && (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string')))
-    throw new InvalidOptionError('headers', 'an object of string values', headers);
+  const serviceName = resolveServiceName(options.serviceName);
+  checkOtlpUrl('url', url);
+  checkOtlpHeaders('headers', headers);
   if (scheduledDelayMs !== undefined && (typeof scheduledDelayMs !== 'number' || !Number.isFinite(scheduledDelayMs) || scheduledDelayMs <= 0))
     throw new InvalidOptionError('scheduledDelayMs', 'a finite number > 0', scheduledDelayMs);
-  return { url, headers: headers as Record<string, string> | undefined, serviceName, scheduledDelayMs };
+  return { url, headers, serviceName, scheduledDelayMs };
 }
 
 /**
