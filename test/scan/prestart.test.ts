@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prestartScanWorkers } from '../../src/cli/prestart.js';
 import { PARALLEL_MIN_BYTES, prestartWorkers, releaseStartedWorkers, SCAN_WORKER_URL, takeStartedWorker } from '../../src/scan/prestart.js';
@@ -23,14 +24,17 @@ afterEach(() => {
   cleanup();
 });
 
-/** Takes every started worker of `url` (terminating them), and says how many there were. */
+/**
+ * Takes every started worker of `url` (terminating them), and says how many there were. All are taken
+ * before the first await: a worker that exits meanwhile is no longer handed out, and under vitest the CLI's
+ * guess starts workers of src/scan/worker.js, which fail to load and exit at once (only the count matters
+ * there), so taking one, then awaiting its end, then the next raced against the others' exit.
+ */
 async function drain(url: URL): Promise<number> {
-  let n = 0;
-  for (let w = takeStartedWorker(url); w !== undefined; w = takeStartedWorker(url)) {
-    n++;
-    await w.terminate();
-  }
-  return n;
+  const taken: Worker[] = [];
+  for (let w = takeStartedWorker(url); w !== undefined; w = takeStartedWorker(url)) taken.push(w);
+  await Promise.all(taken.map((w) => w.terminate()));
+  return taken.length;
 }
 
 describe('prestarted scan workers', () => {
