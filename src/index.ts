@@ -18,8 +18,8 @@ export {
 } from './errors.js';
 
 // The record
-export type { InvocationMetric } from './record.js';
-export { validateMetric, isInvocationMetric, findMetricProblem, parseTimestamp, MAX_COST_USD, MAX_TIME_MS } from './record.js';
+export type { InvocationMetric, CostSource } from './record.js';
+export { validateMetric, isInvocationMetric, findMetricProblem, parseTimestamp, MAX_COST_USD, MAX_TIME_MS, COST_SOURCES } from './record.js';
 export { serializeMetric } from './serialize.js';
 export type { Logger } from './logger.js';
 

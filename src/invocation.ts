@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { context as contextApi, type Context, type Span } from '@opentelemetry/api';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationEndedError, UnknownFieldError, type InvocationMetricsError } from './errors.js';
-import type { InvocationMetric } from './record.js';
+import type { CostSource, InvocationMetric } from './record.js';
 import { FIELD_ORDER } from './serialize.js';
 import { closestName } from './suggest.js';
 import { NO_SPAN, type LiveSpan } from './traces/span-sink.js';
@@ -41,6 +41,8 @@ export interface BeginFields {
   model?: string;
   /** Model-routing tier (may also be given, or changed, at `end()`). */
   tier?: string;
+  /** GenAI provider (`gen_ai.provider.name`; may also be given, or changed, at `end()`). */
+  provider?: string;
   /** Fields of your own; see {@link ExtraFields}. */
   extra?: ExtraFields;
 }
@@ -81,6 +83,12 @@ export interface EndFields {
   model?: string;
   /** Model-routing tier. */
   tier?: string;
+  /** GenAI provider that served the invocation. */
+  provider?: string;
+  /** Where `cost` came from; see {@link InvocationMetric.costSource}. */
+  costSource?: CostSource;
+  /** The price table a `table` cost came from. */
+  priceTable?: string;
   /** Fields of your own, merged over those of `begin()`; see {@link ExtraFields}. */
   extra?: ExtraFields;
 }
@@ -152,7 +160,7 @@ export interface InvocationSink {
   track: ((fields: { agent: string; phase: number; model: string | undefined; tier: string | undefined }) => () => void) | undefined;
 }
 
-const BEGIN_KEYS = ['agent', 'phase', 'invocationId', 'taskId', 'attempt', 'model', 'tier', 'extra'] as const satisfies readonly (keyof BeginFields)[];
+const BEGIN_KEYS = ['agent', 'phase', 'invocationId', 'taskId', 'attempt', 'model', 'tier', 'provider', 'extra'] as const satisfies readonly (keyof BeginFields)[];
 const END_KEYS = [
   'success',
   'tokens',
@@ -167,6 +175,9 @@ const END_KEYS = [
   'attempt',
   'model',
   'tier',
+  'provider',
+  'costSource',
+  'priceTable',
   'extra',
 ] as const satisfies readonly (keyof EndFields)[];
 // Compile-time: each list names every key of its type, so the run-time check and the type agree.
@@ -221,7 +232,7 @@ function beginProblem(fields: unknown): InvalidMetricError | undefined {
     return new InvalidMetricError('invocationId', 'a non-empty string or absent', invocationId);
   if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1))
     return new InvalidMetricError('attempt', 'an integer >= 1 or absent', attempt);
-  return optionalString(fields, 'taskId') ?? optionalString(fields, 'model') ?? optionalString(fields, 'tier');
+  return optionalString(fields, 'taskId') ?? optionalString(fields, 'model') ?? optionalString(fields, 'tier') ?? optionalString(fields, 'provider');
 }
 
 /** The record of an ended invocation: known fields in the line's order (end()'s value wins unless undefined), then the extras. */

@@ -54,7 +54,26 @@ export interface InvocationMetric {
   timestamp: string;
   /** Infrastructure error class of a failed invocation (`timeout`, `rate_limit`, ...). */
   errorClass?: string;
+  /**
+   * The GenAI provider that served the invocation, as `gen_ai.provider.name` names it (`openai`,
+   * `anthropic`, `aws.bedrock`, ...). Absent: the collector's `provider` option, else `_OTHER`.
+   */
+  provider?: string;
+  /**
+   * Where `cost` came from: `provider` (the provider or framework reported it), `table` (computed from a
+   * price table, named by `priceTable`), `none` (no price was known: `cost` is 0 and is not a real zero).
+   * Absent: the caller set `cost` without saying how (every hand-built record before this field).
+   */
+  costSource?: CostSource;
+  /** The price table (name and version, e.g. `invocation-metrics/2026-12-01`) a `table` cost came from. */
+  priceTable?: string;
 }
+
+/** The values of {@link InvocationMetric.costSource}. */
+export const COST_SOURCES = ['provider', 'table', 'none'] as const;
+
+/** Where a record's `cost` came from; see {@link InvocationMetric.costSource}. */
+export type CostSource = (typeof COST_SOURCES)[number];
 
 /**
  * Latest valid time, epoch ms: ECMAScript's time range (`new Date(8.64e15)`, +275760-09-13). A record's
@@ -222,6 +241,10 @@ function findProblem(input: unknown): InvalidMetricError | undefined {
   if (start + r.durationMs > MAX_TIME_MS) return new InvalidMetricError('durationMs', DURATION_EXPECTED, r.durationMs);
   if (r.errorClass !== undefined && typeof r.errorClass !== 'string')
     return new InvalidMetricError('errorClass', 'a string or absent', r.errorClass);
+  if (r.provider !== undefined && typeof r.provider !== 'string') return new InvalidMetricError('provider', 'a string or absent', r.provider);
+  if (r.costSource !== undefined && r.costSource !== 'provider' && r.costSource !== 'table' && r.costSource !== 'none')
+    return new InvalidMetricError('costSource', "one of 'provider', 'table', 'none', or absent", r.costSource);
+  if (r.priceTable !== undefined && typeof r.priceTable !== 'string') return new InvalidMetricError('priceTable', 'a string or absent', r.priceTable);
   return undefined;
 }
 

@@ -34,6 +34,9 @@ export const FIELD_ORDER = [
   'tier',
   'timestamp',
   'errorClass',
+  'provider',
+  'costSource',
+  'priceTable',
 ] as const satisfies readonly (keyof InvocationMetric)[];
 const KNOWN = new Set<string>(FIELD_ORDER);
 
@@ -130,6 +133,18 @@ export function serializeFields(m: InvocationMetric, keys: readonly string[] = O
     s += ',"errorClass":' + str(m.errorClass);
     known++;
   }
+  if (m.provider !== undefined) {
+    s += ',"provider":' + str(m.provider);
+    known++;
+  }
+  if (m.costSource !== undefined) {
+    s += ',"costSource":' + str(m.costSource);
+    known++;
+  }
+  if (m.priceTable !== undefined) {
+    s += ',"priceTable":' + str(m.priceTable);
+    known++;
+  }
   // Only when there are more keys than the known ones present (or a known one holding `undefined`) is
   // there anything to add.
   if (keys.length !== known) {
@@ -169,6 +184,9 @@ const L_MODEL = ascii(',"model":"');
 const L_TIER = ascii(',"tier":"');
 const L_TIMESTAMP = ascii(',"timestamp":"');
 const L_ERROR_CLASS = ascii(',"errorClass":"');
+const L_PROVIDER = ascii(',"provider":"');
+const L_COST_SOURCE = ascii(',"costSource":"');
+const L_PRICE_TABLE = ascii(',"priceTable":"');
 
 /**
  * Bytes of everything but the string values: every literal (the longer of each pair), the closing quotes
@@ -177,9 +195,9 @@ const L_ERROR_CLASS = ascii(',"errorClass":"');
  */
 const FIXED_BYTES =
   [L_INVOCATION_ID, L_AGENT, L_PHASE, L_TASK_ID, L_DURATION, L_TOKENS, L_INPUT, L_OUTPUT, L_CACHED, L_COST, L_EXIT_CODE]
-    .concat([L_FAILURE_ATTEMPT, L_NOT_PARSED, L_MODEL, L_TIER, L_TIMESTAMP, L_ERROR_CLASS])
+    .concat([L_FAILURE_ATTEMPT, L_NOT_PARSED, L_MODEL, L_TIER, L_TIMESTAMP, L_ERROR_CLASS, L_PROVIDER, L_COST_SOURCE, L_PRICE_TABLE])
     .reduce((n, l) => n + l.length, 0) +
-  8 + // closing quotes of taskId, model, tier, timestamp, errorClass; the closing brace; spare
+  11 + // closing quotes of taskId, model, tier, timestamp, errorClass, provider, costSource, priceTable; the closing brace; spare
   9 * 25;
 
 /**
@@ -212,9 +230,10 @@ const optNum = (v: unknown): boolean => v === undefined || isNum(v);
  * @returns The bound in bytes (the line without its newline), or `-1`.
  */
 export function metricLineBound(m: InvocationMetric): number {
-  const { invocationId, agent, taskId, model, tier, timestamp, errorClass } = m;
+  const { invocationId, agent, taskId, model, tier, timestamp, errorClass, provider, costSource, priceTable } = m;
   if (!isStr(invocationId) || !isStr(agent) || !isStr(timestamp) || !optStr(taskId) || !optStr(model) || !optStr(tier) || !optStr(errorClass))
     return -1;
+  if (!optStr(provider) || !optStr(costSource) || !optStr(priceTable)) return -1;
   if (!isNum(m.phase) || !isNum(m.durationMs) || !isNum(m.tokens) || !isNum(m.cost) || !isNum(m.exitCode) || !isNum(m.attempt)) return -1;
   if (!optNum(m.inputTokens) || !optNum(m.outputTokens) || !optNum(m.cachedTokens)) return -1;
   if (typeof m.success !== 'boolean' || typeof m.outputParsed !== 'boolean') return -1;
@@ -237,6 +256,18 @@ export function metricLineBound(m: InvocationMetric): number {
   }
   if (errorClass !== undefined) {
     chars += errorClass.length;
+    present++;
+  }
+  if (provider !== undefined) {
+    chars += provider.length;
+    present++;
+  }
+  if (costSource !== undefined) {
+    chars += costSource.length;
+    present++;
+  }
+  if (priceTable !== undefined) {
+    chars += priceTable.length;
     present++;
   }
   // Enumerable keys, own and inherited, as counted without allocating an array of them: one more than the
@@ -293,6 +324,9 @@ export function writeMetricLine(m: InvocationMetric, buf: Buffer, start: number)
   if (m.tier !== undefined) o = putClosedString(buf, o, L_TIER, m.tier);
   o = putClosedString(buf, o, L_TIMESTAMP, m.timestamp);
   if (m.errorClass !== undefined) o = putClosedString(buf, o, L_ERROR_CLASS, m.errorClass);
+  if (m.provider !== undefined) o = putClosedString(buf, o, L_PROVIDER, m.provider);
+  if (m.costSource !== undefined) o = putClosedString(buf, o, L_COST_SOURCE, m.costSource);
+  if (m.priceTable !== undefined) o = putClosedString(buf, o, L_PRICE_TABLE, m.priceTable);
   buf[o++] = 0x7d;
   return o;
 }

@@ -48,6 +48,9 @@ export function internFields(stored: InvocationMetric, table: Map<string, string
   if (typeof stored.model === 'string') stored.model = intern(stored.model, table);
   if (typeof stored.tier === 'string') stored.tier = intern(stored.tier, table);
   if (typeof stored.errorClass === 'string') stored.errorClass = intern(stored.errorClass, table);
+  if (typeof stored.provider === 'string') stored.provider = intern(stored.provider, table);
+  if (typeof stored.costSource === 'string') stored.costSource = intern(stored.costSource, table) as typeof stored.costSource;
+  if (typeof stored.priceTable === 'string') stored.priceTable = intern(stored.priceTable, table);
 }
 
 /** The table's copy of `value`, adding it while the table holds fewer than {@link MAX_INTERNED}. */
@@ -103,6 +106,8 @@ export function lineOf(stored: InvocationMetric): string | InvalidMetricError {
  */
 export function knownFields(m: InvocationMetric): InvocationMetric {
   const { invocationId, agent, phase, taskId, durationMs, tokens, inputTokens, outputTokens, cachedTokens } = m;
-  const { cost, exitCode, success, attempt, outputParsed, model, tier, timestamp, errorClass } = m;
-  return { invocationId, agent, phase, taskId, durationMs, tokens, inputTokens, outputTokens, cachedTokens, cost, exitCode, success, attempt, outputParsed, model, tier, timestamp, errorClass };
+  const { cost, exitCode, success, attempt, outputParsed, model, tier, timestamp, errorClass, provider, costSource, priceTable } = m;
+  // prettier-ignore
+  return { invocationId, agent, phase, taskId, durationMs, tokens, inputTokens, outputTokens, cachedTokens, cost, exitCode, success, attempt,
+    outputParsed, model, tier, timestamp, errorClass, provider, costSource, priceTable };
 }

@@ -64,6 +64,11 @@ describe('validateMetric', () => {
     ['timestamp', '2026-11-20T09:00+2:00'],
     ['timestamp', 1795165200000],
     ['errorClass', 1],
+    ['provider', 5],
+    ['costSource', 'guess'],
+    ['costSource', 'Provider'],
+    ['costSource', 1],
+    ['priceTable', null],
   ])('rejects %s = %o naming the field and the value', (field, value) => {
     const err = problem({ [field]: value });
     expect(err).toBeInstanceOf(InvalidMetricError);
@@ -72,6 +77,11 @@ describe('validateMetric', () => {
     expect(err?.field).toBe(field);
     expect(err?.value).toBe(value);
     expect(err?.message).toContain(`\`${field}\``);
+  });
+
+  it('accepts the three provenance fields with their documented values', () => {
+    for (const costSource of ['provider', 'table', 'none'] as const)
+      expect(problem({ provider: 'openai', costSource, priceTable: 'invocation-metrics/2026-12-01' })).toBeUndefined();
   });
 
   it('rejects a missing required field with "got nothing"', () => {

@@ -53,6 +53,9 @@ describe('serializeMetric', () => {
         tier: fc.string(),
         timestamp: fc.constant('2026-11-20T09:00:00.5+02:00'),
         errorClass: fc.string(),
+        provider: fc.string(),
+        costSource: fc.constantFrom('provider', 'table', 'none'),
+        priceTable: fc.string(),
         note: fc.jsonValue(),
       },
       { requiredKeys: ['invocationId', 'agent', 'phase', 'durationMs', 'tokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'timestamp'] },
@@ -90,12 +93,15 @@ describe('serializeMetric', () => {
         tier: anyString,
         timestamp: anyString,
         errorClass: anyString,
+        provider: anyString,
+        costSource: anyString,
+        priceTable: anyString,
         zz: fc.jsonValue(),
         [`k${'"'}`]: fc.option(anyString, { nil: undefined }),
       },
       { requiredKeys: ['invocationId', 'agent', 'phase', 'durationMs', 'tokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'timestamp'] },
     );
-    const ORDER = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass'];
+    const ORDER = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass', 'provider', 'costSource', 'priceTable'];
     fc.assert(
       fc.property(rec, (r) => {
         const ordered: Record<string, unknown> = {};
@@ -109,8 +115,8 @@ describe('serializeMetric', () => {
 });
 
 describe('serializeMetric: the JSON.stringify path for records already in line order', () => {
-  const full = { ...base, taskId: 't', inputTokens: 1, outputTokens: 2, cachedTokens: 0, model: 'm', tier: 'x', errorClass: 'timeout' };
-  const order = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass'] as const;
+  const full = { ...base, taskId: 't', inputTokens: 1, outputTokens: 2, cachedTokens: 0, model: 'm', tier: 'x', errorClass: 'timeout', provider: 'openai', costSource: 'table', priceTable: 'p/1' };
+  const order = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass', 'provider', 'costSource', 'priceTable'] as const;
   const inOrder = (keys: readonly string[], extra: Record<string, unknown> = {}): InvocationMetric =>
     Object.fromEntries([...keys.map((k) => [k, (full as Record<string, unknown>)[k]]), ...Object.entries(extra)]) as unknown as InvocationMetric;
   const expected = (m: InvocationMetric): string => {
@@ -121,7 +127,7 @@ describe('serializeMetric: the JSON.stringify path for records already in line o
   };
 
   it('writes the same line whatever the order of the keys, with or without unknown and undefined fields', () => {
-    const optional = ['taskId', 'inputTokens', 'outputTokens', 'cachedTokens', 'model', 'tier', 'errorClass'];
+    const optional = ['taskId', 'inputTokens', 'outputTokens', 'cachedTokens', 'model', 'tier', 'errorClass', 'provider', 'costSource', 'priceTable'];
     const required = order.filter((k) => !optional.includes(k));
     const keys = fc.shuffledSubarray(optional).chain((opt) => fc.shuffledSubarray([...required, ...opt], { minLength: required.length + opt.length }));
     const extra = fc.dictionary(fc.constantFrom('x', 'y', 'z', 'agent2'), fc.oneof(fc.integer(), fc.string(), fc.constant(undefined)));

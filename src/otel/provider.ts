@@ -29,16 +29,15 @@ export function checkProviderOption(value: unknown): asserts value is ProviderOp
 }
 
 /**
- * The record's own `provider`, when it has one (a non-empty string). Not a field of the record type: read
- * loosely, so that `record({ ..., provider: 'openai' })` (kept as a field of the caller's) and
- * `end({ extra: { provider } })` name it.
+ * The record's own `provider`, when it has one (a non-empty string: an empty one names nothing, and the
+ * option or `_OTHER` applies).
  *
  * @param m - A record.
  * @returns Its provider, or `undefined`.
  */
 export function ownProvider(m: InvocationMetric): string | undefined {
-  const p = (m as { provider?: unknown }).provider;
-  return typeof p === 'string' && p !== '' ? p : undefined;
+  const p = m.provider;
+  return p !== undefined && p !== '' ? p : undefined;
 }
 
 /**

@@ -72,8 +72,15 @@ const FALS_0 = w('fals', 0);
 const MINUTE_BITS = 4;
 const MINUTE_SLOTS = 1 << MINUTE_BITS;
 
+/** The optional string fields after `errorClass`, in the writer's order; rare enough to be matched byte by byte. */
+const PROVIDER = Buffer.from(',"provider":"');
+const COST_SOURCE = Buffer.from(',"costSource":"');
+const PRICE_TABLE = Buffer.from(',"priceTable":"');
+/** The values `costSource` may take, as bytes. */
+const COST_SOURCES = ['provider', 'table', 'none'].map((value) => Buffer.from(value));
+
 /** Known field names as bytes: an unknown field with one of these names is a duplicate key. */
-const KNOWN_NAMES = [IID, AGENT, PHASE, TASK, DURATION, TOKENS, INPUT, OUTPUT, CACHED, COST, EXIT, SUCCESS, ATTEMPT, PARSED, MODEL, TIER, STAMP, ERROR].map((key) =>
+const KNOWN_NAMES = [IID, AGENT, PHASE, TASK, DURATION, TOKENS, INPUT, OUTPUT, CACHED, COST, EXIT, SUCCESS, ATTEMPT, PARSED, MODEL, TIER, STAMP, ERROR, PROVIDER, COST_SOURCE, PRICE_TABLE].map((key) =>
   Buffer.from(key.slice(2, key.indexOf('":'))),
 );
 const QUOTE = 0x22;
@@ -123,7 +130,10 @@ export class FastLine {
   outputParsed = false;
   /** `Date.parse(timestamp)`. */
   start = 0;
-  /** Whether fields beyond the known ones follow. */
+  /**
+   * Whether the record must be built by `JSON.parse`: fields beyond the known ones follow, or one of the
+   * rare optional ones after `errorClass` (`provider`, `costSource`, `priceTable`) is there.
+   */
   unknownFields = false;
   /** The line's end (its `\r` or `\n`): the bound of `ByteInterner.remember`. */
   end = 0;
@@ -313,7 +323,26 @@ export class FastLineParser {
       l.errorClassEnd = i++;
     }
 
+    // The fields after it, rare: a line holding one is built by JSON.parse (as one with unknown fields is).
     l.unknownFields = false;
+    if (buf[i] === COMMA) {
+      if (startsWith(buf, i, end, PROVIDER)) {
+        if ((i = stringEnd(buf, view, i + PROVIDER.length, end)) < 0) return NOT_FAST;
+        i++;
+        l.unknownFields = true;
+      }
+      if (startsWith(buf, i, end, COST_SOURCE)) {
+        const from = i + COST_SOURCE.length;
+        if ((i = stringEnd(buf, view, from, end)) < 0 || !COST_SOURCES.some((v) => v.length === i - from && buf.compare(v, 0, v.length, from, i) === 0)) return NOT_FAST;
+        i++;
+        l.unknownFields = true;
+      }
+      if (startsWith(buf, i, end, PRICE_TABLE)) {
+        if ((i = stringEnd(buf, view, i + PRICE_TABLE.length, end)) < 0) return NOT_FAST;
+        i++;
+        l.unknownFields = true;
+      }
+    }
     while (buf[i] === COMMA && i < end) {
       l.unknownFields = true;
       if ((i = unknownField(buf, i + 1, end)) < 0) return NOT_FAST;
@@ -375,6 +404,11 @@ function taskIdEnd(buf: Buffer, view: DataView, i: number, end: number): number 
   // Task ids are interned by their bytes: only valid UTF-8 is canonical (invalid bytes decode to U+FFFD,
   // which other bytes may also give).
   return close >= 0 && !scanned.ascii && !isUtf8(buf.subarray(i, close)) ? NOT_FAST : close;
+}
+
+/** Whether `buf` holds `literal` at `i`, before `end`. */
+function startsWith(buf: Buffer, i: number, end: number, literal: Buffer): boolean {
+  return i + literal.length <= end && buf.compare(literal, 0, literal.length, i, i + literal.length) === 0;
 }
 
 /** 1 for `true` at `i`, 0 for `false`, -1 for anything else. */

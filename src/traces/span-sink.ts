@@ -134,12 +134,12 @@ export class SpanSink {
    * @returns The live span, or `undefined` when the tracer threw.
    */
   begin(
-    fields: { agent: string; phase: number; model?: string; taskId?: string; attempt?: number; invocationId: string },
+    fields: { agent: string; phase: number; model?: string; provider?: string; taskId?: string; attempt?: number; invocationId: string },
     startMs: number,
     parent: Context = contextApi.active(),
   ): LiveSpan | undefined {
     try {
-      const provider = this.#providerName(fields.agent, fields.model, undefined);
+      const provider = this.#providerName(fields.agent, fields.model, fields.provider === '' ? undefined : fields.provider);
       const attributes: Attributes = {
         [GEN_AI.operation]: OPERATION,
         [GEN_AI.agentName]: capValue(fields.agent),

@@ -40,6 +40,9 @@ const recordArb: fc.Arbitrary<InvocationMetric> = fc
     offset: fc.integer({ min: 0, max: 600_000 }),
     zone: fc.constantFrom('Z', '+01:00', ''),
     errorClass: opt(fc.constantFrom('', 'timeout', 'rate_limit')),
+    provider: opt(fc.constantFrom('', 'openai', 'ü"x')),
+    costSource: opt(fc.constantFrom('provider', 'table', 'none', 'bogus', '')),
+    priceTable: opt(fc.constantFrom('invocation-metrics/2026-12-01', '\\')),
     extra: opt(fc.jsonValue({ maxDepth: 2 })),
   })
   .map(({ offset, zone, extra, ...r }) => {

@@ -38,6 +38,11 @@ export const WRITER_LINES: string[] = [
   w({ invocationId: 'ts7', timestamp: '2026-11-20T09:00' + 'Z' }),
   // Retries: attempt 2 of retry-me (escalated), and of t1 (whose first attempt is written with an escape below).
   w({ invocationId: 'r2', attempt: 2, taskId: 'retry-me', tier: 'large', timestamp: '2026-11-20T09:00:05.000Z' }),
+  // The optional fields after errorClass, each alone and all together.
+  w({ invocationId: 'prov', provider: 'openai' }),
+  w({ invocationId: 'src', costSource: 'none', cost: 0 }),
+  w({ invocationId: 'all3', success: false, errorClass: 'timeout', provider: 'aws.bedrock', costSource: 'table', priceTable: 'invocation-metrics/2026-12-01' }),
+  w({ invocationId: 'all3-unknown', provider: 'anthropic', costSource: 'provider', note: 1 }),
   w({ invocationId: 'r3', attempt: 2, taskId: 'esc-task', agent: 'coder', timestamp: '2026-11-20T09:00:09.000Z', tier: 'large' }),
 ];
 
@@ -77,6 +82,10 @@ export const HOSTILE_LINES: string[] = [
   w({ invocationId: 'tokens-2-53' }).replace('"tokens":1200', '"tokens":9007199254740992'),
   w({ invocationId: 'end-past-dates' }).replace('"durationMs":1500', '"durationMs":8640000000000000'),
   w({ invocationId: 'leading-zero' }).replace('"tokens":1200', '"tokens":01200'),
+  w({ invocationId: 'bad-cost-source', costSource: 'guess' }),
+  w({ invocationId: 'num-provider' }).replace(/}$/, ',"provider":5}'),
+  w({ invocationId: 'dup-provider', provider: 'a' }).replace(/}$/, ',"provider":"b"}'),
+  w({ invocationId: 'order-swapped', provider: 'a' }).replace('"provider":"a"', '"costSource":"none","provider":"a"'),
   w({ invocationId: 'raw-tab' }).replace('"agent":"coder"', '"agent":"co\tder"'),
   w({ invocationId: 'bad-escape' }).replace('"agent":"coder"', '"agent":"co\\xder"'),
   w({ invocationId: 'two-objects' }) + w(),
