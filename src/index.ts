@@ -75,3 +75,7 @@ export { renderTextSummary } from './report/text.js';
 export type { TextSummaryOptions } from './report/text.js';
 export { toGanttItem, selectGanttItems, createGanttSampler, DEFAULT_GANTT_LIMIT } from './report/gantt.js';
 export type { GanttItem, GanttSampler } from './report/gantt.js';
+export { DEFAULT_PRICE_TABLE, definePriceTable, findPrice, priceOf } from './prices/index.js';
+export type { ModelPrice, PriceTable, PriceOptions, PricedCost, Usage } from './prices/index.js';
+export { AdapterRecorder, errorClassOf } from './adapters/recorder.js';
+export type { AdapterOptions, AdapterWarning, CallFields, RecordTarget } from './adapters/recorder.js';

@@ -149,7 +149,7 @@ describe('metricLineBound', () => {
   });
 
   it('bounds the line of every record it accepts, however hostile (checked on the widest escapes)', () => {
-    const worst = { ...base, invocationId: '\u0001'.repeat(100), agent: '\ud800'.repeat(100), taskId: '"'.repeat(100), model: 'é'.repeat(100), tier: '\u2028'.repeat(100), errorClass: '\\'.repeat(100), provider: '\u0000'.repeat(100), costSource: 'ü'.repeat(100), priceTable: '\udfff'.repeat(100), inputTokens: 1, outputTokens: 2, cachedTokens: 3 };
+    const worst = { ...base, invocationId: '\u0001'.repeat(100), agent: '\ud800'.repeat(100), taskId: '"'.repeat(100), model: 'é'.repeat(100), tier: '\u2028'.repeat(100), errorClass: '\\'.repeat(100), provider: '\u0000'.repeat(100), costSource: 'ü'.repeat(100) as 'none', priceTable: '\udfff'.repeat(100), inputTokens: 1, outputTokens: 2, cachedTokens: 3 };
     const all = { ...worst, phase: -Number.MAX_VALUE, durationMs: -Number.MIN_VALUE, tokens: -1.2345678901234568e-300, cost: -1.7976931348623157e308, exitCode: -2147483648, attempt: -1e-7, inputTokens: -5e-324 };
     for (const m of [worst, all]) expect(Buffer.byteLength(expectedLine(m))).toBeLessThanOrEqual(metricLineBound(m));
   });

@@ -82,7 +82,7 @@ export const HOSTILE_LINES: string[] = [
   w({ invocationId: 'tokens-2-53' }).replace('"tokens":1200', '"tokens":9007199254740992'),
   w({ invocationId: 'end-past-dates' }).replace('"durationMs":1500', '"durationMs":8640000000000000'),
   w({ invocationId: 'leading-zero' }).replace('"tokens":1200', '"tokens":01200'),
-  w({ invocationId: 'bad-cost-source', costSource: 'guess' }),
+  w({ invocationId: 'bad-cost-source', costSource: 'guess' as 'none' }),
   w({ invocationId: 'num-provider' }).replace(/}$/, ',"provider":5}'),
   w({ invocationId: 'dup-provider', provider: 'a' }).replace(/}$/, ',"provider":"b"}'),
   w({ invocationId: 'order-swapped', provider: 'a' }).replace('"provider":"a"', '"costSource":"none","provider":"a"'),
