@@ -7,12 +7,12 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Meter, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Context, Meter, Tracer, TracerProvider } from '@opentelemetry/api';
 import { computeAggregate, DEFAULT_BUCKET_MS } from './aggregate/index.js';
 import { resolveAggregateOptions } from './aggregate/options.js';
 import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationMetricsError } from './errors.js';
-import { openInvocation, type BeginFields, type BeginOptions, type InvocationHandle } from './invocation.js';
+import { checkParent, openInvocation, type BeginFields, type BeginOptions, type InvocationHandle, type RecordOptions } from './invocation.js';
 import { LogWriter } from './log/writer.js';
 import { loadLogPrefix } from './log/reader.js';
 import { log, type Logger } from './logger.js';
@@ -23,6 +23,7 @@ import type { SnapshotSink } from './otel/snapshot.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
 import { metricLineBound, serializeFields, writeMetricLine } from './serialize.js';
 import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
+import { checkSpanParents, type SpanParentsOption } from './traces/parent-spans.js';
 import { checkSpanOptions, SpanSink, type LiveSpan } from './traces/span-sink.js';
 
 /** Name of the event emitted for every recorded metric. */
@@ -65,6 +66,15 @@ export interface CollectorOptions {
    * @default undefined
    */
   tracer?: Tracer | TracerProvider;
+  /**
+   * Parent spans for the invocation spans (with a `tracer`): `run` makes one `invoke_workflow {run}` span
+   * (`true` names it `run`), `phase` one `phase {n}` span per phase (under the run span when both). Each
+   * starts at the start of its first invocation and ends at `close()`, at the latest end of what it holds
+   * (a process that dies before `close()` leaves its invocation spans without their exported parent). A
+   * `parent` given to `record()` or `begin()` wins. At most 10,000 phase spans are open at once.
+   * @default {} (no parent spans: the active context parents each invocation span)
+   */
+  spanParents?: SpanParentsOption;
   /**
    * The `gen_ai.provider.name` of the spans and of the token metrics (`openai`, `anthropic`, `aws.bedrock`,
    * ...): one name, or a function of the agent and model (called at each span's start and per record for
@@ -157,7 +167,8 @@ export interface Clock {
 
 const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
 
-export type { BeginFields, BeginOptions, EndFields, ExtraFields, InvocationHandle } from './invocation.js';
+export type { BeginFields, BeginOptions, EndFields, ExtraFields, InvocationHandle, RecordOptions } from './invocation.js';
+export type { SpanParentsOption } from './traces/parent-spans.js';
 
 /** What {@link InvocationMetricsCollector.loadFromDisk} did. */
 export interface LoadResult {
@@ -249,9 +260,10 @@ export class InvocationMetricsCollector extends EventEmitter {
         logger,
       });
     }
+    checkSpanParents(options.spanParents);
     if (options.tracer !== undefined) {
       checkSpanOptions(options.tracer, options.provider);
-      this.#spans = new SpanSink({ tracer: options.tracer, provider: options.provider, maxTrackedAttempts: 10_000, logger });
+      this.#spans = new SpanSink({ tracer: options.tracer, provider: options.provider, maxTrackedAttempts: 10_000, logger, parents: options.spanParents });
     }
     this.#writer = LogWriter.open<InvocationMetric>(this.path, {
       logger,
@@ -289,19 +301,23 @@ export class InvocationMetricsCollector extends EventEmitter {
    * with `fsync`). While the disk fails, the promise stays pending and writing is retried.
    *
    * @param metric - The record. Unknown fields are kept (in memory and in the log) but never become attributes.
+   * @param options - `parent`: the context whose span parents the record's span (with a `tracer`).
+   * @default options {} (the phase or run span of `spanParents`, else the active context)
    * @returns A promise that resolves once the line is written; rejects with {@link InvalidMetricError}
    * (nothing written, kept, mirrored or emitted) or {@link CollectorClosedError}. A record is invalid when
    * a field is (see `InvocationMetric`), when a field cannot be serialized as JSON (a BigInt, a cycle), or
    * when its JSON line would be longer than 1 MiB (the reader's default `maxLineBytes`: a longer line
    * would be written but never loaded).
    */
-  record(metric: InvocationMetric): Promise<void> {
-    const accepted = this.#accept(metric);
+  record(metric: InvocationMetric, options?: RecordOptions): Promise<void> {
+    const parent = options === undefined ? undefined : checkParent(options);
+    if (parent instanceof InvalidOptionError) return Promise.reject(parent);
+    const accepted = this.#accept(metric, undefined, parent);
     return accepted instanceof InvocationMetricsError ? Promise.reject(accepted) : accepted;
   }
 
   /** record() without the rejection: the write's promise, or the error that refused the record (nothing kept then). */
-  #accept(metric: InvocationMetric, live?: LiveSpan): Promise<void> | InvalidMetricError | CollectorClosedError {
+  #accept(metric: InvocationMetric, live?: LiveSpan, parent?: Context): Promise<void> | InvalidMetricError | CollectorClosedError {
     if (this.#closed) return new CollectorClosedError(this.path);
     // A shallow copy, checked after copying: what is validated is exactly what is kept and written (a getter
     // may answer differently twice; an inherited or non-enumerable field is not copied).
@@ -323,7 +339,7 @@ export class InvocationMetricsCollector extends EventEmitter {
     this.#recordedHere++;
     if (this.#mirror !== undefined) this.#mirror.record(stored);
     if (live !== undefined) live.finish(stored);
-    else if (this.#spans !== undefined) this.#spans.record(stored);
+    else if (this.#spans !== undefined) this.#spans.record(stored, parent);
     this.#emit(stored);
     return written;
   }
@@ -480,6 +496,7 @@ export class InvocationMetricsCollector extends EventEmitter {
    * Idempotent.
    */
   async close(): Promise<void> {
+    if (!this.#closed) this.#spans?.close();
     this.#closed = true;
     await this.#writer.close();
   }

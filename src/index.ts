@@ -36,6 +36,8 @@ export type {
   ExtraFields,
   InvocationHandle,
   LoadResult,
+  RecordOptions,
+  SpanParentsOption,
 } from './collector.js';
 
 // The log, read offline

@@ -103,6 +103,31 @@ export interface BeginOptions {
   parent?: Context;
 }
 
+/** Options of `collector.record()` beside the record. */
+export interface RecordOptions {
+  /**
+   * The parent of the record's span: a context holding a span of yours, as for `begin()`.
+   * @default the phase or run span of `spanParents`, else the active context (`context.active()`)
+   */
+  parent?: Context;
+}
+
+/**
+ * The `parent` of `record()` or `begin()` options: the context, `undefined` when absent, or the error
+ * naming the option when it is not an OTel `Context` (or the options not an object).
+ *
+ * @param options - The options given.
+ * @returns The parent, `undefined`, or the error.
+ */
+export function checkParent(options: unknown): Context | undefined | InvalidOptionError {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object') return new InvalidOptionError('options', 'an object ({ parent? }) or absent', options);
+  const parent = (options as RecordOptions).parent;
+  if (parent !== undefined && typeof (parent as Partial<Context> | null)?.getValue !== 'function')
+    return new InvalidOptionError('parent', 'an OpenTelemetry Context (e.g. trace.setSpan(context.active(), taskSpan))', parent);
+  return parent;
+}
+
 /** A live invocation started by `collector.begin()`. */
 export interface InvocationHandle {
   /** The id the record will carry (given in `begin`, or a random UUID). */
@@ -266,9 +291,8 @@ function buildRecord(begin: BeginFields, end: EndFields, measured: Pick<Invocati
  * {@link InvalidOptionError} for a `parent` that is not an OTel `Context`.
  */
 export function openInvocation(fields: BeginFields, sink: InvocationSink, options: BeginOptions = {}): InvocationHandle {
-  const parent = (options as BeginOptions | null)?.parent;
-  if (parent !== undefined && typeof (parent as Partial<Context> | null)?.getValue !== 'function')
-    throw new InvalidOptionError('parent', 'an OpenTelemetry Context (e.g. trace.setSpan(context.active(), taskSpan))', parent);
+  const parent = checkParent(options);
+  if (parent instanceof InvalidOptionError) throw parent;
   const problem = beginProblem(fields);
   if (problem !== undefined) throw problem;
   // A private copy: the caller may reuse its object for the next begin().

@@ -49,6 +49,8 @@ export const OURS = {
   escalated: 'invocation_metrics.escalated',
   /** On a span ended by `abandon()` (or by `end()` after `close()`): the invocation was never recorded. */
   abandoned: 'invocation_metrics.abandoned',
+  /** On the run span (`spanParents.run`): the run's name. */
+  runName: 'invocation_metrics.run.name',
 } as const;
 
 /** `error.type` of a failed record without an `errorClass`: the conventions' fallback value (the metrics'). */

@@ -31,6 +31,7 @@ import { warnOnce, type WarnOnce } from '../otel/warn-once.js';
 import { parseTimestamp, type InvocationMetric } from '../record.js';
 import { checkProviderOption, optionProvider, ownProvider, PROVIDER_UNKNOWN, type ProviderOption } from '../otel/provider.js';
 import { ABANDONED_ERROR, capValue, GEN_AI, OPERATION, OTHER_ERROR, OURS } from './names.js';
+import { MAX_PHASE_SPANS, ParentSpans, type SpanParentsOption } from './parent-spans.js';
 import { RetryLinks, type RetryLink } from './retry-links.js';
 
 
@@ -44,6 +45,8 @@ export interface SpanSinkOptions {
   readonly maxTrackedAttempts: number;
   /** Receives the one warning of a failing tracer. */
   readonly logger: Logger;
+  /** Run and phase parent spans to make (checked); absent: none. */
+  readonly parents?: SpanParentsOption | undefined;
 }
 
 /** The span of a live invocation, from {@link SpanSink.begin}. */
@@ -89,6 +92,7 @@ export class SpanSink {
   readonly #provider: ProviderOption | undefined;
   readonly #links: RetryLinks;
   readonly #warn: WarnOnce;
+  readonly #parents: ParentSpans | undefined;
 
   /** @param options - See {@link SpanSinkOptions} (validated by {@link checkSpanOptions}). */
   constructor(options: SpanSinkOptions) {
@@ -97,16 +101,21 @@ export class SpanSink {
     this.#provider = options.provider;
     this.#links = new RetryLinks(options.maxTrackedAttempts);
     this.#warn = warnOnce(options.logger);
+    const parents = options.parents === undefined ? undefined : new ParentSpans(this.#tracer, options.parents, () => this.#tooManyPhases(), hrTime);
+    this.#parents = parents?.enabled === true ? parents : undefined;
   }
 
   /**
-   * Makes the span of a finished invocation, after the fact, as a child of the active context.
+   * Makes the span of a finished invocation, after the fact, as a child of `parent`; else of its phase or
+   * run span when `spanParents` asks for them; else of the active context.
    *
    * @param m - An accepted record.
+   * @param parent - The context given to `record()`, if any.
    */
-  record(m: InvocationMetric): void {
+  record(m: InvocationMetric, parent?: Context): void {
     try {
       const start = parseTimestamp(m.timestamp);
+      const ctx = parent ?? this.#parents?.parentOf(m.phase, start, start + m.durationMs, contextApi.active());
       const link = this.#links.find(m);
       const attributes = recordAttributes(m, this.#providerName(m.agent, m.model, ownProvider(m)), link);
       // One options shape for every record (a spread of optional parts would allocate twice).
@@ -115,7 +124,7 @@ export class SpanSink {
         startTime: hrTime(start),
         attributes,
         links: link?.previous === undefined ? undefined : [linkOf(link)],
-      });
+      }, ctx);
       this.#links.remember(m, span.spanContext());
       if (!m.success) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end(hrTime(start + m.durationMs));
@@ -130,15 +139,18 @@ export class SpanSink {
    *
    * @param fields - What `begin()` was given.
    * @param startMs - The start, epoch ms.
-   * @param parent - The parent context `begin()` was given, else the active context.
+   * @param given - The parent context `begin()` was given; absent: the phase or run span when
+   *   `spanParents` asks for them, else the active context.
    * @returns The live span, or `undefined` when the tracer threw.
    */
   begin(
     fields: { agent: string; phase: number; model?: string; provider?: string; taskId?: string; attempt?: number; invocationId: string },
     startMs: number,
-    parent: Context = contextApi.active(),
+    given?: Context,
   ): LiveSpan | undefined {
     try {
+      const active = contextApi.active();
+      const parent = given ?? this.#parents?.parentOf(fields.phase, startMs, startMs, active) ?? active;
       const provider = this.#providerName(fields.agent, fields.model, fields.provider === '' ? undefined : fields.provider);
       const attributes: Attributes = {
         [GEN_AI.operation]: OPERATION,
@@ -150,14 +162,14 @@ export class SpanSink {
         [OURS.taskId]: fields.taskId === undefined ? undefined : capValue(fields.taskId),
       };
       const span = this.#tracer.startSpan(`${OPERATION} ${capValue(fields.agent)}`, { kind: SpanKind.INTERNAL, startTime: hrTime(startMs), attributes }, parent);
-      return this.#live(span, trace.setSpan(parent, span), startMs, provider);
+      return this.#live(span, trace.setSpan(parent, span), startMs, provider, fields.phase);
     } catch (err) {
       this.#failed(err);
       return undefined;
     }
   }
 
-  #live(span: Span, context: Context, startMs: number, provider: string): LiveSpan {
+  #live(span: Span, context: Context, startMs: number, provider: string, phase: number): LiveSpan {
     return {
       span,
       context,
@@ -172,12 +184,14 @@ export class SpanSink {
           this.#links.remember(m, span.spanContext());
           if (!m.success) span.setStatus({ code: SpanStatusCode.ERROR });
           span.end(hrTime(startMs + m.durationMs));
+          this.#parents?.extend(phase, startMs + m.durationMs);
         } catch (err) {
           this.#failed(err);
         }
       },
       abandon: (endMs) => {
         try {
+          this.#parents?.extend(phase, endMs);
           span.setAttributes({ [GEN_AI.errorType]: ABANDONED_ERROR, [OURS.abandoned]: true });
           span.setStatus({ code: SpanStatusCode.ERROR, message: 'abandoned: the invocation was not recorded' });
           span.end(hrTime(endMs));
@@ -192,6 +206,19 @@ export class SpanSink {
   #providerName(agent: string, model: string | undefined, own: string | undefined): string {
     const named = own ?? optionProvider(this.#provider, agent, model);
     return named === undefined ? PROVIDER_UNKNOWN : capValue(named);
+  }
+
+  /** Ends the run and phase spans (at `close()`); later invocations would start new ones. */
+  close(): void {
+    try {
+      this.#parents?.end();
+    } catch (err) {
+      this.#failed(err);
+    }
+  }
+
+  #tooManyPhases(): void {
+    this.#warn('phases', `more than ${MAX_PHASE_SPANS} phases have a phase span open; later phases' invocations parent to the run span (warned once)`);
   }
 
   #failed(err: unknown): void {

@@ -131,7 +131,7 @@ describe('begin()/end() spans (in-memory exporter)', () => {
     await collector.record(metric({ model: 'claude-y', agent: 'b' }));
     await collector.record(metric({ model: 'claude-y', agent: 'c', provider: 'aws.bedrock' }));
     const call = collector.begin({ agent: 'd', phase: 1, model: 'gpt-x' });
-    await call.end({ success: true, tokens: 1, cost: 0, exitCode: 0, extra: { provider: 'openai' } });
+    await call.end({ success: true, tokens: 1, cost: 0, exitCode: 0, provider: 'openai' });
     const span = ended().find((s) => s.name === 'invoke_agent coder')!;
     expect(span.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
     const providerOf = (name: string): unknown => ended().find((s) => s.name === name)!.attributes['gen_ai.provider.name'];
