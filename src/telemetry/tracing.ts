@@ -33,12 +33,23 @@ export interface TracingOptions {
    */
   serviceName?: string;
   /**
-   * Milliseconds between two exports of the batch processor. `OTEL_BSP_SCHEDULE_DELAY` applies when
-   * absent (and `OTEL_BSP_MAX_QUEUE_SIZE`, `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`, `OTEL_BSP_EXPORT_TIMEOUT`
-   * always). Past the queue size (2048 by default) spans are dropped by the SDK, never blocking `record()`.
+   * Milliseconds between two exports of a batch. `OTEL_BSP_SCHEDULE_DELAY` applies when absent, and
+   * `OTEL_BSP_MAX_QUEUE_SIZE` (default 2048) and `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` (default 512) always:
+   * read here, since the trace SDK 3.x no longer reads them itself; a variable that is not a positive
+   * integer is ignored. Past the queue size spans are dropped (and counted through the OTel diag logger),
+   * never blocking `record()`.
    * @default 5000
    */
   scheduledDelayMs?: number;
+  /**
+   * Whether the collector's spans of finished records (from `record()`; not `begin()`'s live spans, nor
+   * your own) skip the SDK's span object: built as data by the collector and batched straight to the
+   * exporter, the same OTLP bytes at a fraction of the cost (see BENCHMARKS.md). They then bypass the
+   * provider's span processors, which are this bundle's own batch processor alone: nothing of yours runs
+   * on them either way. Sampling is the provider's (parent-based, always on at the root).
+   * @default true
+   */
+  direct?: boolean;
 }
 
 /** A tracer provider with its OTLP exporter, from {@link createTracing}. Pass it as the collector's `tracer`. */
@@ -61,8 +72,21 @@ export interface ResolvedTracingOptions {
   headers: Record<string, string> | undefined;
   /** `service.name`. */
   serviceName: string;
-  /** The batch delay, or `undefined` for `OTEL_BSP_SCHEDULE_DELAY` / the SDK's 5000. */
-  scheduledDelayMs: number | undefined;
+  /** The batch delay, ms. */
+  scheduledDelayMs: number;
+  /** The batch queue's bound. */
+  maxQueueSize: number;
+  /** Spans per export. */
+  maxExportBatchSize: number;
+  /** Whether finished-record spans take the direct path. */
+  direct: boolean;
+}
+
+/** A positive integer from the environment, else `fallback` (an unusable value is ignored, as OTel's env rules ask). */
+function envInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+  return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
 /**
@@ -74,13 +98,24 @@ export interface ResolvedTracingOptions {
  */
 export function resolveTracingOptions(options: TracingOptions = {}): ResolvedTracingOptions {
   if (!isObject(options)) throw new InvalidOptionError('options', 'an object', options);
-  const { url, headers, scheduledDelayMs } = options;
+  const { url, headers, scheduledDelayMs, direct } = options;
   const serviceName = resolveServiceName(options.serviceName);
   checkOtlpUrl('url', url);
   checkOtlpHeaders('headers', headers);
   if (scheduledDelayMs !== undefined && (typeof scheduledDelayMs !== 'number' || !Number.isFinite(scheduledDelayMs) || scheduledDelayMs <= 0))
     throw new InvalidOptionError('scheduledDelayMs', 'a finite number > 0', scheduledDelayMs);
-  return { url, headers, serviceName, scheduledDelayMs };
+  if (direct !== undefined && typeof direct !== 'boolean') throw new InvalidOptionError('direct', 'a boolean', direct);
+  const maxQueueSize = envInteger('OTEL_BSP_MAX_QUEUE_SIZE', 2048);
+  return {
+    url,
+    headers,
+    serviceName,
+    scheduledDelayMs: scheduledDelayMs ?? envInteger('OTEL_BSP_SCHEDULE_DELAY', 5000),
+    maxQueueSize,
+    // The processor's own rule: a batch never larger than the queue.
+    maxExportBatchSize: Math.min(envInteger('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512), maxQueueSize),
+    direct: direct ?? true,
+  };
 }
 
 /**

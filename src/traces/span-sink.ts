@@ -31,6 +31,7 @@ import { warnOnce, type WarnOnce } from '../otel/warn-once.js';
 import { parseTimestamp, type InvocationMetric } from '../record.js';
 import { checkProviderOption, optionProvider, ownProvider, PROVIDER_UNKNOWN, type ProviderOption } from '../otel/provider.js';
 import { ABANDONED_ERROR, capValue, GEN_AI, OPERATION, OTHER_ERROR, OURS } from './names.js';
+import { childContext, directQueueOf, hrDuration, INTERNAL, type DirectSpanQueue } from './direct.js';
 import { MAX_PHASE_SPANS, ParentSpans, type SpanParentsOption } from './parent-spans.js';
 import { RetryLinks, type RetryLink } from './retry-links.js';
 
@@ -60,6 +61,9 @@ export interface LiveSpan {
   /** Ends the span as abandoned (status ERROR, `error.type=abandoned`) at `endMs`. */
   abandon(endMs: number): void;
 }
+
+/** The instrumentation scope of the direct path's spans (the SDK path's tracer has the same name). */
+const SCOPE = Object.freeze({ name: SCOPE_NAME });
 
 /** The non-recording span of a handle when the collector has no tracer. */
 export const NO_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
@@ -93,12 +97,15 @@ export class SpanSink {
   readonly #links: RetryLinks;
   readonly #warn: WarnOnce;
   readonly #parents: ParentSpans | undefined;
+  /** The `createTracing()` bundle's own queue: record() spans go there without the SDK's span object. */
+  readonly #direct: DirectSpanQueue | undefined;
 
   /** @param options - See {@link SpanSinkOptions} (validated by {@link checkSpanOptions}). */
   constructor(options: SpanSinkOptions) {
     const t = options.tracer as Partial<Tracer & TracerProvider>;
     this.#tracer = typeof t.startSpan === 'function' ? (t as Tracer) : (t as TracerProvider).getTracer(SCOPE_NAME);
     this.#provider = options.provider;
+    this.#direct = directQueueOf(options.tracer);
     this.#links = new RetryLinks(options.maxTrackedAttempts);
     this.#warn = warnOnce(options.logger);
     const parents = options.parents === undefined ? undefined : new ParentSpans(this.#tracer, options.parents, () => this.#tooManyPhases(), hrTime);
@@ -117,6 +124,7 @@ export class SpanSink {
       const start = parseTimestamp(m.timestamp);
       const ctx = parent ?? this.#parents?.parentOf(m.phase, start, start + m.durationMs, contextApi.active());
       const link = this.#links.find(m);
+      if (this.#direct !== undefined) return this.#recordDirect(m, start, ctx ?? contextApi.active(), link, this.#direct);
       const attributes = recordAttributes(m, this.#providerName(m.agent, m.model, ownProvider(m)), link);
       // One options shape for every record (a spread of optional parts would allocate twice).
       const span = this.#tracer.startSpan(`${OPERATION} ${capValue(m.agent)}`, {
@@ -206,6 +214,42 @@ export class SpanSink {
   #providerName(agent: string, model: string | undefined, own: string | undefined): string {
     const named = own ?? optionProvider(this.#provider, agent, model);
     return named === undefined ? PROVIDER_UNKNOWN : capValue(named);
+  }
+
+  /**
+   * The direct path of {@link SpanSink.record}: the same span (name, kind, times, attributes without the
+   * absent ones, status, link), as data for the bundle's exporter. Sampled as the bundle's provider
+   * samples (parent-based, always on at the root); an unsampled one is remembered for links, not sent.
+   */
+  #recordDirect(m: InvocationMetric, start: number, ctx: Context, link: RetryLink | undefined, queue: DirectSpanQueue): void {
+    const parent = trace.getSpanContext(ctx);
+    const validParent = parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
+    const own = childContext(validParent);
+    this.#links.remember(m, own);
+    if (own.traceFlags === 0) return;
+    const attributes = recordAttributes(m, this.#providerName(m.agent, m.model, ownProvider(m)), link);
+    for (const key in attributes) if (attributes[key] === undefined) delete attributes[key];
+    const startTime = hrTime(start);
+    const endTime = hrTime(start + m.durationMs);
+    queue.push({
+      name: `${OPERATION} ${capValue(m.agent)}`,
+      kind: INTERNAL,
+      spanContext: () => own,
+      parentSpanContext: validParent,
+      startTime,
+      endTime,
+      duration: hrDuration(startTime, endTime),
+      status: { code: m.success ? SpanStatusCode.UNSET : SpanStatusCode.ERROR },
+      attributes,
+      links: link?.previous === undefined ? [] : [linkOf(link)],
+      events: [],
+      ended: true,
+      resource: queue.resource,
+      instrumentationScope: SCOPE,
+      droppedAttributesCount: 0,
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+    });
   }
 
   /** Ends the run and phase spans (at `close()`); later invocations would start new ones. */
