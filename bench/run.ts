@@ -151,7 +151,9 @@ function compare(
 /** record() with spans on (trace SDK, batch processor, OTLP to a local receiver) against spans off and against pino. */
 function spanRows(file: string, n: string, pairs: number, pick: (r: Record<string, number | string>) => number, pino: { name: string; command: string[] }): Row[] {
   const off = { name: 'collector alone (spans off)', command: script('record.mjs', 'ours-off', file, n) };
-  return compare('record()', { name: 'collector + tracer (SDK, batch, OTLP)', command: script('record.mjs', 'ours-spans', file, n) }, [off, pino], pairs, 'records/s', pick, false);
+  const glue = { name: 'pino + a trace SDK span per record (batch, OTLP)', command: script('record.mjs', 'pino-sdk-spans', file, n) };
+  const sdk = { name: 'collector + a user SDK provider (batch, OTLP)', command: script('record.mjs', 'ours-spans', file, n) };
+  return compare('record() + spans', { name: 'collector + createTracing (direct path)', command: script('record.mjs', 'ours-tracing', file, n) }, [glue, sdk, off, pino], pairs, 'records/s', pick, false);
 }
 
 const node = (...args: string[]): string[] => [process.execPath, ...args];

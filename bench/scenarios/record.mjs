@@ -8,7 +8,14 @@
 //                   queue 2048, batches of 512) and the OTLP http/protobuf exporter, pushing to a receiver in a
 //                   child process (127.0.0.1) that answers 200. Timed until every span is exported
 //                   (forceFlush); the spans the processor dropped (queue full) are counted and reported.
+//   ours-tracing:   the collector with createTracing() (its direct span path: spans built as data, batched to
+//                   its own OTLP exporter), to the same kind of receiver
+//   pino-sdk-spans: the glue a user would write instead: pino (sync destination) logs the record and a trace
+//                   SDK span is made per record with the same name, times and attributes (TracerProvider,
+//                   BatchSpanProcessor, OTLP exporter)
 //   pino-sync:      pino(pino.destination({ sync: true })), logger.info(record)
+// Every span variant holds all spans in its queue (maxQueueSize = records; OTEL_BSP_MAX_QUEUE_SIZE for
+// createTracing), so that none is dropped: each variant then encodes and sends every span, the same output.
 // ours-off and ours-spans yield to the event loop every 256 records (setImmediate), so that the batch
 // processor's timer can export while records come in, as it would in a live program.
 import { performance } from 'node:perf_hooks';
@@ -42,19 +49,67 @@ async function startSpans() {
     if (d) dropped += Number(d[1]);
   };
   diag.setLogger({ warn: count, error() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
-  const processor = new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` }) });
+  const url = `http://127.0.0.1:${port}/v1/traces`;
+  const processor = new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }), maxQueueSize: Number(n) });
   const provider = new TracerProvider({ spanProcessors: [processor] });
   return {
+    url,
     provider,
     dropped: () => dropped + processor._droppedSpansCount,
     stop: async () => {
       await provider.shutdown();
       receiver.kill();
     },
+    kill: () => receiver.kill(),
   };
 }
 try {
-  if (variant === 'pino-sync') {
+  if (variant === 'pino-sdk-spans') {
+    // What a user glues together without us: a log line and a span per record, written the plain way.
+    const { default: pino } = await import('pino');
+    const { SpanKind, SpanStatusCode } = await import('@opentelemetry/api');
+    spans = await startSpans();
+    const tracer = spans.provider.getTracer('app');
+    const logger = pino(pino.destination({ dest: path.join(dir, 'pino.log'), sync: true }));
+    const hr = (ms) => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
+    const t0 = performance.now();
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      logger.info(r);
+      const start = Date.parse(r.timestamp);
+      const span = tracer.startSpan(`invoke_agent ${r.agent}`, {
+        kind: SpanKind.INTERNAL,
+        startTime: hr(start),
+        attributes: {
+          'gen_ai.operation.name': 'invoke_agent',
+          'gen_ai.agent.name': r.agent,
+          'gen_ai.provider.name': 'anthropic',
+          'gen_ai.request.model': r.model,
+          'gen_ai.usage.input_tokens': r.inputTokens,
+          'gen_ai.usage.output_tokens': r.outputTokens,
+          'gen_ai.usage.cache_read.input_tokens': r.cachedTokens,
+          'invocation_metrics.invocation_id': r.invocationId,
+          'invocation_metrics.phase': r.phase,
+          'invocation_metrics.task_id': r.taskId,
+          'invocation_metrics.attempt': r.attempt,
+          'invocation_metrics.tier': r.tier,
+          'invocation_metrics.cost': r.cost,
+          'invocation_metrics.tokens': r.tokens,
+          'invocation_metrics.exit_code': r.exitCode,
+          'invocation_metrics.output_parsed': r.outputParsed,
+        },
+      });
+      if (!r.success) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end(hr(start + r.durationMs));
+      if ((i & 255) === 255) await new Promise(setImmediate);
+    }
+    logger.flush();
+    await spans.provider.forceFlush();
+    const seconds = since(t0);
+    const droppedSpans = spans.dropped();
+    await spans.stop();
+    report({ variant, seconds, recordsPerSec: records.length / seconds, droppedSpans });
+  } else if (variant === 'pino-sync') {
     const { default: pino } = await import('pino');
     const logger = pino(pino.destination({ dest: path.join(dir, 'pino.log'), sync: true }));
     const t0 = performance.now();
@@ -80,9 +135,22 @@ try {
       spans = await startSpans();
       options = { tracer: spans.provider, provider: 'anthropic' };
       stop = () => spans.stop();
+    } else if (variant === 'ours-tracing') {
+      spans = await startSpans();
+      process.env.OTEL_BSP_MAX_QUEUE_SIZE = String(n);
+      const tracing = await (await import('../../dist/telemetry/index.js')).createTracing({ url: spans.url });
+      options = { tracer: tracing.tracerProvider, provider: 'anthropic' };
+      const { diag, DiagLogLevel } = await import('@opentelemetry/api');
+      let dropped = 0;
+      diag.setLogger({ warn: (m) => { const d = /dropped (\d+) spans/.exec(String(m)); if (d) dropped = Number(d[1]); }, error() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+      spans = { ...spans, provider: tracing, dropped: () => dropped };
+      stop = async () => {
+        await tracing.shutdown();
+        spans.kill();
+      };
     } else if (variant !== 'ours-off') throw new Error(`unknown variant ${variant}`);
     const collector = new lib.InvocationMetricsCollector(dir, quiet, options);
-    const yielding = variant === 'ours-off' || variant === 'ours-spans';
+    const yielding = variant === 'ours-off' || variant === 'ours-spans' || variant === 'ours-tracing';
     const t0 = performance.now();
     if (yielding) {
       for (let i = 0; i < records.length; i++) {

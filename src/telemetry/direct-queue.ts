@@ -25,7 +25,9 @@ export class DirectExportQueue implements DirectSpanQueue {
   readonly resource: unknown;
   readonly #exporter: SpanExporter;
   readonly #limits: BatchLimits;
+  /** Queued spans from `#head` on (taken from the front by index: slicing a long queue per batch is quadratic). */
   #queue: FinishedSpan[] = [];
+  #head = 0;
   #timer: NodeJS.Timeout | undefined;
   #exporting: Promise<void> | undefined;
   #dropped = 0;
@@ -49,20 +51,20 @@ export class DirectExportQueue implements DirectSpanQueue {
 
   push(span: FinishedSpan): void {
     if (this.#stopped) return;
-    if (this.#queue.length >= this.#limits.maxQueueSize) {
+    if (this.#queue.length - this.#head >= this.#limits.maxQueueSize) {
       // As the SDK's batch processor does: counted, warned through the OTel diag logger.
       if (this.#dropped++ === 0 || this.#dropped % 10_000 === 0) diag.warn(`invocation-metrics: dropped ${this.#dropped} spans because the export queue (${this.#limits.maxQueueSize}) was full`);
       return;
     }
     this.#queue.push(span);
-    if (this.#queue.length >= this.#limits.maxExportBatchSize) this.#exportSoon(0);
+    if (this.#queue.length - this.#head >= this.#limits.maxExportBatchSize) this.#exportSoon(0);
     else this.#exportSoon(this.#limits.scheduledDelayMs);
   }
 
   /** Exports everything queued now, and waits for it. */
   async forceFlush(): Promise<void> {
     this.#clearTimer();
-    while (this.#exporting !== undefined || this.#queue.length > 0) {
+    while (this.#exporting !== undefined || this.#queue.length > this.#head) {
       await (this.#exporting ?? this.#exportBatch());
     }
   }
@@ -94,9 +96,18 @@ export class DirectExportQueue implements DirectSpanQueue {
 
   #exportBatch(): Promise<void> {
     if (this.#exporting !== undefined) return this.#exporting;
-    if (this.#queue.length === 0) return Promise.resolve();
-    const batch = this.#queue.length <= this.#limits.maxExportBatchSize ? this.#queue : this.#queue.slice(0, this.#limits.maxExportBatchSize);
-    this.#queue = batch === this.#queue ? [] : this.#queue.slice(batch.length);
+    const queued = this.#queue.length - this.#head;
+    if (queued === 0) return Promise.resolve();
+    const end = this.#head + Math.min(queued, this.#limits.maxExportBatchSize);
+    const batch = this.#queue.slice(this.#head, end);
+    this.#head = end;
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head >= 4096 && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
     this.#exporting = new Promise<void>((resolve) => {
       try {
         // The exporters read exactly the fields a FinishedSpan has (see traces/direct.ts).
@@ -110,8 +121,9 @@ export class DirectExportQueue implements DirectSpanQueue {
       }
     }).then(() => {
       this.#exporting = undefined;
-      if (this.#queue.length >= this.#limits.maxExportBatchSize) this.#exportSoon(0);
-      else if (this.#queue.length > 0) this.#exportSoon(this.#limits.scheduledDelayMs);
+      const left = this.#queue.length - this.#head;
+      if (left >= this.#limits.maxExportBatchSize) this.#exportSoon(0);
+      else if (left > 0) this.#exportSoon(this.#limits.scheduledDelayMs);
     });
     return this.#exporting;
   }

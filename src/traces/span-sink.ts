@@ -21,6 +21,8 @@ import {
   type HrTime,
   type Link,
   type Span,
+  type SpanContext,
+  type SpanStatus,
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
@@ -31,7 +33,7 @@ import { warnOnce, type WarnOnce } from '../otel/warn-once.js';
 import { parseTimestamp, type InvocationMetric } from '../record.js';
 import { checkProviderOption, optionProvider, ownProvider, PROVIDER_UNKNOWN, type ProviderOption } from '../otel/provider.js';
 import { ABANDONED_ERROR, capValue, GEN_AI, OPERATION, OTHER_ERROR, OURS } from './names.js';
-import { childContext, directQueueOf, hrDuration, INTERNAL, type DirectSpanQueue } from './direct.js';
+import { childContext, directQueueOf, hrDuration, INTERNAL, type DirectSpanQueue, type FinishedSpan } from './direct.js';
 import { MAX_PHASE_SPANS, ParentSpans, type SpanParentsOption } from './parent-spans.js';
 import { RetryLinks, type RetryLink } from './retry-links.js';
 
@@ -227,29 +229,12 @@ export class SpanSink {
     const own = childContext(validParent);
     this.#links.remember(m, own);
     if (own.traceFlags === 0) return;
-    const attributes = recordAttributes(m, this.#providerName(m.agent, m.model, ownProvider(m)), link);
-    for (const key in attributes) if (attributes[key] === undefined) delete attributes[key];
+    const attributes = definedAttributes(m, this.#providerName(m.agent, m.model, ownProvider(m)), link);
     const startTime = hrTime(start);
     const endTime = hrTime(start + m.durationMs);
-    queue.push({
-      name: `${OPERATION} ${capValue(m.agent)}`,
-      kind: INTERNAL,
-      spanContext: () => own,
-      parentSpanContext: validParent,
-      startTime,
-      endTime,
-      duration: hrDuration(startTime, endTime),
-      status: { code: m.success ? SpanStatusCode.UNSET : SpanStatusCode.ERROR },
-      attributes,
-      links: link?.previous === undefined ? [] : [linkOf(link)],
-      events: [],
-      ended: true,
-      resource: queue.resource,
-      instrumentationScope: SCOPE,
-      droppedAttributesCount: 0,
-      droppedEventsCount: 0,
-      droppedLinksCount: 0,
-    });
+    const status = m.success ? UNSET_STATUS : ERROR_STATUS;
+    const links = link?.previous === undefined ? NO_LINKS : [linkOf(link)];
+    queue.push(new DirectSpan(`${OPERATION} ${capValue(m.agent)}`, own, validParent, startTime, endTime, status, attributes, links, queue.resource));
   }
 
   /** Ends the run and phase spans (at `close()`); later invocations would start new ones. */
@@ -301,6 +286,73 @@ function recordAttributes(m: InvocationMetric, provider: string, link: RetryLink
     'invocation_metrics.retry.kind': link?.verdict.kind,
     'invocation_metrics.escalated': link?.verdict.escalated,
   };
+}
+
+/**
+ * {@link recordAttributes} without the keys the record lacks: the exporter writes every key it is given
+ * (the SDK's span drops `undefined` ones; the direct path has no SDK span to do it).
+ */
+function definedAttributes(m: InvocationMetric, provider: string, link: RetryLink | undefined): Attributes {
+  const a: Attributes = {
+    'gen_ai.operation.name': OPERATION,
+    'gen_ai.agent.name': capValue(m.agent),
+    'gen_ai.provider.name': provider,
+  };
+  if (m.model !== undefined) a['gen_ai.request.model'] = capValue(m.model);
+  if (m.inputTokens !== undefined) a['gen_ai.usage.input_tokens'] = m.inputTokens;
+  if (m.outputTokens !== undefined) a['gen_ai.usage.output_tokens'] = m.outputTokens;
+  if (m.cachedTokens !== undefined) a['gen_ai.usage.cache_read.input_tokens'] = m.cachedTokens;
+  if (!m.success) a['error.type'] = m.errorClass === undefined || m.errorClass === '' ? OTHER_ERROR : capValue(m.errorClass);
+  a['invocation_metrics.invocation_id'] = capValue(m.invocationId);
+  a['invocation_metrics.phase'] = m.phase;
+  if (m.taskId !== undefined) a['invocation_metrics.task_id'] = capValue(m.taskId);
+  a['invocation_metrics.attempt'] = m.attempt;
+  if (m.tier !== undefined) a['invocation_metrics.tier'] = capValue(m.tier);
+  a['invocation_metrics.cost'] = m.cost;
+  a['invocation_metrics.tokens'] = m.tokens;
+  a['invocation_metrics.exit_code'] = m.exitCode;
+  a['invocation_metrics.output_parsed'] = m.outputParsed;
+  if (link !== undefined) {
+    a['invocation_metrics.retry.kind'] = link.verdict.kind;
+    a['invocation_metrics.escalated'] = link.verdict.escalated;
+  }
+  return a;
+}
+
+const UNSET_STATUS = Object.freeze({ code: SpanStatusCode.UNSET });
+const ERROR_STATUS = Object.freeze({ code: SpanStatusCode.ERROR });
+const NO_LINKS: Link[] = [];
+
+/** A finished span of the direct path: one class (one shape), the context returned by a method, no closure per span. */
+class DirectSpan implements FinishedSpan {
+  readonly kind = INTERNAL;
+  readonly duration: HrTime;
+  readonly events: [] = [];
+  readonly ended = true as const;
+  readonly instrumentationScope = SCOPE;
+  readonly droppedAttributesCount = 0 as const;
+  readonly droppedEventsCount = 0 as const;
+  readonly droppedLinksCount = 0 as const;
+  readonly #context: SpanContext;
+
+  constructor(
+    readonly name: string,
+    context: SpanContext,
+    readonly parentSpanContext: SpanContext | undefined,
+    readonly startTime: HrTime,
+    readonly endTime: HrTime,
+    readonly status: SpanStatus,
+    readonly attributes: Attributes,
+    readonly links: Link[],
+    readonly resource: unknown,
+  ) {
+    this.#context = context;
+    this.duration = hrDuration(startTime, endTime);
+  }
+
+  spanContext(): SpanContext {
+    return this.#context;
+  }
 }
 
 function linkOf(link: RetryLink): Link {
