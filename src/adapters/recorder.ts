@@ -54,6 +54,8 @@ export interface CallFields {
   readonly durationMs: number;
   readonly success: boolean;
   readonly invocationId?: string | undefined;
+  /** The call's own phase (an integer >= 0), when the framework or the user gave one; else the `phase` option. */
+  readonly phase?: number | undefined;
   readonly taskId?: string | undefined;
   readonly attempt?: number | undefined;
   readonly model?: string | undefined;
@@ -123,7 +125,7 @@ export class AdapterRecorder {
 
   /**
    * Makes the record of a call and records it. Fills in: `invocationId` (a random UUID), `phase` (the
-   * option), `attempt` (1), `tokens` (the total, else input + output), `exitCode` (0 on success, 1 on
+   * call's own, else the option), `attempt` (1), `tokens` (the total, else input + output), `exitCode` (0 on success, 1 on
    * failure: no process ran), `outputParsed` (true), `timestamp` (the start, ISO UTC), and `cost` from
    * {@link priceOf}. A record that would be invalid (a framework's negative or fractional count, a
    * non-finite time) is not recorded: a warning names the field. A second record with the same
@@ -149,7 +151,7 @@ export class AdapterRecorder {
       }
       const tokens = isCount(call.totalTokens) ? call.totalTokens : (input ?? 0) + (output ?? 0);
       const priced = priceOf(call.model, { inputTokens: input, outputTokens: output, cachedTokens: cached }, { prices: this.#prices, providerCost: call.providerCost });
-      const phase = typeof this.#phase === 'function' ? this.#phase(call.agent) : (this.#phase ?? 0);
+      const phase = call.phase ?? (typeof this.#phase === 'function' ? this.#phase(call.agent) : (this.#phase ?? 0));
       const m: Record<string, unknown> = {
         invocationId,
         agent: call.agent,

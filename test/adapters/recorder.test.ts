@@ -32,6 +32,14 @@ describe('AdapterRecorder', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('takes the call\'s own phase over the option', async () => {
+    const { collector, recorder } = setup();
+    await recorder.emit({ agent: 'planner', startMs: 0, durationMs: 1, success: true, phase: 7 });
+    await recorder.emit({ agent: 'planner', startMs: 0, durationMs: 1, success: true });
+    expect(collector.getAll().map((m) => m.phase)).toEqual([7, 0]);
+    await collector.close();
+  });
+
   it('warns instead of recording twice or recording an invalid record, and never throws', async () => {
     const { collector, recorder, warnings } = setup();
     await recorder.emit({ agent: 'a', startMs: 0, durationMs: 1, success: true, invocationId: 'x' });
