@@ -21,7 +21,9 @@ export interface OtelGenAiOptions extends AdapterOptions {
    * the OTel instrumentations put tokens on the model-call spans only), priced call by call. `chat`,
    * `generate_content`, `text_completion`: one record per model call. Both kinds at once: a model call
    * below an `invoke_agent` span is part of that agent's record and never a record of its own; model
-   * calls outside any agent span are records of their own. No call is counted twice.
+   * calls outside any agent span are records of their own. No call is counted twice. A sub-agent's
+   * `invoke_agent` span below another is a record of its own, and a model call counts in its nearest
+   * agent's record (a call that ends after its agent span ended is in none).
    * @default ['invoke_agent']
    */
   readonly operations?: readonly RecordedOperation[] | undefined;
@@ -66,7 +68,8 @@ const OPERATIONS: readonly string[] = [INVOKE_AGENT, ...MODEL_CALL_OPERATIONS];
  * `SpanProcessor` (sdk-trace 3.x; the same methods as sdk-trace-base 1.x/2.x) and never throws into the
  * traced code. Spans of our own span sink (scope `invocation-metrics`, or any span carrying
  * `invocation_metrics.invocation_id`) are never recorded back, nor any GenAI span below one of them: the
- * collector's record of that invocation is the one.
+ * collector's record of that invocation is the one. The SDK calls processors for recording spans only: a
+ * span your sampler drops is not recorded here either.
  */
 export class InvocationMetricsSpanProcessor {
   readonly #recorder: AdapterRecorder;
