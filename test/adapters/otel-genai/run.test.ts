@@ -4,8 +4,12 @@
  * with usage and cost) write it, through a real sdk-trace 3.x provider: the log holds exactly what the run
  * did, and its aggregate the retries, escalations and parallelism.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Span } from '@opentelemetry/api';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { InvocationMetricsCollector } from '../../../src/collector.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeAggregate } from '../../../src/aggregate/index.js';
 import type { InvocationMetric } from '../../../src/record.js';
@@ -159,6 +163,32 @@ describe('otel-genai: a multi-agent run', () => {
       ['router', 7, (7 * 0.15) / 1e6, 'table'],
     ]);
     expect(lines.every((l) => (l as unknown as InvocationMetric).attempt === 1)).toBe(true);
+  });
+
+  it('never records back the spans the collector itself emits on the same provider, nor the spans below a begin() invocation', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'im-otel-genai-own-'));
+    try {
+      const target = { record: (m: InvocationMetric): Promise<void> => collector.record(m) };
+      const exporter = new InMemorySpanExporter();
+      const provider = new TracerProvider({ spanProcessors: [invocationMetricsSpanProcessor({ collector: target }), new SimpleSpanProcessor({ exporter })] });
+      const collector = new InvocationMetricsCollector(dir, { warn: () => {} }, { tracer: provider });
+      const tracer = provider.getTracer(OPENLIT);
+      const framework = tracer.startSpan('invoke_agent a', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'a', 'gen_ai.usage.input_tokens': 3 } });
+      framework.end();
+      await collector.flush();
+      const handle = collector.begin({ agent: 'b', phase: 0 });
+      const nested = tracer.startSpan('invoke_agent b-inner', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'b-inner', 'gen_ai.usage.input_tokens': 5 } }, handle.context);
+      nested.end();
+      await handle.end({ success: true, tokens: 5, cost: 0, exitCode: 0 });
+      await provider.forceFlush();
+      await collector.close();
+      expect(collector.getAll().map((m) => [m.agent, m.tokens])).toEqual([['a', 3], ['b', 5]]);
+      // The user's exporter got the framework's spans and the collector's two invoke_agent spans, once each.
+      expect(exporter.getFinishedSpans().map((s) => s.name).sort()).toEqual(['invoke_agent a', 'invoke_agent a', 'invoke_agent b', 'invoke_agent b-inner']);
+      await provider.shutdown();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is a SpanProcessor of sdk-trace 3.x', () => {
