@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvocationMetricsError } from '../../../src/errors.js';
-import { errorClassOfType, invocationMetricsSpanProcessor, type GenAiSpan } from '../../../src/adapters/otel-genai/index.js';
+import { errorClassOfType, invocationMetricsSpanProcessor, MAX_LIVE_SPANS, type GenAiSpan } from '../../../src/adapters/otel-genai/index.js';
 import { rig, T0, type Rig } from './helpers.js';
 
 const SCOPE = 'openlit';
@@ -165,6 +165,26 @@ describe('otel-genai: robustness', () => {
     for (const s of [chat, agent, own]) r.processor.onEnd(s);
     const lines = await r.finish();
     expect(lines.map((l) => [l.invocationId, l.agent, l.tokens, l.durationMs])).toEqual([[`${'a'.repeat(32)}-${'2'.repeat(16)}`, 'old-agent', 4, 5]]);
+  });
+
+  it('forgets the oldest span past MAX_LIVE_SPANS in flight, with one warning: a model call below it loses its agent', async () => {
+    r = rig({ operations: ['chat'], agent: 'fallback' });
+    const fake = (spanId: string, parentSpanId: string | undefined, attributes: Record<string, string | number>): GenAiSpan => ({
+      name: 'fake', attributes, startTime: [1_765_000_000, 0], duration: [0, 1e6], status: { code: 0 }, spanContext: () => ({ traceId: 'b'.repeat(32), spanId, traceFlags: 1 }), parentSpanId,
+    });
+    const id = (n: number): string => n.toString(16).padStart(16, '0');
+    r.processor.onStart(fake(id(1), undefined, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'first' }));
+    r.processor.onStart(fake(id(2), undefined, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'second' }));
+    for (let n = 3; n <= MAX_LIVE_SPANS + 1; n++) r.processor.onStart(fake(id(n), undefined, {}));
+    // The first is forgotten; a child resolves its parent as it starts, so the second's child keeps it.
+    for (const parent of [2, 1]) {
+      const chat = fake(id(MAX_LIVE_SPANS + 2 + parent), id(parent), { 'gen_ai.operation.name': 'chat' });
+      r.processor.onStart(chat);
+      r.processor.onEnd(chat);
+    }
+    const lines = await r.finish();
+    expect(lines.map((l) => l.agent)).toEqual(['second', 'fallback']);
+    expect(r.warnings.map((w) => w.message)).toEqual([expect.stringContaining(`more than ${MAX_LIVE_SPANS} spans in flight: the oldest are forgotten`)]);
   });
 
   it('refuses bad options with ERR_INVALID_OPTION naming the option and the value', () => {
