@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidOptionError } from '../errors.js';
 import { findMetricProblem, type InvocationMetric } from '../record.js';
-import { definePriceTable, priceOf, type PriceTable } from '../prices/index.js';
+import { definePriceTable, priceOf, type PricedCost, type PriceTable, type Usage } from '../prices/index.js';
 
 /** Where records go: an `InvocationMetricsCollector` (or anything with its `record()`). */
 export interface RecordTarget {
@@ -54,6 +54,8 @@ export interface CallFields {
   readonly durationMs: number;
   readonly success: boolean;
   readonly invocationId?: string | undefined;
+  /** The call's own phase (an integer >= 0), when the framework or the user gave one; else the `phase` option. */
+  readonly phase?: number | undefined;
   readonly taskId?: string | undefined;
   readonly attempt?: number | undefined;
   readonly model?: string | undefined;
@@ -66,6 +68,11 @@ export interface CallFields {
   readonly totalTokens?: number | undefined;
   /** A cost the provider or framework reported (USD). */
   readonly providerCost?: number | undefined;
+  /**
+   * A cost the adapter already priced (for example the sum over the model calls of one invocation, each
+   * priced by {@link AdapterRecorder.price}); wins over `providerCost` and the table.
+   */
+  readonly priced?: PricedCost | undefined;
   readonly errorClass?: string | undefined;
   /** @default true */
   readonly outputParsed?: boolean | undefined;
@@ -122,10 +129,22 @@ export class AdapterRecorder {
   }
 
   /**
+   * The cost of one call with this adapter's `prices` option (see {@link priceOf}).
+   *
+   * @param model - The model id, if known.
+   * @param usage - The call's usage.
+   * @param providerCost - A cost the provider reported (USD), if any.
+   * @returns The cost and its source.
+   */
+  price(model: string | undefined, usage: Usage, providerCost?: number): PricedCost {
+    return priceOf(model, usage, { prices: this.#prices, providerCost });
+  }
+
+  /**
    * Makes the record of a call and records it. Fills in: `invocationId` (a random UUID), `phase` (the
-   * option), `attempt` (1), `tokens` (the total, else input + output), `exitCode` (0 on success, 1 on
-   * failure: no process ran), `outputParsed` (true), `timestamp` (the start, ISO UTC), and `cost` from
-   * {@link priceOf}. A record that would be invalid (a framework's negative or fractional count, a
+   * call's own, else the option), `attempt` (1), `tokens` (the total, else input + output), `exitCode` (0 on success, 1 on
+   * failure: no process ran), `outputParsed` (true), `timestamp` (the start, ISO UTC), and `cost`: the
+   * call's `priced`, else {@link priceOf} of its `providerCost` or usage. A record that would be invalid (a framework's negative or fractional count, a
    * non-finite time) is not recorded: a warning names the field. A second record with the same
    * `invocationId` (among the last 10,000) is refused with a warning. Never throws.
    *
@@ -148,8 +167,8 @@ export class AdapterRecorder {
           this.warn('ERR_ADAPTER_INPUT', `agent ${JSON.stringify(call.agent)}: the framework's ${field} ${String(value)} is not a count; left out`);
       }
       const tokens = isCount(call.totalTokens) ? call.totalTokens : (input ?? 0) + (output ?? 0);
-      const priced = priceOf(call.model, { inputTokens: input, outputTokens: output, cachedTokens: cached }, { prices: this.#prices, providerCost: call.providerCost });
-      const phase = typeof this.#phase === 'function' ? this.#phase(call.agent) : (this.#phase ?? 0);
+      const priced = call.priced ?? this.price(call.model, { inputTokens: input, outputTokens: output, cachedTokens: cached }, call.providerCost);
+      const phase = call.phase ?? (typeof this.#phase === 'function' ? this.#phase(call.agent) : (this.#phase ?? 0));
       const m: Record<string, unknown> = {
         invocationId,
         agent: call.agent,

@@ -32,6 +32,24 @@ describe('AdapterRecorder', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('takes the call\'s own phase over the option', async () => {
+    const { collector, recorder } = setup();
+    await recorder.emit({ agent: 'planner', startMs: 0, durationMs: 1, success: true, phase: 7 });
+    await recorder.emit({ agent: 'planner', startMs: 0, durationMs: 1, success: true });
+    expect(collector.getAll().map((m) => m.phase)).toEqual([7, 0]);
+    await collector.close();
+  });
+
+  it('prices with its own table through price(), and records a cost the adapter priced as it is', async () => {
+    const { collector, recorder } = setup();
+    const one = recorder.price('gpt-4o-mini', { inputTokens: 1000, outputTokens: 200 });
+    expect(one).toMatchObject({ costSource: 'table', priceTable: 'invocation-metrics/2026-12-07' });
+    expect(recorder.price('gpt-4o-mini', { inputTokens: 1000 }, 0.5)).toEqual({ cost: 0.5, costSource: 'provider' });
+    await recorder.emit({ agent: 'a', startMs: 0, durationMs: 1, success: true, model: 'gpt-4o-mini', inputTokens: 1, providerCost: 9, priced: { cost: 0.25, costSource: 'table', priceTable: 't/1' } });
+    expect(collector.getAll()[0]).toMatchObject({ cost: 0.25, costSource: 'table', priceTable: 't/1' });
+    await collector.close();
+  });
+
   it('warns instead of recording twice or recording an invalid record, and never throws', async () => {
     const { collector, recorder, warnings } = setup();
     await recorder.emit({ agent: 'a', startMs: 0, durationMs: 1, success: true, invocationId: 'x' });
