@@ -83,6 +83,9 @@ Output:
   -o, --out <file>     Report file to write (.html, .htm, .md or .markdown); required
   --title <text>       Report title (default "Invocation metrics report")
   --gantt-limit <n>    Largest number of invocations in the timeline (default 200)
+  --baseline <path>    Add a comparison with a baseline run (a log file or directory), as
+                       'invocation-metrics diff <path> <the report's logs>' shows it: each row's
+                       change and whether it is beyond noise (see 'invocation-metrics diff --help')
 `;
 
 /** Help of `diff`. */
