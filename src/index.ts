@@ -75,3 +75,7 @@ export { renderTextSummary } from './report/text.js';
 export type { TextSummaryOptions } from './report/text.js';
 export { toGanttItem, selectGanttItems, createGanttSampler, DEFAULT_GANTT_LIMIT } from './report/gantt.js';
 export type { GanttItem, GanttSampler } from './report/gantt.js';
+
+// The diff of two runs (`invocation-metrics diff`, `report --baseline`)
+export { diffRuns, DIFF_DEFAULTS, DIFF_FORMAT, samplesOfState, parseFailOn, applyGates } from './diff/index.js';
+export type { DiffSide, DiffSamples, GroupSamples, SampleSource, FailGate, GateOutcome, DiffMetric, DiffOptions, DiffResult, DiffRow, DiffTest, ResolvedDiffOptions } from './diff/index.js';
