@@ -69,17 +69,24 @@ export function sideOfState(state: AggregatorState, bucketMs: number): DiffSide 
 }
 
 /**
+ * A diff shows no parallelism series (peak parallelism does not depend on the bucket width), so each
+ * side's aggregate takes a width that fits its span: a run of months never fails on one-minute buckets.
+ */
+const SIDE_MAX_BUCKETS = 10_000;
+
+/**
  * Reads one side of a comparison.
  *
  * @param arg - The side's path (a log file or a directory of logs).
- * @param options - The shared reading options (`--agent`, `--strict`, `--progress`).
+ * @param options - The shared reading options (`--agent`, `--strict`, `--progress`; its `bucketMs` is
+ *   widened when the side's span needs more than 10,000 buckets).
  * @param io - Process streams.
  * @param quiet - No progress unless `--progress` (machine output).
  * @returns The side, or the problem that stopped reading (exit codes as `summarize`).
  */
 export async function readSide(arg: string, options: CommonOptions, io: CliIO, quiet: boolean): Promise<ReadSide | { problem: CliOutcome }> {
   const source = sideSource(arg);
-  const read = await aggregateInputs([source.path], options, io, quiet);
+  const read = await aggregateInputs([source.path], options, io, quiet, undefined, SIDE_MAX_BUCKETS);
   if ('problem' in read) return read;
   return { side: sideOfAggregator(read.aggregator, read.aggregate), files: read.files, skipped: read.skipped };
 }

@@ -85,7 +85,8 @@ Output:
   --gantt-limit <n>    Largest number of invocations in the timeline (default 200)
   --baseline <path>    Add a comparison with a baseline run (a log file or directory), as
                        'invocation-metrics diff <path> <the report's logs>' shows it: each row's
-                       change and whether it is beyond noise (see 'invocation-metrics diff --help')
+                       change and whether it is beyond noise (see 'invocation-metrics diff --help');
+                       --agent and --strict apply to it too, --since and --until do not
 `;
 
 /** Help of `diff`. */

@@ -110,7 +110,10 @@ export async function runReport(argv: string[], io: CliIO): Promise<CliOutcome> 
   if ('problem' in read) return read.problem.kind === 'usage' ? { ...read.problem, command: 'report' } : read.problem;
   let comparison: { diff: DiffResult; baseline: string } | undefined;
   if (values.baseline !== undefined) {
-    const base = await readSide(values.baseline, common, io, false);
+    // --since/--until choose the report's time window, which the baseline run is not in; --agent applies.
+    const baseOptions = resolveCommonOptions('report', { ...values, since: undefined, until: undefined });
+    if ('problem' in baseOptions) return baseOptions.problem;
+    const base = await readSide(values.baseline, baseOptions, io, false);
     if ('problem' in base) return base.problem.kind === 'usage' ? { ...base.problem, command: 'report' } : base.problem;
     comparison = { diff: diffRuns(base.side, sideOfAggregator(read.aggregator, read.aggregate)), baseline: values.baseline };
   }

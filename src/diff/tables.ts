@@ -43,7 +43,9 @@ export function formatChange(row: DiffRow): string {
   if (change === 0) return '0';
   if (metric === 'success-rate') return `${signed((Math.abs(change) * 100).toFixed(1), change < 0)} pp`;
   const abs = formatValue(metric, Math.abs(change));
-  const rel = relativeChange === null ? 'new' : `${signed((Math.abs(relativeChange) * 100).toFixed(1), relativeChange < 0)}%`;
+  const percent = relativeChange === null ? '' : (Math.abs(relativeChange) * 100).toFixed(1);
+  // A change that rounds to 0.0% is shown without a sign rather than as `-0.0%`.
+  const rel = relativeChange === null ? 'new' : percent === '0.0' ? '0.0%' : `${signed(percent, relativeChange < 0)}%`;
   return `${signed(abs, change < 0)} (${rel})`;
 }
 

@@ -18,6 +18,9 @@ const BASE = path.join(tmp.dir, 'base.jsonl');
 const CAND = path.join(tmp.dir, 'cand');
 const SAME = path.join(tmp.dir, 'same.jsonl');
 const EMPTY = path.join(tmp.dir, 'empty.jsonl');
+const LONG = path.join(tmp.dir, 'long.jsonl');
+const EARLY = path.join(tmp.dir, 'early.jsonl');
+const DAY = 86_400_000;
 let baseRecords: InvocationMetric[];
 let candRecords: InvocationMetric[];
 
@@ -38,6 +41,10 @@ beforeAll(async () => {
   candRecords = [...candRecords.filter((r) => r.agent === 'coder'), ...candRecords.filter((r) => r.agent !== 'coder')];
   writeRun(SAME, generateRun({ seed: 3, tasksPerAgent: 600 }));
   fs.writeFileSync(EMPTY, '');
+  // 200 days of one-minute buckets would be 288,000 buckets: more than an aggregate may hold.
+  writeRun(LONG, baseRecords.map((r, i) => ({ ...r, timestamp: new Date(Date.parse(r.timestamp) + (i % 2) * 200 * DAY).toISOString() })));
+  // The baseline a month before the candidate.
+  writeRun(EARLY, baseRecords.map((r) => ({ ...r, timestamp: new Date(Date.parse(r.timestamp) - 30 * DAY).toISOString() })));
   await ensureBuilt();
 });
 afterAll(() => tmp.cleanup());
@@ -128,6 +135,13 @@ describe('diff', () => {
     expect(empty.stdout).toBe('');
   });
 
+  it('a run spanning months reads with a bucket width that fits (diff shows no series)', async () => {
+    const r = await runBuiltCli(['diff', LONG, LONG, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).flagged).toBe(0);
+  });
+
   it('--help documents the method, the gates and exit code 4; the global help lists diff', async () => {
     const help = await runBuiltCli(['diff', '--help']);
     expect(help.code).toBe(0);
@@ -146,6 +160,10 @@ describe('report --baseline', () => {
     expect(text).toContain(`## Compared with the baseline\n\nBaseline: ${BASE}. 11 rows beyond noise`);
     expect(text).toContain('| coder | duration.p50 | 20.3 s | 26.1 s | +5.8 s (+28.7%) | &lt;0.001 | yes |');
     expect(fs.readFileSync(html, 'utf8')).toContain('<td>coder</td><td>duration.p50</td><td class="num">20.3 s</td><td class="num">26.1 s</td>');
+    // --since chooses the report's window; the baseline, which ran at another time, is read whole.
+    const since = await runBuiltCli(['report', CAND, '--baseline', EARLY, '--since', '2026-11-20T09:00:00Z', '--out', md]);
+    expect(since.code).toBe(0);
+    expect(fs.readFileSync(md, 'utf8')).toContain('| invocations | 3,324 | 3,433 |');
     const missing = await runBuiltCli(['report', CAND, '--baseline', path.join(tmp.dir, 'nope'), '--out', md]);
     expect(missing.code).toBe(1);
   });
