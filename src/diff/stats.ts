@@ -175,25 +175,26 @@ export function mannWhitneyTest(a: ArrayLike<number>, b: ArrayLike<number>): num
   const na = a.length;
   const nb = b.length;
   if (na === 0 || nb === 0) return undefined;
-  const n = na + nb;
-  // One sorted array of the values with the side in the low bit of an index array: no objects per value.
-  const values = new Float64Array(n);
-  for (let i = 0; i < na; i++) values[i] = a[i]!;
-  for (let i = 0; i < nb; i++) values[na + i] = b[i]!;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((x, y) => values[x]! - values[y]!);
+  // Each side sorted on its own (a typed array's native numeric sort, several times faster than an
+  // index sort with a comparator), then one merge that ranks tie groups across both sides.
+  const sa = Float64Array.from(a).sort();
+  const sb = Float64Array.from(b).sort();
   let rankSumA = 0;
   let ties = 0;
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    while (j < n && values[order[j]!] === values[order[i]!]) j++;
-    const rank = (i + 1 + j) / 2; // the mean of the 1-based ranks i+1 .. j
-    for (let k = i; k < j; k++) if (order[k]! < na) rankSumA += rank;
-    const t = j - i;
+  let before = 0;
+  for (let i = 0, j = 0; i < na || j < nb; ) {
+    const v = j >= nb || (i < na && sa[i]! <= sb[j]!) ? sa[i]! : sb[j]!;
+    const i0 = i;
+    while (i < na && sa[i] === v) i++;
+    const j0 = j;
+    while (j < nb && sb[j] === v) j++;
+    const ta = i - i0;
+    const t = ta + j - j0;
+    rankSumA += ta * (before + (t + 1) / 2); // the mean of the 1-based ranks before+1 .. before+t
     ties += t * t * t - t;
-    i = j;
+    before += t;
   }
+  const n = na + nb;
   const u = rankSumA - (na * (na + 1)) / 2;
   const mean = (na * nb) / 2;
   const variance = ((na * nb) / 12) * (n + 1 - ties / (n * (n - 1)));

@@ -3,7 +3,9 @@
  * `t.sf`, `ttest_ind(equal_var=False)`, `mannwhitneyu(method='asymptotic')`, `chi2_contingency(correction=False)`),
  * and Holm's adjustment against its definition.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runs } from '../helpers/property.js';
 import { holmAdjust, mannWhitneyTest, momentsOf, normalTwoSided, poissonTest, studentTwoSided, twoProportionTest, welchTest } from '../../src/diff/stats.js';
 
 describe('normal and Student tails', () => {
@@ -50,6 +52,26 @@ describe('Mann-Whitney U', () => {
     expect(mannWhitneyTest([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])).toBeCloseTo(0.012186, 5);
     // Ties (three values shared by both sides): the tie-corrected variance.
     expect(mannWhitneyTest([1, 2, 2, 3, 3, 3], [2, 3, 3, 4, 4, 5])).toBeCloseTo(0.0784029, 6);
+  });
+
+  it('equals the definition: U counted over every pair (ties half), with the tie-corrected variance', () => {
+    // Few distinct values, so that ties (within and across sides) are the rule; -0 and 0 tie.
+    const values = fc.array(fc.constantFrom(-0, 0, 1, 1.5, 2, 3, 1e9), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(values, values, (a, b) => {
+        let u = 0;
+        for (const x of a) for (const y of b) u += x > y ? 1 : x === y ? 0.5 : 0;
+        const n = a.length + b.length;
+        const counts = new Map<number, number>();
+        for (const v of [...a, ...b]) counts.set(v === 0 ? 0 : v, (counts.get(v === 0 ? 0 : v) ?? 0) + 1);
+        let ties = 0;
+        for (const t of counts.values()) ties += t ** 3 - t;
+        const variance = ((a.length * b.length) / 12) * (n + 1 - ties / (n * (n - 1)));
+        const expected = variance > 0 ? normalTwoSided(Math.max(0, Math.abs(u - (a.length * b.length) / 2) - 0.5) / Math.sqrt(variance)) : 1;
+        expect(mannWhitneyTest(a, b)).toBeCloseTo(expected, 12);
+      }),
+      { numRuns: runs(300) },
+    );
   });
 
   it('is symmetric, ignores order, and gives 1 when every value is equal', () => {
