@@ -83,6 +83,15 @@ describe('diff', () => {
     expect(r.stdout).toMatch(/\nreviewer +duration\.p50 .* 1\.000\n/);
   });
 
+  it('--agent keeps the same agents in both runs', async () => {
+    const r = await runBuiltCli(['diff', BASE, CAND, '--json', '--agent', 'coder', '--agent', 'docs']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect([...new Set(json.rows.filter((row: { scope: string }) => row.scope === 'agent').map((row: { key: string }) => row.key))]).toEqual(['coder', 'docs']);
+    const invocations = json.rows.find((row: { scope: string; metric: string }) => row.scope === 'total' && row.metric === 'invocations');
+    expect(invocations.baseline).toBe(baseRecords.filter((x) => x.agent === 'coder' || x.agent === 'docs').length);
+  });
+
   it('two runs of the same distributions: nothing beyond noise', async () => {
     const r = await runBuiltCli(['diff', BASE, SAME, '--json']);
     expect(r.code).toBe(0);
