@@ -213,12 +213,14 @@ export function mannWhitneyTest(a: ArrayLike<number>, b: ArrayLike<number>): num
  */
 export function holmAdjust(pValues: readonly number[]): number[] {
   const m = pValues.length;
-  const order = pValues.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p || x.i - y.i);
+  // Indices sorted by p-value (ties in input order): no object per test.
+  const order = Array.from({ length: m }, (_, i) => i).sort((x, y) => pValues[x]! - pValues[y]! || x - y);
   const adjusted = new Array<number>(m);
   let running = 0;
-  order.forEach(({ p, i }, rank) => {
-    running = Math.max(running, Math.min(1, (m - rank) * p));
+  for (let rank = 0; rank < m; rank++) {
+    const i = order[rank]!;
+    running = Math.max(running, Math.min(1, (m - rank) * pValues[i]!));
     adjusted[i] = running;
-  });
+  }
   return adjusted;
 }
