@@ -77,7 +77,13 @@ export { renderTextSummary } from './report/text.js';
 export type { TextSummaryOptions } from './report/text.js';
 export { toGanttItem, selectGanttItems, createGanttSampler, DEFAULT_GANTT_LIMIT } from './report/gantt.js';
 export type { GanttItem, GanttSampler } from './report/gantt.js';
+
+// Prices and the adapters' shared recorder
 export { DEFAULT_PRICE_TABLE, definePriceTable, findPrice, priceOf } from './prices/index.js';
 export type { ModelPrice, PriceTable, PriceOptions, PricedCost, Usage } from './prices/index.js';
 export { AdapterRecorder, errorClassOf } from './adapters/recorder.js';
 export type { AdapterOptions, AdapterWarning, CallFields, RecordTarget } from './adapters/recorder.js';
+
+// The diff of two runs (`invocation-metrics diff`, `report --baseline`)
+export { diffRuns, DIFF_DEFAULTS, DIFF_FORMAT, samplesOfState, parseFailOn, applyGates } from './diff/index.js';
+export type { DiffSide, DiffSamples, GroupSamples, SampleSource, FailGate, GateOutcome, DiffMetric, DiffOptions, DiffResult, DiffRow, DiffTest, ResolvedDiffOptions } from './diff/index.js';

@@ -21,6 +21,8 @@ import { formatBucket } from './values.js';
 export interface AggregatedInputs {
   /** The merged aggregate. */
   aggregate: MetricsAggregate;
+  /** The aggregator it came from (its `serialize()` holds the per-record columns `diff` tests on). */
+  aggregator: Aggregator;
   /** The files read, in order. */
   files: string[];
   /** Malformed or invalid lines skipped. */
@@ -73,7 +75,7 @@ export async function aggregateInputs(
   // An all-zero summary (or a 10 KB report of nothing) would look like a run that cost nothing.
   if (result.aggregate.totalInvocations === 0)
     return { problem: { kind: 'no-records', files: inputs.files.length, valid, skipped: loaded.skipped, filters: options.filterFlags } };
-  return { aggregate: result.aggregate, files: inputs.files.map((f) => f.path), skipped: loaded.skipped };
+  return { aggregate: result.aggregate, aggregator: loaded.aggregator, files: inputs.files.map((f) => f.path), skipped: loaded.skipped };
 }
 
 /**

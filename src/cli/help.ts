@@ -12,6 +12,7 @@ Offline analysis of invocation-metrics JSONL logs.
 Commands:
   summarize <file|dir>...        Print the aggregate of one or many logs (tables, or JSON with --json)
   report <file|dir>... --out F   Write an HTML (.html) or Markdown (.md) report
+  diff <baseline> <candidate>    Compare two runs: what changed beyond noise (--fail-on gates CI)
   demo                           Run a simulated multi-agent fleet and show its metrics
 
 Options:
@@ -19,7 +20,8 @@ Options:
   -v, --version                  Show the version
 
 Exit codes: 0 ok; 1 bad input (missing or unreadable file, --strict violation, unwritable --out);
-2 usage error; 3 no records (the inputs hold no valid record, or --since/--until/--agent kept none).
+2 usage error; 3 no records (the inputs hold no valid record, or --since/--until/--agent kept none);
+4 a diff --fail-on gate tripped.
 `;
 
 const READ_OPTIONS = `Inputs:
@@ -81,6 +83,46 @@ Output:
   -o, --out <file>     Report file to write (.html, .htm, .md or .markdown); required
   --title <text>       Report title (default "Invocation metrics report")
   --gantt-limit <n>    Largest number of invocations in the timeline (default 200)
+  --baseline <path>    Add a comparison with a baseline run (a log file or directory), as
+                       'invocation-metrics diff <path> <the report's logs>' shows it: each row's
+                       change and whether it is beyond noise (see 'invocation-metrics diff --help');
+                       --agent and --strict apply to it too, --since and --until do not
+`;
+
+/** Help of `diff`. */
+export const DIFF_HELP = `Usage: invocation-metrics diff <baseline> <candidate> [options]
+
+Compares two runs (each a log file or a directory of *.jsonl logs): invocations, success rate,
+retries (infra/code), escalations, peak parallelism, cost and tokens by agent and phase, duration
+percentiles by agent; each row with its change and "yes" where the change is beyond noise.
+
+Beyond noise: each row's test (durations: Mann-Whitney U per agent; retries and escalations: a
+two-proportion z-test of their share of invocations; success rate: two-proportion z-test; cost:
+Welch's t-test on the cost per invocation; tokens: a z-test of the mean per invocation assuming a
+coefficient of variation of 1; invocations: Poisson), Holm-adjusted across every test of the diff,
+below --alpha, and the tested quantity moved by at least --min-change (success rate: 1 pp). Peak
+parallelism is shown, never flagged (one maximum per run has no noise estimate).
+
+Options:
+  --json                 Print the diff as JSON (format invocation-metrics/diff@1; no progress unless --progress)
+  --fail-on <gates>      Exit 4 when a gate trips, e.g. cost+10%,success-rate-2pp,p95+20%,retries.infra+5
+                         Gate: <metric>[@<agent>](+|-)<amount>[%|pp]; + trips on a rise beyond the
+                         amount, - on a fall beyond it; % of the baseline, pp (success-rate only), or
+                         the metric's unit (count, USD, tokens, ms). Metrics: invocations,
+                         success-rate, retries, retries.infra, retries.code, escalations,
+                         peak-parallelism, cost, tokens, p50, p90, p95, p99, duration.mean. A gate
+                         compares the observed values, whatever the noise test says.
+  --alpha <p>            Family-wise significance level (default 0.05)
+  --min-change <n%>      Smallest change flagged, of the tested quantity (default 5%)
+  --agent <name>         Keep this agent only, in both runs; repeat for several
+  --strict               Fail (exit 1) at the first malformed or invalid line
+  --progress             Show bytes read on stderr even when stderr is not a terminal
+  -h, --help             Show this help
+
+Tables show at most 100 rows per scope (rows beyond noise first); --json has every row.
+
+Exit codes: 0 ok; 1 bad input; 2 usage error (also a --fail-on agent in neither run); 3 a side has
+no records; 4 a --fail-on gate tripped (the diff is printed first; stderr names each gate).
 `;
 
 /** Help of `demo`. */

@@ -26,7 +26,9 @@ export type CliOutcome =
    */
   | { kind: 'no-records'; files: number; valid: number; skipped: number; filters: readonly string[] }
   /** The records read cannot be aggregated (a value no valid record holds; a bug of the reader if seen). */
-  | { kind: 'invalid-data'; reason: string };
+  | { kind: 'invalid-data'; reason: string }
+  /** `diff --fail-on`: a gate tripped (the diff itself was printed). `gates` describe each tripped gate. */
+  | { kind: 'gate-tripped'; gates: readonly string[] };
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -58,5 +60,7 @@ export function describeOutcome(outcome: Exclude<CliOutcome, { kind: 'ok' }>): s
       return `no records matched: ${noRecordsReason(outcome)}`;
     case 'invalid-data':
       return `cannot aggregate the records: ${outcome.reason}`;
+    case 'gate-tripped':
+      return `--fail-on tripped: ${escapeTerminal(outcome.gates.join('; '))}`;
   }
 }

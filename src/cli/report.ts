@@ -10,7 +10,10 @@ import type { InvocationMetric } from '../record.js';
 import { createGanttSampler, DEFAULT_GANTT_LIMIT, toGanttItem } from '../report/gantt.js';
 import { renderHtmlReport } from '../report/html.js';
 import { renderMarkdownReport } from '../report/markdown.js';
+import { diffRuns } from '../diff/compare.js';
+import type { DiffResult } from '../diff/types.js';
 import { aggregateInputs } from './aggregate-inputs.js';
+import { readSide, sideOfAggregator } from './diff-inputs.js';
 import { COMMON_OPTIONS, parseCommandLine, resolveCommonOptions } from './args.js';
 import { REPORT_HELP } from './help.js';
 import type { CliIO } from './io.js';
@@ -21,6 +24,7 @@ const OPTIONS = {
   out: { type: 'string', short: 'o' },
   title: { type: 'string' },
   'gantt-limit': { type: 'string' },
+  baseline: { type: 'string' },
 } as const;
 
 /**
@@ -104,7 +108,17 @@ export async function runReport(argv: string[], io: CliIO): Promise<CliOutcome> 
   const onRecord = limit > 0 ? (record: InvocationMetric) => sampler.add(toGanttItem(record)) : undefined;
   const read = await aggregateInputs(positionals, common, io, false, onRecord, values.bucket === undefined ? REPORT_MAX_BUCKETS : undefined);
   if ('problem' in read) return read.problem.kind === 'usage' ? { ...read.problem, command: 'report' } : read.problem;
+  let comparison: { diff: DiffResult; baseline: string } | undefined;
+  if (values.baseline !== undefined) {
+    // --since/--until choose the report's time window, which the baseline run is not in; --agent applies.
+    const baseOptions = resolveCommonOptions('report', { ...values, since: undefined, until: undefined });
+    if ('problem' in baseOptions) return baseOptions.problem;
+    const base = await readSide(values.baseline, baseOptions, io, false);
+    if ('problem' in base) return base.problem.kind === 'usage' ? { ...base.problem, command: 'report' } : base.problem;
+    comparison = { diff: diffRuns(base.side, sideOfAggregator(read.aggregator, read.aggregate)), baseline: values.baseline };
+  }
   const options = {
+    comparison,
     invocations: limit > 0 ? sampler.items() : undefined,
     ganttLimit: limit,
     sources: read.files,

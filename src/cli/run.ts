@@ -34,7 +34,7 @@ export function finish(outcome: CliOutcome, io: CliIO): number {
  *
  * @param argv - Arguments after the program name.
  * @param io - Process streams.
- * @returns The exit code: 0 ok, 1 bad input, 2 usage, 3 no records (see `exitCodeFor`).
+ * @returns The exit code: 0 ok, 1 bad input, 2 usage, 3 no records, 4 a `diff --fail-on` gate tripped (see `exitCodeFor`).
  */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -61,11 +61,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const { runReport } = await import('./report.js');
       return finish(await runReport(rest, io), io);
     }
+    case 'diff': {
+      const { runDiff } = await import('./diff.js');
+      return finish(await runDiff(rest, io), io);
+    }
     case 'demo': {
       const { runDemo } = await import('./demo.js');
       return runDemo(rest, io);
     }
     default:
-      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report or demo)` }, io);
+      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report, diff or demo)` }, io);
   }
 }

@@ -16,6 +16,8 @@ import { renderParallelismChart } from './svg-series.js';
 import { renderTimelineChart } from './svg-timeline.js';
 import { COLORS } from './svg.js';
 import { reportTables, type ReportTable } from './tables.js';
+import { diffTables, diffVerdict } from '../diff/tables.js';
+import type { DiffResult } from '../diff/types.js';
 
 /** Options of {@link renderHtmlReport}. */
 export interface HtmlReportOptions {
@@ -51,6 +53,12 @@ export interface HtmlReportOptions {
    * @default 100
    */
   maxRows?: number;
+  /**
+   * A comparison with a baseline run (`report --baseline`): a section after the headline figures with
+   * the diff's tables (see `diffRuns`). `baseline` names the baseline run (its path); escaped.
+   * @default undefined (no comparison)
+   */
+  comparison?: { diff: DiffResult; baseline: string };
 }
 
 /** Nothing may be fetched and no script may run: the page is data, styles and SVG only. */
@@ -74,6 +82,16 @@ function kpis(a: MetricsAggregate): string {
     kpi('Escalations', formatInt(a.escalationCount), 'to another tier or model'),
     kpi('Wall-clock span', a.firstStart === null ? '-' : formatDuration(a.wallClockSpanMs), `busy ${formatDuration(a.totalDurationMs)}`),
   ].join('')}</section>`;
+}
+
+/** The comparison section: the verdict, then the diff's tables. */
+function comparisonSection(comparison: { diff: DiffResult; baseline: string }, maxRows: number | undefined): string {
+  const tables = diffTables(comparison.diff, maxRows)
+    .map((t) => `<h3>${escapeHtml(t.title)}</h3>${renderHtmlTable(t)}`)
+    .join('\n');
+  return `<section class="card" id="comparison"><h2>Compared with the baseline</h2><p class="note">Baseline: ${escapeHtml(comparison.baseline)}. ${escapeHtml(
+    diffVerdict(comparison.diff),
+  )}</p>${tables}</section>`;
 }
 
 function card(title: string, body: string, note = ''): string {
@@ -210,6 +228,7 @@ export function renderHtmlReport(aggregate: MetricsAggregate, options: HtmlRepor
   const body = [
     `<header><h1>${escapeHtml(title)}</h1>${sub.join('')}</header>`,
     kpis(a),
+    options.comparison === undefined ? '' : comparisonSection(options.comparison, options.maxRows),
     card('Parallelism over time', renderParallelismChart(a.parallelismOverTime, a.bucketMs, { width: FULL }), `Largest number of invocations running at one instant in each ${formatWidth(a.bucketMs)} bucket.`),
     options.invocations === undefined ? '' : timeline(a, options.invocations, options.ganttLimit ?? DEFAULT_GANTT_LIMIT),
     charts(a),

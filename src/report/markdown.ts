@@ -10,6 +10,8 @@ import { formatInt } from './format.js';
 import { DEFAULT_GANTT_LIMIT, selectGanttItems, type GanttItem } from './gantt.js';
 import { renderMermaidGantt } from './mermaid.js';
 import { reportTables, type ReportTable } from './tables.js';
+import { diffTables, diffVerdict } from '../diff/tables.js';
+import type { DiffResult } from '../diff/types.js';
 
 /** Options of {@link renderMarkdownReport}. */
 export interface MarkdownReportOptions {
@@ -46,6 +48,12 @@ export interface MarkdownReportOptions {
    * @default 100
    */
   maxRows?: number;
+  /**
+   * A comparison with a baseline run (`report --baseline`): a section before the tables with the diff's
+   * tables (see `diffRuns`). `baseline` names the baseline run (its path); escaped.
+   * @default undefined (no comparison)
+   */
+  comparison?: { diff: DiffResult; baseline: string };
 }
 
 /**
@@ -100,6 +108,11 @@ export function renderMarkdownReport(aggregate: MetricsAggregate, options: Markd
     parts.push(`Sources: ${options.sources.map(escapeMarkdownCell).join(', ')}`, '');
   }
   if ((options.skippedLines ?? 0) > 0) parts.push(`Skipped ${formatInt(options.skippedLines ?? 0)} malformed log line(s).`, '');
+  if (options.comparison !== undefined) {
+    const { diff, baseline } = options.comparison;
+    parts.push('## Compared with the baseline', '', `Baseline: ${escapeMarkdownCell(baseline)}. ${escapeMarkdownCell(diffVerdict(diff))}`, '');
+    for (const table of diffTables(diff, options.maxRows)) parts.push(`### ${table.title}`, '', renderMarkdownTable(table));
+  }
   for (const table of reportTables(aggregate, options.maxRows)) {
     parts.push(`## ${table.title}`, '', renderMarkdownTable(table));
   }

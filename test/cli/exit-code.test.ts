@@ -11,6 +11,7 @@ describe('exitCodeFor', () => {
     [{ kind: 'output-failed', path: 'r.html', reason: 'ENOSPC' }, 1],
     [{ kind: 'usage', message: 'Unknown option' }, 2],
     [{ kind: 'no-records', files: 1, valid: 0, skipped: 0, filters: [] }, 3],
+    [{ kind: 'gate-tripped', gates: ['cost+10%'] }, 4],
   ])('%j -> %i', (outcome, code) => {
     expect(exitCodeFor(outcome)).toBe(code);
   });
@@ -21,6 +22,12 @@ describe('describeOutcome', () => {
     expect(describeOutcome({ kind: 'missing-input', path: 'logs/a.jsonl' })).toBe('logs/a.jsonl: no such file or directory');
     expect(describeOutcome({ kind: 'malformed-line', file: 'a.jsonl', line: 3, reason: 'malformed JSON' })).toBe('a.jsonl:3: malformed JSON (--strict)');
     expect(describeOutcome({ kind: 'output-failed', path: 'r.md', reason: 'EACCES' })).toBe('cannot write r.md: EACCES');
+  });
+
+  it('names each tripped --fail-on gate, control characters of agent names escaped', () => {
+    expect(describeOutcome({ kind: 'gate-tripped', gates: ['cost+10% (cost +$1.0000 (+20.0%): $5.0000 to $6.0000)', 'p95@\x1b[2J+5%'] })).toBe(
+      '--fail-on tripped: cost+10% (cost +$1.0000 (+20.0%): $5.0000 to $6.0000); p95@\\u{1b}[2J+5%',
+    );
   });
 
   it('says why no records matched: empty or malformed inputs, or filters that kept none', () => {

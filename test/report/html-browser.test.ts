@@ -15,6 +15,10 @@ import { computeAggregate } from '../../src/aggregate/index.js';
 import { toGanttItem } from '../../src/report/gantt.js';
 import { renderHtmlReport } from '../../src/report/html.js';
 import { findServer } from '../helpers/servers.js';
+import { createAggregator } from '../../src/aggregate/aggregator.js';
+import { diffRuns, type DiffSide } from '../../src/diff/compare.js';
+import { samplesOfState } from '../../src/diff/samples.js';
+import type { InvocationMetric } from '../../src/record.js';
 import { HOSTILE_AGENTS, hostileRun, rec, sampleRun } from './helpers/records.js';
 
 /** The little of the DOM the page functions use (the project compiles without the DOM library). */
@@ -159,5 +163,46 @@ suite(server.skip ?? 'the HTML report in headless Chromium', () => {
     });
     for (const agent of HOSTILE_AGENTS) expect(data.invocationsByAgent[agent]).toBe(1);
     await page.close();
+  });
+  it('the comparison section (report --baseline): hostile names as text in its tables, nothing run, nothing fetched', async () => {
+    const sideOf = (records: readonly InvocationMetric[]): DiffSide => {
+      const aggregator = createAggregator();
+      for (const r of records) aggregator.add(r);
+      return { aggregate: aggregator.result(), samples: samplesOfState(aggregator.serialize()) };
+    };
+    const candidate = sideOf([...sampleRun(), ...hostileRun(), ...hostileRun()]);
+    const comparisonFile = path.join(OUT_DIR, 'comparison.html');
+    const diff = diffRuns(sideOf([...sampleRun(), ...hostileRun()]), candidate);
+    await fs.writeFile(comparisonFile, renderHtmlReport(candidate.aggregate, { comparison: { diff, baseline: '<img src=x onerror=alert(2)>' } }));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const url = pathToFileURL(comparisonFile).href;
+    const requests: string[] = [];
+    const dialogs: string[] = [];
+    page.on('request', (r) => {
+      if (r.url() !== url) requests.push(r.url());
+    });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+    await page.goto(url, { waitUntil: 'load' });
+    const dom = await page.evaluate(() => {
+      const document = (globalThis as unknown as { document: PageDocument }).document;
+      return {
+        agents: [...document.querySelectorAll('#table-diff-agents tbody td:first-child')].map((td) => td.textContent),
+        tables: [...document.querySelectorAll('#comparison table')].map((t) => t.id),
+        images: document.querySelectorAll('img').length,
+        text: document.getElementById('comparison')!.textContent,
+      };
+    });
+    for (const agent of HOSTILE_AGENTS) expect(dom.agents).toContain(agent);
+    expect(dom.tables).toEqual(['table-diff-total', 'table-diff-agents', 'table-diff-phases']);
+    expect(dom.text).toContain('Baseline: <img src=x onerror=alert(2)>.');
+    expect(dom.images).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([]);
+    await context.close();
   });
 });
