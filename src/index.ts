@@ -15,6 +15,7 @@ export {
   UnsafeLogFileError,
   CollectorClosedError,
   MalformedLineError,
+  StateFileError,
 } from './errors.js';
 
 // The record
@@ -56,6 +57,10 @@ export type {
   DurationStats,
   CountMap,
 } from './aggregate/index.js';
+
+// State files: an aggregator's records on disk, merged across hosts
+export { readStateFile, writeStateFile, isStateFile, STATE_FILE_MAGIC, STATE_FILE_VERSION } from './state/index.js';
+export type { WriteStateFileOptions } from './state/index.js';
 
 // Live telemetry: the mirror's names (API only). `createTelemetry()`, which needs the OTel SDK, is in the
 // `invocation-metrics/telemetry` subpath.
