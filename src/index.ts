@@ -68,6 +68,8 @@ export type { SnapshotSink, SnapshotSource } from './otel/snapshot.js';
 export type { ProviderOption } from './otel/provider.js';
 export type { NamingMode } from './otel/names.js';
 export { MAX_ATTRIBUTE_LENGTH as MAX_SPAN_ATTRIBUTE_LENGTH } from './traces/names.js';
+export { EVENT_NAME as LOG_EVENT_NAME } from './events/log-event-sink.js';
+export type { OtelLogger, OtelLoggerProvider, OtelLogRecord } from './events/log-event-sink.js';
 export { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS } from './otel/names.js';
 export type { InstrumentSpec, InstrumentKind } from './otel/names.js';
 

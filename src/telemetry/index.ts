@@ -18,7 +18,7 @@
  * @module
  */
 export { createTelemetry } from './telemetry.js';
-export type { Telemetry, TelemetryOptions, PrometheusOptions, OtlpOptions } from './telemetry.js';
+export type { Telemetry, TelemetryOptions, PrometheusOptions, OtlpOptions, LogsOptions } from './telemetry.js';
 export { createTracing } from './tracing.js';
 export type { Tracing, TracingOptions } from './tracing.js';
 export { MissingPeerDependencyError } from './peers.js';

@@ -103,8 +103,9 @@ export class SpanSink {
    * Makes the span of a finished invocation, after the fact, as a child of the active context.
    *
    * @param m - An accepted record.
+   * @returns The ended span (for the record's log event to point at), or `undefined` when the tracer threw.
    */
-  record(m: InvocationMetric): void {
+  record(m: InvocationMetric): Span | undefined {
     try {
       const start = parseTimestamp(m.timestamp);
       const link = this.#links.find(m);
@@ -119,8 +120,10 @@ export class SpanSink {
       this.#links.remember(m, span.spanContext());
       if (!m.success) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end(hrTime(start + m.durationMs));
+      return span;
     } catch (err) {
       this.#failed(err);
+      return undefined;
     }
   }
 
