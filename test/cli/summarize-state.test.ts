@@ -134,6 +134,10 @@ describe('summarize --state, then summarize of the states', () => {
     await cli(['summarize', a, '--state', path.join(d, 'a.state')]);
     const expected = await cli(['summarize', a, b, '--json']);
     expect(await cli(['summarize', path.join(d, 'a.state'), b, '--json'])).toBe(expected);
+    // A running state: fold new logs into it, in place.
+    fs.copyFileSync(path.join(d, 'a.state'), path.join(d, 'running.state'));
+    await cli(['summarize', path.join(d, 'running.state'), b, '--state', path.join(d, 'running.state')]);
+    expect(await cli(['summarize', path.join(d, 'running.state'), '--json'])).toBe(expected);
     // A state file is recognised by its magic whatever its name.
     fs.renameSync(path.join(d, 'a.state'), path.join(d, 'a.bin'));
     expect(await cli(['summarize', path.join(d, 'a.bin'), b, '--json'])).toBe(expected);
