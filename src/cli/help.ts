@@ -75,6 +75,7 @@ Output:
   --state <file>       Write the state of every record read to <file> (atomically: a temporary file,
                        then a rename; a link at <file> is replaced, never followed). Prints the summary
                        only with --json or --table. No record read: nothing is written, exit 3.
+                       <file> may be a state among the inputs (a running state), never a log read.
 `;
 
 /** Help of `report`. */

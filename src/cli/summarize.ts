@@ -4,8 +4,9 @@
  *
  * @module
  */
+import path from 'node:path';
 import { OutputWriteError } from '../errors.js';
-import { writeStateFile } from '../state/state-file.js';
+import { isStateFile, writeStateFile } from '../state/state-file.js';
 import { aggregateOf, loadAllInputs } from './aggregate-inputs.js';
 import { COMMON_OPTIONS, parseCommandLine, resolveCommonOptions } from './args.js';
 import { SUMMARIZE_HELP } from './help.js';
@@ -39,6 +40,11 @@ export async function runSummarize(argv: string[], io: CliIO): Promise<CliOutcom
   const loaded = await loadAllInputs(positionals, common, io, values.json === true);
   if ('problem' in loaded) return loaded.problem.kind === 'usage' ? { ...loaded.problem, command: 'summarize' } : loaded.problem;
   if (values.state !== undefined) {
+    // A running state may be replaced (`all.state logs/ --state all.state`), never a log that was read.
+    const target = path.resolve(values.state);
+    const log = loaded.files.find((f) => path.resolve(f) === target);
+    if (log !== undefined && !isStateFile(log))
+      return { kind: 'usage', command: 'summarize', message: `--state ${values.state} would replace the log ${log} that was just read; name another file` };
     let bytes: number;
     try {
       bytes = await writeStateFile(values.state, loaded.aggregator.serialize());

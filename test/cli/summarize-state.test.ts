@@ -156,6 +156,17 @@ describe('summarize --state, then summarize of the states', () => {
     expect(both).toBe(await cli(['summarize', state, '--json']));
   }, 60_000);
 
+  it('--state never replaces a log that was read (exit 2, the log untouched)', async () => {
+    const d = fresh();
+    const log = path.join(d, 'a.jsonl');
+    fs.copyFileSync('test/fixtures/cli/shards/a.jsonl', log);
+    const before = fs.readFileSync(log);
+    const run = await runBuiltCli(['summarize', log, '--state', log]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--state ${log} would replace the log ${log} that was just read`);
+    expect(fs.readFileSync(log)).toEqual(before);
+  }, 60_000);
+
   it('filters apply when a state is written, and are a usage error on a state read', async () => {
     const d = fresh();
     const state = path.join(d, 'coder.state');
