@@ -69,6 +69,9 @@ echo "install: + the OTLP part (exporter-metrics-otlp-proto) -> $otlp KiB (+$((o
 npm i --no-audit --no-fund --loglevel=error @opentelemetry/sdk-trace@^3 @opentelemetry/exporter-trace-otlp-proto@'>=0.300.0 <0.400.0' > /dev/null
 traces="$(size)"
 echo "install: + the traces part of createTracing() (sdk-trace, exporter-trace-otlp-proto) -> $traces KiB (+$((traces - otlp)) KiB)"
+npm i --no-audit --no-fund --loglevel=error @opentelemetry/sdk-logs@^3 @opentelemetry/exporter-logs-otlp-proto@'>=0.300.0 <0.400.0' > /dev/null
+logs="$(size)"
+echo "install: + the logs part of createTelemetry({ logs }) (sdk-logs, exporter-logs-otlp-proto) -> $logs KiB (+$((logs - traces)) KiB)"
 node --input-type=module -e '
 import { createTelemetry } from "invocation-metrics/telemetry";
 const t = await createTelemetry({ prometheus: { port: 0 }, otlp: { url: "http://127.0.0.1:9/v1/metrics", intervalMs: 3600000 } });

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Context, Meter, Tracer, TracerProvider } from '@opentelemetry/api';
+import { context as contextApi, trace, type Context, type Meter, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { computeAggregate, DEFAULT_BUCKET_MS } from './aggregate/index.js';
 import { resolveAggregateOptions } from './aggregate/options.js';
 import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
@@ -25,6 +25,7 @@ import { metricLineBound, serializeFields, writeMetricLine } from './serialize.j
 import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
 import { checkSpanParents, type SpanParentsOption } from './traces/parent-spans.js';
 import { checkSpanOptions, SpanSink, type LiveSpan } from './traces/span-sink.js';
+import { checkOtelLogger, LogEventSink, type OtelLogger, type OtelLoggerProvider } from './events/log-event-sink.js';
 
 /** Name of the event emitted for every recorded metric. */
 export const METRIC_RECORDED = 'metric-recorded';
@@ -75,6 +76,16 @@ export interface CollectorOptions {
    * @default {} (no parent spans: the active context parents each invocation span)
    */
   spanParents?: SpanParentsOption;
+  /**
+   * An OpenTelemetry logs `Logger` (or a `LoggerProvider`, whose logger of scope `invocation-metrics` is
+   * used) that gets one event per accepted record: event name `invocation_metrics.invocation`, body the
+   * record's JSON line exactly as the log holds it (see the README, "Log events"). Any logger of
+   * `@opentelemetry/api` >= 1.10 or `@opentelemetry/api-logs` fits. When absent, a `telemetry` bundle made
+   * with `createTelemetry({ logs })` supplies its `loggerProvider`. A logger that throws is warned about
+   * once; records are kept and logged regardless.
+   * @default undefined (telemetry.loggerProvider when there is one, else no events)
+   */
+  otelLogger?: OtelLogger | OtelLoggerProvider;
   /**
    * The `gen_ai.provider.name` of the spans and of the token metrics (`openai`, `anthropic`, `aws.bedrock`,
    * ...): one name, or a function of the agent and model (called at each span's start and per record for
@@ -212,6 +223,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   readonly #records: InvocationMetric[] = [];
   readonly #mirror: Mirror | undefined;
   readonly #spans: SpanSink | undefined;
+  readonly #events: LogEventSink | undefined;
   readonly #eventBus: EventBusLike | undefined;
   readonly #bucketMs: number;
   readonly #replay: boolean;
@@ -264,6 +276,11 @@ export class InvocationMetricsCollector extends EventEmitter {
     if (options.tracer !== undefined) {
       checkSpanOptions(options.tracer, options.provider);
       this.#spans = new SpanSink({ tracer: options.tracer, provider: options.provider, maxTrackedAttempts: 10_000, logger, parents: options.spanParents });
+    }
+    const otelLogger = options.otelLogger ?? (options.telemetry as { loggerProvider?: OtelLoggerProvider } | undefined)?.loggerProvider;
+    if (otelLogger !== undefined) {
+      checkOtelLogger(otelLogger);
+      this.#events = new LogEventSink(otelLogger, logger);
     }
     this.#writer = LogWriter.open<InvocationMetric>(this.path, {
       logger,
@@ -339,7 +356,12 @@ export class InvocationMetricsCollector extends EventEmitter {
     this.#recordedHere++;
     if (this.#mirror !== undefined) this.#mirror.record(stored);
     if (live !== undefined) live.finish(stored);
-    else if (this.#spans !== undefined) this.#spans.record(stored, parent);
+    const span = live === undefined ? this.#spans?.record(stored, parent) : undefined;
+    // The event points at the invocation's span (its trace and span ids), when there is one.
+    if (this.#events !== undefined) {
+      const context = live !== undefined ? live.context : span !== undefined ? trace.setSpanContext(contextApi.active(), span) : undefined;
+      this.#events.emit(stored, context);
+    }
     this.#emit(stored);
     return written;
   }

@@ -145,6 +145,29 @@ export class OutputWriteError extends InvocationMetricsError {
   }
 }
 
+/**
+ * A state file (`summarize --state`, `readStateFile()`) cannot be read: missing, not a regular file,
+ * truncated, corrupted (a checksum or a length does not match), of another format version, or not a
+ * state file at all.
+ */
+export class StateFileError extends InvocationMetricsError {
+  /** The file, as given. */
+  readonly path: string;
+  /** Why, in words (`truncated: ...`, `corrupt: the body checksum does not match ...`). */
+  readonly reason: string;
+
+  /**
+   * @param path - The file as given.
+   * @param reason - Why it cannot be read.
+   * @param cause - The underlying error, if any.
+   */
+  constructor(path: string, reason: string, cause?: unknown) {
+    super('ERR_STATE_FILE', `Cannot read the state file ${path}: ${reason}`, { cause });
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
 /** An option passed to a constructor or function is out of its documented domain. */
 export class InvalidOptionError extends InvocationMetricsError {
   /** The option's name, e.g. `bucketMs`. */

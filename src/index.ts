@@ -15,6 +15,7 @@ export {
   UnsafeLogFileError,
   CollectorClosedError,
   MalformedLineError,
+  StateFileError,
 } from './errors.js';
 
 // The record
@@ -59,12 +60,18 @@ export type {
   CountMap,
 } from './aggregate/index.js';
 
+// State files: an aggregator's records on disk, merged across hosts
+export { readStateFile, writeStateFile, isStateFile, STATE_FILE_MAGIC, STATE_FILE_VERSION } from './state/index.js';
+export type { WriteStateFileOptions } from './state/index.js';
+
 // Live telemetry: the mirror's names (API only). `createTelemetry()`, which needs the OTel SDK, is in the
 // `invocation-metrics/telemetry` subpath.
 export type { SnapshotSink, SnapshotSource } from './otel/snapshot.js';
 export type { ProviderOption } from './otel/provider.js';
 export type { NamingMode } from './otel/names.js';
 export { MAX_ATTRIBUTE_LENGTH as MAX_SPAN_ATTRIBUTE_LENGTH } from './traces/names.js';
+export { EVENT_NAME as LOG_EVENT_NAME } from './events/log-event-sink.js';
+export type { OtelLogger, OtelLoggerProvider, OtelLogRecord } from './events/log-event-sink.js';
 export { INSTRUMENTS, TOKEN_BUCKETS, DURATION_BUCKETS } from './otel/names.js';
 export type { InstrumentSpec, InstrumentKind } from './otel/names.js';
 

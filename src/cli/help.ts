@@ -10,7 +10,8 @@ export const GLOBAL_HELP = `Usage: invocation-metrics <command> [options]
 Offline analysis of invocation-metrics JSONL logs.
 
 Commands:
-  summarize <file|dir>...        Print the aggregate of one or many logs (tables, or JSON with --json)
+  summarize <file|dir|state>...  Print the aggregate of logs and state files (tables, or JSON with --json),
+                                 or write their state (--state F) for a later merge
   report <file|dir>... --out F   Write an HTML (.html) or Markdown (.md) report
   diff <baseline> <candidate>    Compare two runs: what changed beyond noise (--fail-on gates CI)
   demo                           Run a simulated multi-agent fleet and show its metrics
@@ -25,7 +26,8 @@ Exit codes: 0 ok; 1 bad input (missing or unreadable file, --strict violation, u
 `;
 
 const READ_OPTIONS = `Inputs:
-  A file is read as a JSONL log whatever its name; a directory stands for the *.jsonl files under
+  A file is read as a JSONL log whatever its name (unless it is a state file: summarize --help);
+  a directory stands for the *.jsonl files under
   it, subdirectories included (8 levels deep, at most 10,000 files; symbolic links to directories
   are not followed), sorted by path. Files are aggregated separately and merged in argument order;
   the result equals the aggregate of their concatenation.
@@ -54,15 +56,28 @@ Exit codes: 0 ok; 1 bad input (missing or unreadable file, --strict violation, u
 2 usage error (unknown option, bad value); 3 no records.`;
 
 /** Help of `summarize`. */
-export const SUMMARIZE_HELP = `Usage: invocation-metrics summarize <file|dir>... [options]
+export const SUMMARIZE_HELP = `Usage: invocation-metrics summarize <file|dir|state>... [options]
 
 Prints the aggregate of the logs: headline figures and tables per agent, phase and model.
 
 ${READ_OPTIONS}
 
+State files (a fleet's summary in two steps: map on each host, merge anywhere):
+  A file whose name ends in .state, or that starts with the state magic, is a state file written
+  by --state: the records of the logs it was made from, in compact binary form (about 21 bytes a
+  record). States and logs are merged in argument order into the exact aggregate of everything:
+    invocation-metrics summarize logs/ --state host-a.state        # on each host
+    invocation-metrics summarize host-*.state --json               # anywhere
+  --since, --until and --agent apply when a state is written, not to a state read (usage error).
+  A truncated, corrupted or foreign state file is an error naming it (exit 1).
+
 Output:
   --json               Print the aggregate as JSON on stdout (no progress unless --progress)
   --table              Print aligned text tables (the default; colour only on a terminal, unless NO_COLOR)
+  --state <file>       Write the state of every record read to <file> (atomically: a temporary file,
+                       then a rename; a link at <file> is replaced, never followed). Prints the summary
+                       only with --json or --table. No record read: nothing is written, exit 3.
+                       <file> may be a state among the inputs (a running state), never a log read.
 `;
 
 /** Help of `report`. */

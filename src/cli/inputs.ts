@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isStateFile } from '../state/state-file.js';
 import { listLogFiles, MAX_DEPTH } from './log-files.js';
 import type { CliOutcome } from './outcome.js';
 
@@ -14,6 +15,8 @@ export interface InputFile {
   path: string;
   /** Size in bytes when listed (for progress). */
   size: number;
+  /** A state file (`summarize --state`), merged as it is, not a log. */
+  state?: boolean;
 }
 
 /** The expanded inputs, or the problem that stops the command. */
@@ -25,7 +28,8 @@ const errnoReason = (error: unknown): string => {
 };
 
 /**
- * Expands inputs in argument order: a file stands for itself (whatever its extension), a directory for
+ * Expands inputs in argument order: a file stands for itself (a state file when its name ends in `.state`
+ * or it starts with the state magic, else a log whatever its extension), a directory for
  * the `*.jsonl` regular files under it, subdirectories included, sorted by relative path (see
  * `listLogFiles` for the bounds: depth, file count, symbolic links). A missing path, a directory
  * without `*.jsonl` files, or anything that is neither a file nor a directory stops the command. A file
@@ -39,12 +43,12 @@ export async function expandInputs(args: readonly string[]): Promise<InputsResul
   const files: InputFile[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();
-  const add = (file: string, size: number): void => {
+  const add = (file: string, size: number, state = false): void => {
     const key = path.resolve(file);
     if (seen.has(key)) notes.push(`${file}: listed more than once; read once`);
     else {
       seen.add(key);
-      files.push({ path: file, size });
+      files.push(state ? { path: file, size, state } : { path: file, size });
     }
   };
   for (const arg of args) {
@@ -55,7 +59,7 @@ export async function expandInputs(args: readonly string[]): Promise<InputsResul
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { problem: { kind: 'missing-input', path: arg } };
       return { problem: { kind: 'unreadable-input', path: arg, reason: errnoReason(error) } };
     }
-    if (stat.isFile()) add(arg, stat.size);
+    if (stat.isFile()) add(arg, stat.size, arg.endsWith('.state') || isStateFile(arg));
     else if (stat.isDirectory()) {
       const listing = listLogFiles(arg);
       if ('problem' in listing) return { problem: { kind: 'unreadable-input', ...listing.problem } };

@@ -6,10 +6,13 @@
  *
  * @module
  */
+import { createAggregator } from '../aggregate/aggregator.js';
 import type { Aggregator } from '../aggregate/types.js';
+import { StateFileError } from '../errors.js';
 import type { InvocationMetric } from '../record.js';
 import { escapeTerminal } from '../report/escape.js';
 import { scanLogs } from '../scan/index.js';
+import { readStateFile } from '../state/state-file.js';
 import type { InputFile } from './inputs.js';
 import type { CliOutcome } from './outcome.js';
 import type { Progress } from './progress.js';
@@ -41,13 +44,46 @@ export interface LoadResult {
 }
 
 /**
- * Reads every file, warning once per malformed line as `file:line: reason`.
+ * Reads every input in argument order, warning once per malformed line as `file:line: reason`. Logs are
+ * scanned (consecutive logs together, so that the scan can spread them over its workers), state files
+ * are read and appended where they stand: the result is the aggregate of everything concatenated in that
+ * order.
  *
- * @param files - The files, in argument order.
+ * @param files - The inputs, in order.
  * @param options - See {@link LoadOptions}.
  * @returns The merged aggregator, the skipped-line count, and the problem that stopped loading, if any.
  */
 export async function loadInputs(files: readonly InputFile[], options: LoadOptions): Promise<LoadResult> {
+  // Logs alone: the scan's aggregator as it is (it may carry parts of its result computed ahead).
+  if (!files.some((f) => f.state === true)) return loadLogs(files, options);
+  const total = createAggregator({ bucketMs: options.bucketMs });
+  let skipped = 0;
+  for (let i = 0; i < files.length; ) {
+    const file = files[i]!;
+    if (file.state === true) {
+      try {
+        total.mergeState(await readStateFile(file.path));
+      } catch (error) {
+        if (!(error instanceof StateFileError)) throw error;
+        return { aggregator: total, skipped, problem: { kind: 'unreadable-input', path: escapeTerminal(file.path), reason: escapeTerminal(error.reason) } };
+      }
+      options.progress?.advance(file.size);
+      options.progress?.fileDone(file.path, file.size);
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < files.length && files[end]!.state !== true) end++;
+    const read = await loadLogs(files.slice(i, end), options);
+    skipped += read.skipped;
+    total.merge(read.aggregator);
+    if (read.problem !== undefined) return { aggregator: total, skipped, problem: read.problem };
+    i = end;
+  }
+  return { aggregator: total, skipped };
+}
+
+async function loadLogs(files: readonly InputFile[], options: LoadOptions): Promise<LoadResult> {
   const { progress } = options;
   const read = await scanLogs(files, {
     bucketMs: options.bucketMs,

@@ -42,7 +42,8 @@ export function prestartScanWorkers(argv: readonly string[]): void {
   const workers = os.availableParallelism();
   if (workers < 2) return;
   let bytes = 0;
-  for (const arg of rest) if (!arg.startsWith('-')) bytes += bytesOf(arg);
+  // State files are merged, not scanned; --state's own value is an output, usually named *.state too.
+  for (const arg of rest) if (!arg.startsWith('-') && !arg.endsWith('.state')) bytes += bytesOf(arg);
   if (bytes < PARALLEL_MIN_BYTES) return;
   // The worker threads' engines, made from now on, optimize a hot function on their own thread, at once,
   // instead of handing it to V8's background compiler threads and running it unoptimized meanwhile: with

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { OutputWriteError } from '../errors.js';
+import { writeFileAtomically } from '../output/atomic-write.js';
 import type { InvocationMetric } from '../record.js';
 import { createGanttSampler, DEFAULT_GANTT_LIMIT, toGanttItem } from '../report/gantt.js';
 import { renderHtmlReport } from '../report/html.js';
@@ -35,44 +35,6 @@ const OPTIONS = {
 export const REPORT_MAX_BUCKETS = 10_000;
 
 const FORMATS: Record<string, 'html' | 'md'> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md' };
-
-/**
- * Why `file` cannot be written, in the user's terms: the temporary sibling that failed is ours, never
- * named (the user did not name it).
- */
-function writeFailure(file: string, tmp: string, error: unknown): OutputWriteError {
-  const dir = path.dirname(file);
-  const code = (error as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = {
-    ENOENT: `the directory ${dir} does not exist`,
-    ENOTDIR: `${dir} is not a directory`,
-    EISDIR: `${file} is a directory`,
-    EACCES: `permission denied (the directory ${dir} must be writable)`,
-    EPERM: `permission denied (the directory ${dir} must be writable)`,
-    EROFS: 'read-only file system',
-    ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded',
-  };
-  const reason = (code === undefined ? undefined : reasons[code]) ?? (error instanceof Error ? error.message : String(error)).replaceAll(tmp, file);
-  return new OutputWriteError(file, reason, error);
-}
-
-/**
- * Writes a file through a temporary sibling and a rename, so that a failed run never leaves a half-written
- * report where a good one was.
- *
- * @throws {@link OutputWriteError} naming `file` (not the temporary sibling) and why.
- */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    await fs.writeFile(tmp, content);
-    await fs.rename(tmp, file);
-  } catch (error) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw writeFailure(file, tmp, error);
-  }
-}
 
 /**
  * Runs `report`.
@@ -105,7 +67,8 @@ export async function runReport(argv: string[], io: CliIO): Promise<CliOutcome> 
 
   const sampler = createGanttSampler(limit);
   // --gantt-limit 0 turns the timeline off, and with it the per-record sampling.
-  const onRecord = limit > 0 ? (record: InvocationMetric) => sampler.add(toGanttItem(record)) : undefined;
+  const onRecord =
+    limit > 0 ? { fn: (record: InvocationMetric) => sampler.add(toGanttItem(record)), need: 'the timeline needs the records themselves (give --gantt-limit 0, or the logs)' } : undefined;
   const read = await aggregateInputs(positionals, common, io, false, onRecord, values.bucket === undefined ? REPORT_MAX_BUCKETS : undefined);
   if ('problem' in read) return read.problem.kind === 'usage' ? { ...read.problem, command: 'report' } : read.problem;
   let comparison: { diff: DiffResult; baseline: string } | undefined;
@@ -127,7 +90,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<CliOutcome> 
   };
   const content = format === 'html' ? renderHtmlReport(read.aggregate, options) : renderMarkdownReport(read.aggregate, options);
   try {
-    await writeAtomically(values.out, content);
+    await writeFileAtomically(values.out, [content]);
   } catch (error) {
     if (!(error instanceof OutputWriteError)) throw error;
     return { kind: 'output-failed', path: error.path, reason: error.reason };

@@ -27,6 +27,12 @@ export const PROMETHEUS_PEERS: readonly PeerPackage[] = [{ name: '@opentelemetry
 /** What `otlp` adds. */
 export const OTLP_PEERS: readonly PeerPackage[] = [{ name: '@opentelemetry/exporter-metrics-otlp-proto', range: '>=0.300.0 <0.400.0' }];
 
+/** What `logs` adds: the logs SDK and the OTLP http/protobuf log exporter. */
+export const LOGS_PEERS: readonly PeerPackage[] = [
+  { name: '@opentelemetry/sdk-logs', range: '^3' },
+  { name: '@opentelemetry/exporter-logs-otlp-proto', range: '>=0.300.0 <0.400.0' },
+];
+
 /** What `createTracing()` needs: the trace SDK, the resource and the OTLP http/protobuf trace exporter. */
 export const TRACES_PEERS: readonly PeerPackage[] = [
   { name: '@opentelemetry/sdk-trace', range: '^3' },

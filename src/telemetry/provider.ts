@@ -98,7 +98,9 @@ export async function buildTelemetry(o: ResolvedTelemetryOptions): Promise<Telem
       }),
     );
   }
-  const meterProvider = new MeterProvider({ resource: resourceOf(o.serviceName), readers });
+  const resource = resourceOf(o.serviceName);
+  const meterProvider = new MeterProvider({ resource, readers });
+  const loggerProvider = o.logs === undefined ? undefined : (await import('./logs-provider.js')).buildLogs(o.logs, resource);
 
   let server: MetricsServer | undefined;
   if (prometheus !== undefined && o.prometheus !== undefined) {
@@ -107,6 +109,7 @@ export async function buildTelemetry(o: ResolvedTelemetryOptions): Promise<Telem
       server = await serveMetrics(metricsHandler(exporter), o.prometheus.host, o.prometheus.port, o.prometheus.endpoint);
     } catch (err) {
       await meterProvider.shutdown();
+      await loggerProvider?.shutdown();
       throw err;
     }
   }
@@ -116,12 +119,13 @@ export async function buildTelemetry(o: ResolvedTelemetryOptions): Promise<Telem
     meterProvider,
     meter: meterProvider.getMeter(SCOPE.name),
     ...(server === undefined ? {} : { prometheusUrl: server.url }),
+    ...(loggerProvider === undefined ? {} : { loggerProvider }),
     addSource: (source) => hub.addSource(source),
     shutdown() {
       // Provider first: its shutdown collects and pushes the last OTLP export.
       stopped ??= (async () => {
         try {
-          await meterProvider.shutdown();
+          await Promise.all([meterProvider.shutdown(), loggerProvider?.shutdown()]);
         } finally {
           await server?.close();
         }

@@ -11,7 +11,8 @@ import type { Meter } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { InvalidOptionError } from '../errors.js';
 import { checkOtlpHeaders, checkOtlpUrl, isObject, resolveServiceName } from './option-checks.js';
-import { CORE_PEERS, OTLP_PEERS, PROMETHEUS_PEERS, requirePeers } from './peers.js';
+import { CORE_PEERS, LOGS_PEERS, OTLP_PEERS, PROMETHEUS_PEERS, requirePeers } from './peers.js';
+import type { OtelLoggerProvider } from '../events/log-event-sink.js';
 import type { SnapshotSink } from '../otel/snapshot.js';
 
 /** Where and how to serve Prometheus metrics. */
@@ -55,6 +56,31 @@ export interface OtlpOptions {
   intervalMs?: number;
 }
 
+/** Where and how to push the records as OTLP log events (http/protobuf). */
+export interface LogsOptions {
+  /**
+   * Full `http://` or `https://` URL of the logs receiver, e.g. `http://collector:4318/v1/logs`. When
+   * absent, the standard variables apply: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (used as is), else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/logs`), else `http://localhost:4318/v1/logs`.
+   * @default undefined
+   */
+  url?: string;
+  /**
+   * Extra request headers (e.g. `Authorization`); merged over `OTEL_EXPORTER_OTLP_HEADERS` and
+   * `OTEL_EXPORTER_OTLP_LOGS_HEADERS`, which apply either way.
+   * @default undefined
+   */
+  headers?: Record<string, string>;
+  /**
+   * Milliseconds between two exports of the batch processor. `OTEL_BLRP_SCHEDULE_DELAY` applies when
+   * absent (and `OTEL_BLRP_MAX_QUEUE_SIZE`, `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`, `OTEL_BLRP_EXPORT_TIMEOUT`
+   * always). Past the queue size (2048 by default) the SDK drops events, never blocking `record()`: the
+   * log file keeps every record.
+   * @default 1000
+   */
+  scheduledDelayMs?: number;
+}
+
 /** Options of {@link createTelemetry}. */
 export interface TelemetryOptions {
   /**
@@ -67,6 +93,13 @@ export interface TelemetryOptions {
    * @default false
    */
   otlp?: OtlpOptions | boolean;
+  /**
+   * Push every record as one OTLP log event (event name `invocation_metrics.invocation`, the record's JSON
+   * line as its body): `true` for the defaults and the `OTEL_EXPORTER_OTLP_*` variables, or options. The
+   * bundle's `loggerProvider` is then used by a collector given this bundle as `telemetry`.
+   * @default false
+   */
+  logs?: LogsOptions | boolean;
   /**
    * The `service.name` resource attribute (Prometheus `target_info`, OTLP resource). The resource also
    * carries a random `service.instance.id` per bundle (so that the processes of a fleet stay apart in an
@@ -85,7 +118,12 @@ export interface Telemetry extends SnapshotSink {
   /** The URL Prometheus scrapes, with the port actually bound; absent when `prometheus` is `false`. */
   readonly prometheusUrl?: string;
   /**
-   * Pushes the last OTLP export, then stops the exporters and the HTTP server. Idempotent: later calls
+   * The logs SDK provider (not registered globally) when `logs` is on: a collector given this bundle as
+   * `telemetry` sends its records' events through it (unless given its own `otelLogger`).
+   */
+  readonly loggerProvider?: OtelLoggerProvider;
+  /**
+   * Pushes the last OTLP export (metrics, and the queued log events), then stops the exporters and the HTTP server. Idempotent: later calls
    * return the same promise. Waits at most for the OTLP request timeout (10 s by default).
    */
   shutdown(): Promise<void>;
@@ -97,8 +135,21 @@ export interface ResolvedTelemetryOptions {
   prometheus: Required<PrometheusOptions> | undefined;
   /** OTLP, or `undefined` for none. */
   otlp: { url: string | undefined; headers: Record<string, string> | undefined; intervalMs: number } | undefined;
+  /** Log events, or `undefined` for none. */
+  logs: { url: string | undefined; headers: Record<string, string> | undefined; scheduledDelayMs: number | undefined } | undefined;
   /** `service.name`. */
   serviceName: string;
+}
+
+function resolveLogs(o: unknown): ResolvedTelemetryOptions['logs'] {
+  if (o === undefined || o === false) return undefined;
+  if (o !== true && !isObject(o)) throw new InvalidOptionError('logs', 'a boolean or an object', o);
+  const { url, headers, scheduledDelayMs } = (o === true ? {} : o) as LogsOptions;
+  checkOtlpUrl('logs.url', url);
+  checkOtlpHeaders('logs.headers', headers);
+  if (scheduledDelayMs !== undefined && (typeof scheduledDelayMs !== 'number' || !Number.isFinite(scheduledDelayMs) || scheduledDelayMs <= 0))
+    throw new InvalidOptionError('logs.scheduledDelayMs', 'a finite number > 0', scheduledDelayMs);
+  return { url, headers, scheduledDelayMs };
 }
 
 function resolvePrometheus(p: unknown): ResolvedTelemetryOptions['prometheus'] {
@@ -136,7 +187,7 @@ function resolveOtlp(o: unknown): ResolvedTelemetryOptions['otlp'] {
 export function resolveTelemetryOptions(options: TelemetryOptions = {}): ResolvedTelemetryOptions {
   if (!isObject(options)) throw new InvalidOptionError('options', 'an object', options);
   const serviceName = resolveServiceName(options.serviceName);
-  return { prometheus: resolvePrometheus(options.prometheus), otlp: resolveOtlp(options.otlp), serviceName };
+  return { prometheus: resolvePrometheus(options.prometheus), otlp: resolveOtlp(options.otlp), logs: resolveLogs(options.logs), serviceName };
 }
 
 /**
@@ -164,6 +215,7 @@ export async function createTelemetry(options?: TelemetryOptions): Promise<Telem
     ...CORE_PEERS,
     ...(resolved.prometheus === undefined ? [] : PROMETHEUS_PEERS),
     ...(resolved.otlp === undefined ? [] : OTLP_PEERS),
+    ...(resolved.logs === undefined ? [] : LOGS_PEERS),
   ]);
   const { buildTelemetry } = await import('./provider.js');
   return buildTelemetry(resolved);

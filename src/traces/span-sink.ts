@@ -120,8 +120,9 @@ export class SpanSink {
    *
    * @param m - An accepted record.
    * @param parent - The context given to `record()`, if any.
+   * @returns The span's context (for the record's log event to point at), or `undefined` when the tracer threw.
    */
-  record(m: InvocationMetric, parent?: Context): void {
+  record(m: InvocationMetric, parent?: Context): SpanContext | undefined {
     try {
       const start = parseTimestamp(m.timestamp);
       const ctx = parent ?? this.#parents?.parentOf(m.phase, start, start + m.durationMs, contextApi.active());
@@ -135,11 +136,14 @@ export class SpanSink {
         attributes,
         links: link?.previous === undefined ? undefined : [linkOf(link)],
       }, ctx);
-      this.#links.remember(m, span.spanContext());
+      const own = span.spanContext();
+      this.#links.remember(m, own);
       if (!m.success) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end(hrTime(start + m.durationMs));
+      return own;
     } catch (err) {
       this.#failed(err);
+      return undefined;
     }
   }
 
@@ -223,18 +227,19 @@ export class SpanSink {
    * absent ones, status, link), as data for the bundle's exporter. Sampled as the bundle's provider
    * samples (parent-based, always on at the root); an unsampled one is remembered for links, not sent.
    */
-  #recordDirect(m: InvocationMetric, start: number, ctx: Context, link: RetryLink | undefined, queue: DirectSpanQueue): void {
+  #recordDirect(m: InvocationMetric, start: number, ctx: Context, link: RetryLink | undefined, queue: DirectSpanQueue): SpanContext {
     const parent = trace.getSpanContext(ctx);
     const validParent = parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
     const own = childContext(validParent);
     this.#links.remember(m, own);
-    if (own.traceFlags === 0) return;
+    if (own.traceFlags === 0) return own;
     const attributes = definedAttributes(m, this.#providerName(m.agent, m.model, ownProvider(m)), link);
     const startTime = hrTime(start);
     const endTime = hrTime(start + m.durationMs);
     const status = m.success ? UNSET_STATUS : ERROR_STATUS;
     const links = link?.previous === undefined ? NO_LINKS : [linkOf(link)];
     queue.push(new DirectSpan(`${OPERATION} ${capValue(m.agent)}`, own, validParent, startTime, endTime, status, attributes, links, queue.resource));
+    return own;
   }
 
   /** Ends the run and phase spans (at `close()`); later invocations would start new ones. */

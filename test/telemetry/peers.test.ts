@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_PEERS, MissingPeerDependencyError, OTLP_PEERS, PROMETHEUS_PEERS, TRACES_PEERS, missingPeers } from '../../src/telemetry/peers.js';
+import { CORE_PEERS, LOGS_PEERS, MissingPeerDependencyError, OTLP_PEERS, PROMETHEUS_PEERS, TRACES_PEERS, missingPeers } from '../../src/telemetry/peers.js';
 import { ensureBuilt, ROOT } from '../cli/helpers/built-cli.js';
 
 const run = promisify(execFile);
@@ -35,7 +35,7 @@ describe('missingPeers', () => {
       peerDependencies: Record<string, string>;
       peerDependenciesMeta: Record<string, { optional?: boolean }>;
     };
-    for (const p of [...CORE_PEERS, ...PROMETHEUS_PEERS, ...OTLP_PEERS, ...TRACES_PEERS]) {
+    for (const p of [...CORE_PEERS, ...PROMETHEUS_PEERS, ...OTLP_PEERS, ...TRACES_PEERS, ...LOGS_PEERS]) {
       expect(pkg.peerDependenciesMeta[p.name]?.optional, p.name).toBe(true);
       // '^3' in the message stands for '^3.0.0' in package.json.
       expect(pkg.peerDependencies[p.name]?.replace(/\.0\.0$/, ''), p.name).toBe(p.range);
@@ -82,7 +82,7 @@ describe('the built package with @opentelemetry/api alone', () => {
   it('createTelemetry() names what to install, for the parts asked for', async () => {
     const out = await node(`
       import { createTelemetry } from 'invocation-metrics/telemetry';
-      const tries = [{}, { prometheus: false, otlp: true }];
+      const tries = [{}, { prometheus: false, otlp: true }, { prometheus: false, logs: true }];
       const errors = [];
       for (const options of tries) {
         try { await createTelemetry(options); errors.push('resolved'); }
@@ -102,6 +102,13 @@ describe('the built package with @opentelemetry/api alone', () => {
         code: 'ERR_MISSING_PEER_DEPENDENCY',
         message: expect.stringContaining('createTelemetry() needs the OpenTelemetry SDK packages'),
         install: "npm i @opentelemetry/sdk-metrics@'^3' @opentelemetry/resources@'^3' @opentelemetry/exporter-metrics-otlp-proto@'>=0.300.0 <0.400.0'",
+      },
+      {
+        name: 'MissingPeerDependencyError',
+        code: 'ERR_MISSING_PEER_DEPENDENCY',
+        message: expect.stringContaining('createTelemetry() needs the OpenTelemetry SDK packages'),
+        install:
+          "npm i @opentelemetry/sdk-metrics@'^3' @opentelemetry/resources@'^3' @opentelemetry/sdk-logs@'^3' @opentelemetry/exporter-logs-otlp-proto@'>=0.300.0 <0.400.0'",
       },
     ]);
   });
