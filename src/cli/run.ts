@@ -61,11 +61,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const { runReport } = await import('./report.js');
       return finish(await runReport(rest, io), io);
     }
+    case 'watch': {
+      const { runWatch } = await import('./watch.js');
+      return finish(await runWatch(rest, io), io);
+    }
     case 'demo': {
       const { runDemo } = await import('./demo.js');
       return runDemo(rest, io);
     }
     default:
-      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report or demo)` }, io);
+      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report, watch or demo)` }, io);
   }
 }
