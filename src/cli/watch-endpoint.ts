@@ -19,18 +19,21 @@ export interface InFlight {
   total: number;
   /** Sum by agent. */
   byAgent: Map<string, number>;
+  /**
+   * Series of the gauge found. 0: the endpoint answered without the gauge, which is what a process serves
+   * before its first `begin()` or `record()` (or an endpoint that is not a collector's), shown as such.
+   */
+  series: number;
 }
 
 /**
  * Reads the in-flight gauge out of a Prometheus text exposition. Pure.
  *
  * @param text - The scrape body.
- * @returns The sums; `undefined` when the body has no sample of the gauge (an endpoint that serves other
- *   metrics, or a collector without a mirror).
+ * @returns The sums, and the number of series read (0 when the body has none).
  */
-export function parseInFlight(text: string): InFlight | undefined {
-  let found = false;
-  const out: InFlight = { total: 0, byAgent: new Map() };
+export function parseInFlight(text: string): InFlight {
+  const out: InFlight = { total: 0, byAgent: new Map(), series: 0 };
   for (const line of text.split('\n')) {
     if (!line.startsWith(ACTIVE_GAUGE)) continue;
     const next = line.charAt(ACTIVE_GAUGE.length);
@@ -40,12 +43,12 @@ export function parseInFlight(text: string): InFlight | undefined {
     // `value [timestamp]` after the labels.
     const value = Number(line.slice(close + (next === '{' ? 1 : 0)).trim().split(/\s+/)[0]);
     if (!Number.isFinite(value)) continue;
-    found = true;
+    out.series++;
     out.total += value;
     const agent = next === '{' ? labelValue(line.slice(ACTIVE_GAUGE.length + 1, close), AGENT_LABEL) : undefined;
     if (agent !== undefined) out.byAgent.set(agent, (out.byAgent.get(agent) ?? 0) + value);
   }
-  return found ? out : undefined;
+  return out;
 }
 
 /** Index of the `}` that ends the label set opened at `open`, skipping quoted values; -1 if none. */
@@ -87,7 +90,7 @@ export async function scrapeInFlight(url: string, timeoutMs: number, stop?: Abor
       return { error: `HTTP ${response.status}` };
     }
     const text = await readBounded(response);
-    return parseInFlight(text) ?? { error: `no ${ACTIVE_GAUGE} in the scrape` };
+    return parseInFlight(text);
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };
     return { error: e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message) };

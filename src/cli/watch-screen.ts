@@ -9,7 +9,7 @@
 import type { MetricsAggregate } from '../aggregate/types.js';
 import { escapeTerminal } from '../report/escape.js';
 import { formatCompact, formatCostShort, formatDuration, formatInt, formatPercent } from '../report/format.js';
-import type { InFlight } from './watch-endpoint.js';
+import { ACTIVE_GAUGE, type InFlight } from './watch-endpoint.js';
 import type { WatchSnapshot } from './watch-state.js';
 
 /** What a frame shows beside the snapshot. */
@@ -43,7 +43,7 @@ function inFlightText(view: ScreenView): string {
   const f = view.inFlight;
   if (f === undefined) return NO_ENDPOINT;
   if ('error' in f) return `? (endpoint: ${escapeTerminal(f.error)})`;
-  return `${formatInt(f.total)} (from the endpoint)`;
+  return `${formatInt(f.total)} (from the endpoint${f.series === 0 ? `: no ${ACTIVE_GAUGE} series yet` : ''})`;
 }
 
 function headline(view: ScreenView): string[] {

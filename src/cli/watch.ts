@@ -134,9 +134,10 @@ export async function runWatch(argv: string[], io: CliIO, terminal: WatchTermina
       inFlight = { error: urls.length === 1 ? failed.error : `${urls[results.indexOf(failed)]}: ${failed.error}` };
       return;
     }
-    const sum: InFlight = { total: 0, byAgent: new Map() };
+    const sum: InFlight = { total: 0, byAgent: new Map(), series: 0 };
     for (const r of results as InFlight[]) {
       sum.total += r.total;
+      sum.series += r.series;
       for (const [agent, n] of r.byAgent) sum.byAgent.set(agent, (sum.byAgent.get(agent) ?? 0) + n);
     }
     inFlight = sum;

@@ -39,19 +39,19 @@ describe('scrapeInFlight', () => {
     ];
     const url = telemetry.prometheusUrl!;
     const first = await scrapeInFlight(url, 5000);
-    expect(first).toEqual({ total: 3, byAgent: new Map([['coder', 2], ['rev"iewer', 1]]) });
+    expect(first).toEqual({ total: 3, byAgent: new Map([['coder', 2], ['rev"iewer', 1]]), series: 3 });
     await handles[0]!.end({ success: true, exitCode: 0, tokens: 1, cost: 0 });
     handles[1]!.abandon();
     expect(await scrapeInFlight(url, 5000)).toMatchObject({ total: 1 });
   });
 
-  it('says why when there is no figure: refused, HTTP error, no gauge', async () => {
+  it('says why when there is no figure (refused, HTTP error), and 0 with no series when the gauge is not served yet', async () => {
     // A port that was just free: a server listened on it and closed.
     const closed = await serve(200, '');
     await cleanups.pop()!();
     expect(await scrapeInFlight(closed, 2000)).toEqual({ error: 'ECONNREFUSED' });
     expect(await scrapeInFlight(await serve(404, 'no'), 2000)).toEqual({ error: 'HTTP 404' });
-    expect(await scrapeInFlight(await serve(200, 'other_metric 1\n'), 2000)).toEqual({ error: `no ${ACTIVE_GAUGE} in the scrape` });
+    expect(await scrapeInFlight(await serve(200, '# no registered metrics\n'), 2000)).toEqual({ total: 0, byAgent: new Map(), series: 0 });
   });
 });
 
@@ -66,7 +66,7 @@ describe('parseInFlight', () => {
       'invocation_metrics_active_total 100',
       'invocation_metrics_active 1',
     ].join('\n');
-    expect(parseInFlight(text)).toEqual({ total: 8, byAgent: new Map([['a\\b', 3], ['line\nbreak', 4]]) });
-    expect(parseInFlight('invocation_metrics_invocations_total 3\n')).toBeUndefined();
+    expect(parseInFlight(text)).toEqual({ total: 8, byAgent: new Map([['a\\b', 3], ['line\nbreak', 4]]), series: 4 });
+    expect(parseInFlight(`${ACTIVE_GAUGE}_x 3\n`)).toEqual({ total: 0, byAgent: new Map(), series: 0 });
   });
 });

@@ -47,7 +47,7 @@ many.push(...Array.from({ length: 30 }, (_, i) => rec(1000 + i, 'agent-00-busy',
 
 describe('renderScreen', () => {
   it('fits 80x24: 24 lines, none wider than 80, the busiest agents and the latest phases kept', () => {
-    const lines = renderScreen(view(many, { inFlight: { total: 5, byAgent: new Map([['agent-00-busy', 5]]) } }), 80, 24);
+    const lines = renderScreen(view(many, { inFlight: { total: 5, byAgent: new Map([['agent-00-busy', 5]]), series: 1 } }), 80, 24);
     expect(lines).toHaveLength(24);
     for (const l of lines) expect(Array.from(l).length).toBeLessThanOrEqual(80);
     const text = lines.join('\n');

@@ -1,0 +1,135 @@
+/**
+ * `watch` run as the built CLI with pipes (stdout not a terminal: one plain line per refresh), against a
+ * child process that records into its log with the library while the view runs; and its usage errors.
+ * The terminal view is tested in a real pseudo-terminal by `watch-tty.test.ts`.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { computeAggregate } from '../../src/aggregate/index.js';
+import { loadLog } from '../../src/log/reader.js';
+import { runFixture, type Child } from '../log/child.js';
+import { ensureBuilt, MAIN, ROOT, runBuiltCli } from './helpers/built-cli.js';
+
+beforeAll(async () => {
+  await ensureBuilt();
+});
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Sends one command to the recorder and waits for its answer. */
+async function command(recorder: Child, n: number, body: object): Promise<void> {
+  recorder.process.stdin.write(`${JSON.stringify(body)}\n`);
+  await recorder.waitForLine(`done ${n}`);
+}
+
+/** The recorder child with its endpoint URL. */
+async function startRecorder(dir: string): Promise<{ recorder: Child; url: string }> {
+  const recorder = runFixture('watch-recorder.ts', [dir]);
+  cleanups.push(async () => {
+    recorder.process.kill('SIGKILL');
+    await recorder.closed;
+  });
+  for (let i = 0; i < 600 && !/^url /m.test(recorder.stdout()); i++) await new Promise((r) => setTimeout(r, 50));
+  const url = /^url (\S+)$/m.exec(recorder.stdout())?.[1];
+  if (url === undefined) throw new Error(`the recorder did not start: ${recorder.stderr()}`);
+  return { recorder, url };
+}
+
+describe('watch, stdout not a terminal', () => {
+  it('prints a line per refresh that follows a recording process, its in-flight calls and a rotation; SIGINT ends it with 0', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-watch-cli-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { recorder, url } = await startRecorder(dir);
+    const log = path.join(dir, 'invocations.jsonl');
+    const child = spawn(process.execPath, [MAIN, 'watch', log, '--metrics', url, '--interval', '100ms'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    cleanups.push(() => void child.kill('SIGKILL'));
+    const lastLine = (): string => out.trimEnd().split('\n').at(-1) ?? '';
+    const until = async (re: RegExp): Promise<string> => {
+      for (let i = 0; i < 600; i++) {
+        if (re.test(lastLine())) return lastLine();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no line matched ${re}; last: ${lastLine()}; stderr: ${err}`);
+    };
+
+    await until(/ invocations=0 .* in_flight=0 /);
+    await command(recorder, 1, {
+      op: 'record',
+      records: [
+        { taskId: 'T1', errorClass: 'timeout', success: false, exitCode: 1, tier: 'small' },
+        { taskId: 'T2', cost: 1 },
+      ],
+    });
+    await command(recorder, 2, { op: 'record', records: [{ taskId: 'T1', attempt: 2, tier: 'large' }] });
+    await command(recorder, 3, { op: 'begin', agent: 'reviewer', n: 2 });
+    const line = await until(/ invocations=3 .* in_flight=2 /);
+    expect(line).toMatch(/ invocations=3 per_min=3 in_flight=2 success=0\.6667 cost_usd=1\.5000 cost_usd_per_min=1\.5000 tokens=300 tokens_per_min=300 retries=1 infra=1 code=0 escalations=1 skipped=0 files=1$/);
+
+    // Rotation by rename: the writer opens a fresh file at the path; nothing is counted twice.
+    fs.renameSync(log, `${log}.1`);
+    await command(recorder, 4, { op: 'end' });
+    await until(/ invocations=5 .* in_flight=0 /);
+    expect(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    expect(err).toMatch(/invocations\.jsonl: (replaced by a new file \(rotation\)|moved or deleted); reading the old file to its end\n/);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(lastLine()).toMatch(/ invocations=5 /);
+  });
+
+  it('--once reads the logs to their end and prints the aggregate\'s figures', async () => {
+    const r = await runBuiltCli(['watch', 'test/fixtures/cli/run.jsonl', '--once']);
+    expect(r.code).toBe(0);
+    const a = computeAggregate((await loadLog('test/fixtures/cli/run.jsonl')).records);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        ` invocations=${a.totalInvocations} per_min=0 in_flight=n/a success=${a.successRate.toFixed(4)} cost_usd=${a.totalCost.toFixed(4)} ` +
+          `cost_usd_per_min=0.0000 tokens=${a.totalTokens} tokens_per_min=0 retries=${a.totalRetries} infra=${a.infraRetries} ` +
+          `code=${a.codeRetries} escalations=${a.escalationCount} skipped=2 files=1\\n$`,
+      ),
+    );
+    expect(r.stderr).toContain('test/fixtures/cli/run.jsonl:5: malformed JSON');
+  });
+});
+
+describe('watch usage and inputs', () => {
+  it.each([
+    [[], 2, 'Expected at least one <log|dir>'],
+    [['x.jsonl', '--interval', '5'], 2, 'Expected --interval to be at least 100 ms'],
+    [['x.jsonl', '--metrics', 'ftp://h/metrics'], 2, 'Expected --metrics to be an http:// or https:// URL'],
+    [['x.jsonl', '--jsn'], 2, 'unknown option --jsn'],
+    [['no/such.jsonl', '--once'], 1, 'no/such.jsonl: no such file or directory'],
+  ])('watch %j exits %i', async (args, code, message) => {
+    const r = await runBuiltCli(['watch', ...args]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses a symbolic link named as the log (exit 1)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-watch-link-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.symlinkSync(path.join(ROOT, 'test/fixtures/cli/run.jsonl'), path.join(dir, 'l.jsonl'));
+    const r = await runBuiltCli(['watch', path.join(dir, 'l.jsonl'), '--once']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${path.join(dir, 'l.jsonl')}: not followed: it is a symbolic link`);
+  });
+
+  it('--help documents the command', async () => {
+    const r = await runBuiltCli(['watch', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: invocation-metrics watch <log|dir>...');
+    expect(r.stdout).toContain('--interval <time>');
+  });
+});
