@@ -68,18 +68,21 @@ interface Table {
 }
 
 function agentTable(a: MetricsAggregate, inFlight: InFlight | undefined, nameWidth: number): Table {
-  const agents = Object.keys(a.invocationsByAgent).sort((x, y) => a.invocationsByAgent[y]! - a.invocationsByAgent[x]! || (x < y ? -1 : 1));
+  // Agents with calls running and none ended yet have a row too.
+  const names = new Set([...Object.keys(a.invocationsByAgent), ...(inFlight?.byAgent.keys() ?? [])]);
+  const calls = (name: string): number => a.invocationsByAgent[name] ?? 0;
+  const agents = [...names].sort((x, y) => calls(y) - calls(x) || (x < y ? -1 : 1));
   const row = (name: string, calls: string, ok: string, cost: string, tokens: string, retries: string, running: string): string =>
     `${pad(name, nameWidth)} ${num(calls, 7)} ${num(ok, 6)} ${num(cost, 9)} ${num(tokens, 7)} ${num(retries, 11)} ${num(running, 7)}`;
   return {
     header: row('agent', 'calls', 'ok', 'cost', 'tokens', 'retr i/c', inFlight === undefined ? '' : 'running'),
     rows: agents.map((name) => {
-      const calls = a.invocationsByAgent[name]!;
+      const n = calls(name);
       const running = inFlight?.byAgent.get(name);
       return row(
         escapeTerminal(name),
-        formatInt(calls),
-        formatPercent((a.successesByAgent[name] ?? 0) / calls),
+        formatInt(n),
+        n === 0 ? '' : formatPercent((a.successesByAgent[name] ?? 0) / n),
         formatCostShort(a.costByAgent[name] ?? 0),
         formatCompact(a.tokensByAgent[name] ?? 0),
         `${formatInt(a.infraRetriesByAgent[name] ?? 0)}/${formatInt(a.codeRetriesByAgent[name] ?? 0)}`,

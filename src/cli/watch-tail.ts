@@ -25,6 +25,8 @@ export interface TailSink {
 }
 
 const NEWLINE = 0x0a;
+/** Bytes at the start of the file compared at each poll, to notice a file rewritten in place. */
+const HEAD_BYTES = 256;
 
 /** An open log file followed from a byte offset. */
 export class FileTail {
@@ -38,6 +40,8 @@ export class FileTail {
   #position = 0;
   /** Inside a line longer than the limit: its bytes are dropped until its newline. */
   #overlong = false;
+  /** The first bytes of the file as they were read (at most {@link HEAD_BYTES}). */
+  #head: Buffer = Buffer.alloc(0);
   #splitter: LineSplitter;
   #sink: TailSink | undefined;
   #closed = false;
@@ -83,7 +87,7 @@ export class FileTail {
       if (last >= 0) {
         // Only whole lines go to the splitter, so that it never holds an unfinished one.
         this.#splitter.push(chunk.subarray(0, last + 1));
-        this.#position += last + 1;
+        this.#consumed(chunk, last + 1);
         this.#overlong = false;
         if (last + 1 < n && n < want) return { bytes: this.#position - start, atEnd: true };
         continue;
@@ -91,7 +95,7 @@ export class FileTail {
       if (this.#overlong || n > this.#maxLineBytes) {
         // Past the limit: the splitter counts these bytes and drops them; the line's newline reports it.
         this.#splitter.push(chunk);
-        this.#position += n;
+        this.#consumed(chunk, n);
         this.#overlong = true;
         continue;
       }
@@ -107,23 +111,30 @@ export class FileTail {
     fs.closeSync(this.#fd);
   }
 
+  /** Moves the offset past the first `n` bytes of `chunk` (read at the offset), keeping the file's first bytes. */
+  #consumed(chunk: Buffer, n: number): void {
+    if (this.#head.length < HEAD_BYTES) this.#head = Buffer.concat([this.#head, chunk.subarray(0, Math.min(n, HEAD_BYTES - this.#head.length))]);
+    this.#position += n;
+  }
+
   /**
    * A file shorter than what was read was truncated (logrotate's `copytruncate`, or by hand): read it again
-   * from the start. So was a file whose byte before the read offset is no longer a newline (truncated and
-   * written again past the offset between two polls).
+   * from the start. So is a file whose first bytes are no longer those that were read: truncated and
+   * written again past the offset between two polls (a rewrite that keeps the first 256 bytes is not seen).
    */
   #checkTruncation(): void {
     if (this.#position === 0) return;
     const size = Number(fs.fstatSync(this.#fd).size);
     let changed = size < this.#position;
-    if (!changed && !this.#overlong) {
-      const one = Buffer.alloc(1);
-      changed = fs.readSync(this.#fd, one, 0, 1, this.#position - 1) !== 1 || one[0] !== NEWLINE;
+    if (!changed) {
+      const now = Buffer.alloc(this.#head.length);
+      changed = fs.readSync(this.#fd, now, 0, now.length, 0) !== now.length || !now.equals(this.#head);
     }
     if (!changed) return;
     this.#sink?.notice(`${this.path}: truncated (${size} bytes, ${this.#position} were read); reading it again from the start`);
     this.#position = 0;
     this.#overlong = false;
+    this.#head = Buffer.alloc(0);
     this.#splitter = this.#newSplitter();
   }
 

@@ -147,6 +147,18 @@ describe('FileTail', () => {
     t.tail.close();
   });
 
+  it('a file truncated and written again to the same length between two polls is noticed', () => {
+    const file = path.join(dir, 'a.jsonl');
+    fs.writeFileSync(file, line('1') + line('2'));
+    const t = follow(file);
+    t.poll();
+    fs.writeFileSync(file, line('3') + line('4'));
+    t.poll();
+    expect(t.ids).toEqual(['1', '2', '3', '4']);
+    expect(t.notices).toHaveLength(1);
+    t.tail.close();
+  });
+
   it('the budget bounds a poll; the rest comes at the next', () => {
     const file = path.join(dir, 'a.jsonl');
     fs.writeFileSync(file, line('1') + line('2') + line('3'));

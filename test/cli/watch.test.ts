@@ -10,8 +10,8 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeAggregate } from '../../src/aggregate/index.js';
 import { loadLog } from '../../src/log/reader.js';
-import { runFixture, type Child } from '../log/child.js';
 import { ensureBuilt, MAIN, ROOT, runBuiltCli } from './helpers/built-cli.js';
+import { startRecorder } from './helpers/recorder.js';
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -22,30 +22,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Sends one command to the recorder and waits for its answer. */
-async function command(recorder: Child, n: number, body: object): Promise<void> {
-  recorder.process.stdin.write(`${JSON.stringify(body)}\n`);
-  await recorder.waitForLine(`done ${n}`);
-}
-
-/** The recorder child with its endpoint URL. */
-async function startRecorder(dir: string): Promise<{ recorder: Child; url: string }> {
-  const recorder = runFixture('watch-recorder.ts', [dir]);
-  cleanups.push(async () => {
-    recorder.process.kill('SIGKILL');
-    await recorder.closed;
-  });
-  for (let i = 0; i < 600 && !/^url /m.test(recorder.stdout()); i++) await new Promise((r) => setTimeout(r, 50));
-  const url = /^url (\S+)$/m.exec(recorder.stdout())?.[1];
-  if (url === undefined) throw new Error(`the recorder did not start: ${recorder.stderr()}`);
-  return { recorder, url };
-}
-
 describe('watch, stdout not a terminal', () => {
   it('prints a line per refresh that follows a recording process, its in-flight calls and a rotation; SIGINT ends it with 0', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-watch-cli-'));
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const { recorder, url } = await startRecorder(dir);
+    const recorder = await startRecorder(dir);
+    cleanups.push(() => recorder.kill());
+    const url = recorder.url;
     const log = path.join(dir, 'invocations.jsonl');
     const child = spawn(process.execPath, [MAIN, 'watch', log, '--metrics', url, '--interval', '100ms'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -64,21 +47,21 @@ describe('watch, stdout not a terminal', () => {
     };
 
     await until(/ invocations=0 .* in_flight=0 /);
-    await command(recorder, 1, {
+    await recorder.send({
       op: 'record',
       records: [
         { taskId: 'T1', errorClass: 'timeout', success: false, exitCode: 1, tier: 'small' },
         { taskId: 'T2', cost: 1 },
       ],
     });
-    await command(recorder, 2, { op: 'record', records: [{ taskId: 'T1', attempt: 2, tier: 'large' }] });
-    await command(recorder, 3, { op: 'begin', agent: 'reviewer', n: 2 });
+    await recorder.send({ op: 'record', records: [{ taskId: 'T1', attempt: 2, tier: 'large' }] });
+    await recorder.send({ op: 'begin', agent: 'reviewer', n: 2 });
     const line = await until(/ invocations=3 .* in_flight=2 /);
     expect(line).toMatch(/ invocations=3 per_min=3 in_flight=2 success=0\.6667 cost_usd=1\.5000 cost_usd_per_min=1\.5000 tokens=300 tokens_per_min=300 retries=1 infra=1 code=0 escalations=1 skipped=0 files=1$/);
 
     // Rotation by rename: the writer opens a fresh file at the path; nothing is counted twice.
     fs.renameSync(log, `${log}.1`);
-    await command(recorder, 4, { op: 'end' });
+    await recorder.send({ op: 'end' });
     await until(/ invocations=5 .* in_flight=0 /);
     expect(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
     expect(err).toMatch(/invocations\.jsonl: (replaced by a new file \(rotation\)|moved or deleted); reading the old file to its end\n/);
