@@ -47,16 +47,15 @@ function inFlightText(view: ScreenView): string {
 }
 
 function headline(view: ScreenView): string[] {
-  const a = view.snapshot.aggregate;
-  const w = view.snapshot.window;
-  const count = view.snapshot.records;
+  const { aggregate: a, window: w, records, totals, aggregatedRecords } = view.snapshot;
   const retries = a === undefined ? '0' : `${formatInt(a.totalRetries)}: infra ${formatInt(a.infraRetries)}, code ${formatInt(a.codeRetries)}`;
+  const lag = aggregatedRecords < records && a !== undefined ? `   (tables: first ${formatInt(aggregatedRecords)})` : '';
   return [
     `in flight    ${inFlightText(view)}`,
-    `invocations  ${formatInt(count)}   ${formatInt(w.invocations)}/min   success ${a === undefined ? 'n/a' : formatPercent(a.successRate)}   peak parallel ${a?.peakParallelInvocations ?? 0}`,
-    `cost         ${formatCostShort(a?.totalCost ?? 0)}   ${formatCostShort(w.cost)}/min (${formatCostShort(w.cost * 60)}/h)`,
-    `tokens       ${formatCompact(a?.totalTokens ?? 0)}   ${formatCompact(w.tokens)}/min`,
-    `retries      ${retries}   escalations ${formatInt(a?.escalationCount ?? 0)}   skipped lines ${formatInt(view.snapshot.skipped)}`,
+    `invocations  ${formatInt(records)}   ${formatInt(w.invocations)}/min   success ${records === 0 ? 'n/a' : formatPercent(totals.successes / records)}   peak parallel ${a?.peakParallelInvocations ?? 0}`,
+    `cost         ${formatCostShort(totals.cost)}   ${formatCostShort(w.cost)}/min (${formatCostShort(w.cost * 60)}/h)`,
+    `tokens       ${formatCompact(totals.tokens)}   ${formatCompact(w.tokens)}/min`,
+    `retries      ${retries}   escalations ${formatInt(a?.escalationCount ?? 0)}   skipped lines ${formatInt(view.snapshot.skipped)}${lag}`,
   ];
 }
 
@@ -162,29 +161,29 @@ export function renderScreen(view: ScreenView, width: number, height: number): s
   }
   if (bottom.length > 0) lines.push('', ...bottom);
   // A terminal too small for all of it keeps the top (the headline figures).
-  return lines.slice(0, Math.max(0, height)).map((l) => clip(l, width));
+  return lines.slice(0, Math.max(0, height)).map((l) => clip(l.trimEnd(), width));
 }
 
 /**
  * The one line per refresh written when stdout is not a terminal: `key=value` pairs, stable and easy to
- * parse (`in_flight=n/a` without an endpoint, `?` when it failed).
+ * parse (`in_flight=n/a` without an endpoint, `?` when it failed). `retries` to `escalations` come from
+ * the aggregate, which covers the first `aggregated` records (all of them unless it lags).
  *
  * @param view - What to show.
  * @returns The line, without its newline.
  */
 export function renderPlainLine(view: ScreenView): string {
-  const a = view.snapshot.aggregate;
-  const w = view.snapshot.window;
+  const { aggregate: a, window: w, records, totals } = view.snapshot;
   const f = view.inFlight;
   const inFlight = f === undefined ? 'n/a' : 'error' in f ? '?' : String(f.total);
   const pairs: [string, string | number][] = [
-    ['invocations', view.snapshot.records],
+    ['invocations', records],
     ['per_min', w.invocations],
     ['in_flight', inFlight],
-    ['success', a === undefined ? 'n/a' : a.successRate.toFixed(4)],
-    ['cost_usd', (a?.totalCost ?? 0).toFixed(4)],
+    ['success', records === 0 ? 'n/a' : (totals.successes / records).toFixed(4)],
+    ['cost_usd', totals.cost.toFixed(4)],
     ['cost_usd_per_min', w.cost.toFixed(4)],
-    ['tokens', a?.totalTokens ?? 0],
+    ['tokens', totals.tokens],
     ['tokens_per_min', w.tokens],
     ['retries', a?.totalRetries ?? 0],
     ['infra', a?.infraRetries ?? 0],
@@ -192,6 +191,7 @@ export function renderPlainLine(view: ScreenView): string {
     ['escalations', a?.escalationCount ?? 0],
     ['skipped', view.snapshot.skipped],
     ['files', view.files],
+    ['aggregated', view.snapshot.aggregatedRecords],
   ];
   return `${new Date(view.nowMs).toISOString()} ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`;
 }

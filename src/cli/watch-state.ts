@@ -6,9 +6,10 @@
  *
  * `result()` of the aggregator is O(n log n) in the records held (previous attempts and the parallelism
  * sweep need them all), so it runs only when records arrived, and at most once per four times its own
- * last duration: past about a million records the totals refresh less often than the screen, and the
- * view never spends more than a fifth of its time on them. Reading stays proportional to what was
- * appended.
+ * last duration: on a log of about a million records its figures (retries, escalations, peak
+ * parallelism, the tables) refresh every few seconds, and the view spends at most a fifth of its time on
+ * them. The headline counts (invocations, successes, cost, tokens) are running sums, O(1) per record,
+ * current at every refresh; reading stays proportional to what was appended.
  *
  * @module
  */
@@ -27,8 +28,12 @@ const MAX_BUCKETS = 1000;
 export interface WatchSnapshot {
   /** The aggregate of every record read (`undefined` before the first). */
   aggregate: MetricsAggregate | undefined;
-  /** Records read so far (the aggregate may lag behind it, see the module's note). */
+  /** Records read so far. */
   records: number;
+  /** Running sums over the records read: current at every refresh (the cost summed in the aggregate's order). */
+  totals: { successes: number; cost: number; tokens: number };
+  /** Records the aggregate covers: fewer than `records` while it lags (see the module's note). */
+  aggregatedRecords: number;
   /** Lines skipped (malformed, invalid, too long). */
   skipped: number;
   /** The last minute. */
@@ -44,6 +49,7 @@ export class WatchState {
   readonly #clock: () => number;
   readonly #onNotice: (text: string) => void;
   #records = 0;
+  #totals = { successes: 0, cost: 0, tokens: 0 };
   #skipped = 0;
   #notices: string[] = [];
   #aggregate: MetricsAggregate | undefined;
@@ -67,6 +73,9 @@ export class WatchState {
       this.#aggregator.add(record);
       this.#window.add(record, this.#clock());
       this.#records++;
+      if (record.success) this.#totals.successes++;
+      this.#totals.cost += record.cost;
+      this.#totals.tokens += record.tokens;
     },
     skipped: (file, line, reason) => {
       this.#skipped++;
@@ -96,7 +105,15 @@ export class WatchState {
       this.#nextResultAt = performance.now() + 4 * took;
     }
     const notices = this.#aggregateError === undefined ? this.#notices : [...this.#notices, `cannot aggregate: ${this.#aggregateError}`];
-    return { aggregate: this.#aggregate, records: this.#records, skipped: this.#skipped, window: this.#window.totals(this.#clock()), notices };
+    return {
+      aggregate: this.#aggregate,
+      records: this.#records,
+      totals: { ...this.#totals },
+      aggregatedRecords: this.#aggregatedCount,
+      skipped: this.#skipped,
+      window: this.#window.totals(this.#clock()),
+      notices,
+    };
   }
 
   #notice(text: string): void {

@@ -28,6 +28,12 @@ function view(records: InvocationMetric[], extra: Partial<ScreenView> = {}): Scr
     snapshot: {
       aggregate: records.length === 0 ? undefined : computeAggregate(records),
       records: records.length,
+      totals: {
+        successes: records.filter((r) => r.success).length,
+        cost: records.reduce((sum, r) => sum + r.cost, 0),
+        tokens: records.reduce((sum, r) => sum + r.tokens, 0),
+      },
+      aggregatedRecords: records.length,
       skipped: 2,
       window: { invocations: 7, cost: 0.5, tokens: 1200, slowest: [{ agent: 'coder', phase: 2, taskId: 'T-1', durationMs: 45_100, success: false }] },
       notices: ['a.jsonl: truncated (0 bytes, 10 were read); reading it again from the start'],
@@ -61,6 +67,13 @@ describe('renderScreen', () => {
     expect(lines[0]).toMatch(/^invocation-metrics watch metrics\/ +3 files {2}09:10:00 UTC$/);
   });
 
+  it('says when the tables cover fewer records than the headline (a lagging aggregate)', () => {
+    const v = view(many);
+    v.snapshot.records = 500;
+    expect(renderScreen(v, 120, 24).join('\n')).toMatch(/^retries .* skipped lines 2 {3}\(tables: first 430\)$/m);
+    expect(renderScreen(view(many), 120, 24).join('\n')).not.toContain('tables: first');
+  });
+
   it('keeps every line within a narrow or short terminal, top lines first', () => {
     for (const [w, h] of [[40, 10], [20, 5], [120, 60]] as const) {
       const lines = renderScreen(view(many), w, h);
@@ -87,7 +100,7 @@ describe('renderPlainLine', () => {
     const records = [rec(1, 'a', 0), rec(2, 'a', 0, { attempt: 2 })];
     expect(renderPlainLine(view(records, { inFlight: { error: 'ECONNREFUSED' } }))).toBe(
       '2026-11-20T09:10:00.000Z invocations=2 per_min=7 in_flight=? success=1.0000 cost_usd=0.0200 cost_usd_per_min=0.5000 ' +
-        'tokens=200 tokens_per_min=1200 retries=1 infra=0 code=1 escalations=0 skipped=2 files=3',
+        'tokens=200 tokens_per_min=1200 retries=1 infra=0 code=1 escalations=0 skipped=2 files=3 aggregated=2',
     );
     expect(renderPlainLine(view([]))).toContain(' in_flight=n/a success=n/a cost_usd=0.0000 ');
   });

@@ -18,7 +18,10 @@ describe('WatchState', () => {
     const snap = state.snapshot(true);
     const expected = computeAggregate(records);
     expect(snap.records).toBe(records.length);
+    expect(snap.aggregatedRecords).toBe(records.length);
     expect(snap.aggregate).toEqual(expected);
+    // The running sums agree with it exactly (the same additions in the same order).
+    expect(snap.totals).toEqual({ successes: expected.totalSuccesses, cost: expected.totalCost, tokens: expected.totalTokens });
     // The fixture has both kinds of retries and an escalation: the figures shown are not trivially zero.
     expect([expected.infraRetries, expected.codeRetries, expected.escalationCount].every((n) => n > 0)).toBe(true);
   });

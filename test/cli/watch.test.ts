@@ -12,6 +12,8 @@ import { computeAggregate } from '../../src/aggregate/index.js';
 import { loadLog } from '../../src/log/reader.js';
 import { ensureBuilt, MAIN, ROOT, runBuiltCli } from './helpers/built-cli.js';
 import { startRecorder } from './helpers/recorder.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { runWatch, type WatchTerminal } from '../../src/cli/watch.js';
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -56,8 +58,8 @@ describe('watch, stdout not a terminal', () => {
     });
     await recorder.send({ op: 'record', records: [{ taskId: 'T1', attempt: 2, tier: 'large' }] });
     await recorder.send({ op: 'begin', agent: 'reviewer', n: 2 });
-    const line = await until(/ invocations=3 .* in_flight=2 /);
-    expect(line).toMatch(/ invocations=3 per_min=3 in_flight=2 success=0\.6667 cost_usd=1\.5000 cost_usd_per_min=1\.5000 tokens=300 tokens_per_min=300 retries=1 infra=1 code=0 escalations=1 skipped=0 files=1$/);
+    const line = await until(/ invocations=3 .* in_flight=2 .* aggregated=3$/);
+    expect(line).toMatch(/ invocations=3 per_min=3 in_flight=2 success=0\.6667 cost_usd=1\.5000 cost_usd_per_min=1\.5000 tokens=300 tokens_per_min=300 retries=1 infra=1 code=0 escalations=1 skipped=0 files=1 aggregated=3$/);
 
     // Rotation by rename: the writer opens a fresh file at the path; nothing is counted twice.
     fs.renameSync(log, `${log}.1`);
@@ -79,10 +81,33 @@ describe('watch, stdout not a terminal', () => {
       new RegExp(
         ` invocations=${a.totalInvocations} per_min=0 in_flight=n/a success=${a.successRate.toFixed(4)} cost_usd=${a.totalCost.toFixed(4)} ` +
           `cost_usd_per_min=0.0000 tokens=${a.totalTokens} tokens_per_min=0 retries=${a.totalRetries} infra=${a.infraRetries} ` +
-          `code=${a.codeRetries} escalations=${a.escalationCount} skipped=2 files=1\\n$`,
+          `code=${a.codeRetries} escalations=${a.escalationCount} skipped=2 files=1 aggregated=${a.totalInvocations}\\n$`,
       ),
     );
     expect(r.stderr).toContain('test/fixtures/cli/run.jsonl:5: malformed JSON');
+  });
+});
+
+describe('watch on a terminal, in-process', () => {
+  it('draws on the alternate screen with the cursor hidden, and on stop restores both and leaves the last figures', async () => {
+    let out = '';
+    let stop: (() => void) | undefined;
+    const io: CliIO = { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, stdoutIsTTY: true, stderrIsTTY: true, env: {} };
+    const terminal: WatchTerminal = {
+      size: () => ({ columns: 80, rows: 24 }),
+      on(events) {
+        stop = events.stop;
+        return () => (stop = undefined);
+      },
+    };
+    const done = runWatch(['test/fixtures/cli/run.jsonl', '--interval', '100ms'], io, terminal);
+    for (let i = 0; i < 200 && !out.includes('peak parallel'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(out.startsWith('\x1b[?1049h\x1b[?25l\x1b[1;1H\x1b[2K\x1b[7minvocation-metrics watch test/fixtures/cli/run.jsonl')).toBe(true);
+    expect(out).toContain('\x1b[3;1H\x1b[2Kinvocations  10 ');
+    stop!();
+    expect(await done).toEqual({ kind: 'ok' });
+    expect(stop).toBeUndefined(); // unsubscribed
+    expect(out).toMatch(/\x1b\[\?25h\x1b\[\?1049l\S+ invocations=10 per_min=0 in_flight=n\/a .* aggregated=10\n$/);
   });
 });
 
