@@ -107,6 +107,7 @@ describe('watch on a terminal, in-process', () => {
     stop!();
     expect(await done).toEqual({ kind: 'ok' });
     expect(stop).toBeUndefined(); // unsubscribed
+    // eslint-disable-next-line no-control-regex -- the escape sequences are what is tested
     expect(out).toMatch(/\x1b\[\?25h\x1b\[\?1049l\S+ invocations=10 per_min=0 in_flight=n\/a .* aggregated=10\n$/);
   });
 });
