@@ -73,6 +73,18 @@ describe('watch, stdout not a terminal', () => {
     expect(lastLine()).toMatch(/ invocations=5 /);
   });
 
+  it('SIGTERM ends it with 0 too', async () => {
+    const child = spawn(process.execPath, [MAIN, 'watch', 'test/fixtures/cli/run.jsonl', '--interval', '100ms'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(() => void child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    for (let i = 0; i < 600 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/ invocations=10 .* aggregated=10\n$/);
+  });
+
   it('--once reads the logs to their end and prints the aggregate\'s figures', async () => {
     const r = await runBuiltCli(['watch', 'test/fixtures/cli/run.jsonl', '--once']);
     expect(r.code).toBe(0);
