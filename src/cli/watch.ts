@@ -187,13 +187,15 @@ export async function runWatch(argv: string[], io: CliIO, terminal: WatchTermina
     const tick = (): void => {
       timer = undefined;
       if (stopped) return;
-      let polled;
       try {
-        polled = sources.poll(state.sink, READ_BUDGET_BYTES);
+        step();
       } catch (error) {
+        // Whatever went wrong, the terminal is given back before the message is printed.
         stop({ kind: 'invalid-data', reason: (error as Error).message });
-        return;
       }
+    };
+    const step = (): void => {
+      const polled = sources.poll(state.sink, READ_BUDGET_BYTES);
       files = polled.files;
       if (polled.atEnd) catchingUp = false;
       if (!scraping && urls.length > 0) {
@@ -213,12 +215,14 @@ export async function runWatch(argv: string[], io: CliIO, terminal: WatchTermina
       if (timer !== undefined) clearTimeout(timer);
       unsubscribe();
       aborter.abort();
-      // The last figures stay on the normal screen after the alternate one is left.
-      const last = renderPlainLine(view(true));
-      sources.close();
       if (tty) io.stdout.write(LEAVE);
-      io.stdout.write(`${last}\n`);
-      resolve(outcome);
+      try {
+        // The last figures stay on the normal screen. Not recomputed: a large log's aggregate would delay the exit.
+        io.stdout.write(`${renderPlainLine(view(false))}\n`);
+      } finally {
+        sources.close();
+        resolve(outcome);
+      }
     };
     if (tty) io.stdout.write(ENTER);
     tick();
