@@ -69,10 +69,11 @@ describe.skipIf(tmux.path === undefined)(tmux.skip ?? 'watch in a real terminal 
     const afterRefreshes = async (): Promise<string> => {
       const clock = (): string => / (\d\d:\d\d:\d\d) UTC$/m.exec(screen())?.[1] ?? '';
       const seen = new Set([clock()]);
-      while (seen.size < 3) {
+      for (let i = 0; i < 200 && seen.size < 3; i++) {
         await new Promise((r) => setTimeout(r, 100));
         seen.add(clock());
       }
+      if (seen.size < 3) throw new Error(`the screen stopped refreshing:\n${screen()}`);
       return screen();
     };
 
