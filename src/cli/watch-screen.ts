@@ -11,6 +11,7 @@ import { escapeTerminal } from '../report/escape.js';
 import { formatCompact, formatCostShort, formatDuration, formatInt, formatPercent } from '../report/format.js';
 import { ACTIVE_GAUGE, type InFlight } from './watch-endpoint.js';
 import type { WatchSnapshot } from './watch-state.js';
+import { clipToWidth, padToWidth, textWidth } from './watch-width.js';
 
 /** What a frame shows beside the snapshot. */
 export interface ScreenView {
@@ -29,14 +30,8 @@ export interface ScreenView {
 
 const NO_ENDPOINT = 'n/a (needs --metrics URL: a log line is written when a call ends)';
 
-/** Clips to `width` characters (code points), so that no line wraps. */
-function clip(text: string, width: number): string {
-  if (text.length <= width) return text;
-  const chars = Array.from(text);
-  return chars.length <= width ? text : chars.slice(0, Math.max(0, width - 1)).join('') + '…';
-}
-
-const pad = (text: string, width: number): string => clip(text, width).padEnd(width);
+const clip = clipToWidth;
+const pad = padToWidth;
 const num = (text: string, width: number): string => text.padStart(width);
 
 function inFlightText(view: ScreenView): string {
@@ -135,13 +130,13 @@ function slowestLine(view: ScreenView): string[] {
  * @param view - What to show.
  * @param width - Terminal columns (at least 20 are assumed).
  * @param height - Terminal rows.
- * @returns At most `height` lines, none longer than `width` characters.
+ * @returns At most `height` lines, none wider than `width` columns.
  */
 export function renderScreen(view: ScreenView, width: number, height: number): string[] {
   const time = new Date(view.nowMs).toISOString().slice(11, 19);
   const status = `${view.files} file${view.files === 1 ? '' : 's'}${view.catchingUp ? ', reading…' : ''}  ${time} UTC`;
   const title = `invocation-metrics watch ${escapeTerminal(view.inputs)}`;
-  const top = [`${clip(title, Math.max(0, width - status.length - 2)).padEnd(Math.max(0, width - status.length))}${status}`, ...headline(view)];
+  const top = [`${pad(clip(title, Math.max(0, width - status.length - 2)), Math.max(0, width - textWidth(status)))}${status}`, ...headline(view)];
   const bottom = [...slowestLine(view), ...view.snapshot.notices.slice(-1).map((n) => `! ${escapeTerminal(n)}`)];
   const a = view.snapshot.aggregate;
   const lines = [...top];

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { computeAggregate } from '../../src/aggregate/index.js';
 import type { InvocationMetric } from '../../src/record.js';
 import { renderPlainLine, renderScreen, type ScreenView } from '../../src/cli/watch-screen.js';
+import { textWidth } from '../../src/cli/watch-width.js';
 
 const NOW = Date.parse('2026-11-20T09:10:00Z');
 const rec = (i: number, agent: string, phase: number, extra: Partial<InvocationMetric> = {}): InvocationMetric => ({
@@ -74,11 +75,15 @@ describe('renderScreen', () => {
     expect(renderScreen(view(many), 120, 24).join('\n')).not.toContain('tables: first');
   });
 
-  it('keeps every line within a narrow or short terminal, top lines first', () => {
-    for (const [w, h] of [[40, 10], [20, 5], [120, 60]] as const) {
-      const lines = renderScreen(view(many), w, h);
+  it('keeps every line within a narrow or short terminal, top lines first, wide names included', () => {
+    const wide = [...many, ...Array.from({ length: 60 }, (_, i) => rec(2000 + i, '审稿人'.repeat(1 + (i % 9)) + ' 🚀', i % 3, { taskId: '任务'.repeat(20) }))];
+    for (const [w, h] of [[80, 24], [40, 10], [20, 5], [120, 60]] as const) {
+      const v = view(wide);
+      v.snapshot.window.slowest = [{ agent: '审稿人'.repeat(30), phase: 1, taskId: '任务', durationMs: 5000, success: true }];
+      v.snapshot.notices = [`${'目录/'.repeat(40)}a.jsonl: truncated`];
+      const lines = renderScreen(v, w, h);
       expect(lines.length).toBeLessThanOrEqual(h);
-      for (const l of lines) expect(Array.from(l).length).toBeLessThanOrEqual(w);
+      for (const l of lines) expect(textWidth(l)).toBeLessThanOrEqual(w);
     }
     expect(renderScreen(view(many), 80, 4)[1]).toMatch(/^in flight {4}n\/a/);
   });
