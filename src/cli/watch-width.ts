@@ -60,8 +60,11 @@ const WIDE: readonly (readonly [number, number])[] = [
   [0x20000, 0x3fffd],
 ];
 
-/** Combining marks, variation selectors, zero-width joiners and spaces: no column of their own. */
-const ZERO = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f\ufeff]$/u;
+/** Combining marks take no column of their own. */
+const COMBINING = /^[\p{Mn}\p{Me}]$/u;
+
+/** Zero-width spaces and joiners, variation selectors, the byte-order mark. */
+const isZeroWidth = (cp: number): boolean => (cp >= 0x200b && cp <= 0x200f) || cp === 0x2060 || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0xfeff;
 
 /**
  * Columns one character takes.
@@ -72,7 +75,7 @@ const ZERO = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f\ufeff]$/u;
 export function charWidth(char: string): number {
   const cp = char.codePointAt(0) ?? 0;
   if (cp < 0x300) return 1;
-  if (ZERO.test(char)) return 0;
+  if (isZeroWidth(cp) || COMBINING.test(char)) return 0;
   let lo = 0;
   let hi = WIDE.length - 1;
   while (lo <= hi) {
