@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvocationMetricsCollector } from '../../src/collector.js';
 import { openRegularFile } from '../../src/log/safe-open.js';
 import type { InvocationMetric } from '../../src/record.js';
@@ -59,6 +59,26 @@ describe('FileTail', () => {
     fs.appendFileSync(file, line('3'));
     expect(t.poll().bytes).toBe(line('3').length);
     expect(t.ids).toEqual(['1', '2', '3']);
+    t.tail.close();
+  });
+
+  it('a refresh of a large file reads the appended bytes, the file\'s first 256 and nothing else', () => {
+    const file = path.join(dir, 'a.jsonl');
+    fs.writeFileSync(file, Array.from({ length: 5000 }, (_, i) => line(`old-${i}`)).join(''));
+    const t = follow(file);
+    t.poll();
+    const appended = line('new-1') + line('new-2');
+    fs.appendFileSync(file, appended);
+    const read = vi.spyOn(fs, 'readSync');
+    try {
+      t.poll();
+      const bytes = read.mock.results.reduce((sum, r) => sum + (r.value as number), 0);
+      expect(fs.statSync(file).size).toBeGreaterThan(500_000);
+      expect(bytes).toBe(appended.length + 256);
+    } finally {
+      read.mockRestore();
+    }
+    expect(t.ids.slice(-2)).toEqual(['new-1', 'new-2']);
     t.tail.close();
   });
 
