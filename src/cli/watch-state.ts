@@ -87,12 +87,14 @@ export class WatchState {
   /**
    * The current figures. Computes the aggregate again when records arrived and its throttle allows.
    *
-   * @param force - Compute the aggregate now whatever the throttle (the last frame, `--once`).
+   * @param force - Compute the aggregate now whatever the throttle (`--once`).
+   * @param defer - Do not compute it unless forced: the files are still being read to their end, and an
+   *   aggregate of part of them would only slow that down.
    * @returns The snapshot.
    */
-  snapshot(force = false): WatchSnapshot {
+  snapshot(force = false, defer = false): WatchSnapshot {
     const now = performance.now();
-    if (this.#records !== this.#aggregatedCount && (force || now >= this.#nextResultAt)) {
+    if (this.#records !== this.#aggregatedCount && (force || (!defer && now >= this.#nextResultAt))) {
       try {
         this.#aggregate = resultFitting(this.#aggregator, MAX_BUCKETS);
         this.#aggregateError = undefined;

@@ -142,7 +142,7 @@ export async function runWatch(argv: string[], io: CliIO, terminal: WatchTermina
     }
     inFlight = sum;
   };
-  const view = (force: boolean): ScreenView => ({ snapshot: state.snapshot(force), inFlight, files, inputs: positionals.join(' '), nowMs: Date.now(), catchingUp });
+  const view = (force: boolean): ScreenView => ({ snapshot: state.snapshot(force, catchingUp), inFlight, files, inputs: positionals.join(' '), nowMs: Date.now(), catchingUp });
   const readAll = (): void => {
     for (;;) {
       const polled = sources.poll(state.sink, READ_BUDGET_BYTES);

@@ -26,6 +26,16 @@ describe('WatchState', () => {
     expect([expected.infraRetries, expected.codeRetries, expected.escalationCount].every((n) => n > 0)).toBe(true);
   });
 
+  it('while the files are still being read, the aggregate waits (unless forced); the running sums do not', async () => {
+    const { records } = await loadLog('test/fixtures/cli/run.jsonl');
+    const state = new WatchState();
+    for (const r of records) state.sink.record(r);
+    const reading = state.snapshot(false, true);
+    expect(reading).toMatchObject({ aggregate: undefined, aggregatedRecords: 0, records: records.length });
+    expect(reading.totals.successes).toBe(records.filter((r) => r.success).length);
+    expect(state.snapshot(false, false).aggregatedRecords).toBe(records.length);
+  });
+
   it('counts skipped lines and keeps the latest notices, each also handed to onNotice', () => {
     const told: string[] = [];
     const state = new WatchState(Date.now, (t) => told.push(t));
