@@ -114,3 +114,23 @@ async function readBounded(response: Response): Promise<string> {
     }
   }
 }
+
+/**
+ * In flight over several endpoints (one per recording process): the sums of their sums. One endpoint that
+ * failed makes the whole figure unknown, named by its URL when there are several: a partial sum would
+ * show fewer calls than run.
+ *
+ * @param urls - The endpoints, in `--metrics` order.
+ * @param results - What {@link scrapeInFlight} gave for each, in the same order.
+ * @returns The sums, or the first failure.
+ */
+export function combineInFlight(urls: readonly string[], results: readonly (InFlight | { error: string })[]): InFlight | { error: string } {
+  const sum: InFlight = { total: 0, byAgent: new Map(), series: 0 };
+  for (const [i, r] of results.entries()) {
+    if ('error' in r) return { error: urls.length === 1 ? r.error : `${urls[i]}: ${r.error}` };
+    sum.total += r.total;
+    sum.series += r.series;
+    for (const [agent, n] of r.byAgent) sum.byAgent.set(agent, (sum.byAgent.get(agent) ?? 0) + n);
+  }
+  return sum;
+}

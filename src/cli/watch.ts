@@ -15,7 +15,7 @@ import { parseBucket } from './values.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../log/lines.js';
 import { openRegularFile } from '../log/safe-open.js';
 import { UnsafeLogFileError } from '../errors.js';
-import { scrapeInFlight, type InFlight } from './watch-endpoint.js';
+import { combineInFlight, scrapeInFlight, type InFlight } from './watch-endpoint.js';
 import { renderPlainLine, renderScreen, type ScreenView } from './watch-screen.js';
 import { LogSources, type WatchInput } from './watch-sources.js';
 import { WatchState } from './watch-state.js';
@@ -128,19 +128,7 @@ export async function runWatch(argv: string[], io: CliIO, terminal: WatchTermina
 
   const scrape = async (timeoutMs: number): Promise<void> => {
     if (urls.length === 0) return;
-    const results = await Promise.all(urls.map((u) => scrapeInFlight(u, timeoutMs, aborter.signal)));
-    const failed = results.find((r): r is { error: string } => 'error' in r);
-    if (failed !== undefined) {
-      inFlight = { error: urls.length === 1 ? failed.error : `${urls[results.indexOf(failed)]}: ${failed.error}` };
-      return;
-    }
-    const sum: InFlight = { total: 0, byAgent: new Map(), series: 0 };
-    for (const r of results as InFlight[]) {
-      sum.total += r.total;
-      sum.series += r.series;
-      for (const [agent, n] of r.byAgent) sum.byAgent.set(agent, (sum.byAgent.get(agent) ?? 0) + n);
-    }
-    inFlight = sum;
+    inFlight = combineInFlight(urls, await Promise.all(urls.map((u) => scrapeInFlight(u, timeoutMs, aborter.signal))));
   };
   const view = (force: boolean): ScreenView => ({ snapshot: state.snapshot(force, catchingUp), inFlight, files, inputs: positionals.join(' '), nowMs: Date.now(), catchingUp });
   const readAll = (): void => {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvocationMetricsCollector } from '../../src/collector.js';
 import { createTelemetry } from '../../src/telemetry/index.js';
-import { ACTIVE_GAUGE, parseInFlight, scrapeInFlight } from '../../src/cli/watch-endpoint.js';
+import { ACTIVE_GAUGE, combineInFlight, parseInFlight, scrapeInFlight } from '../../src/cli/watch-endpoint.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -68,5 +68,15 @@ describe('parseInFlight', () => {
     ].join('\n');
     expect(parseInFlight(text)).toEqual({ total: 8, byAgent: new Map([['a\\b', 3], ['line\nbreak', 4]]), series: 4 });
     expect(parseInFlight(`${ACTIVE_GAUGE}_x 3\n`)).toEqual({ total: 0, byAgent: new Map(), series: 0 });
+  });
+});
+
+describe('combineInFlight', () => {
+  it('sums the endpoints of several processes, by agent; one failure makes the figure unknown, named by its URL', () => {
+    const a = { total: 2, byAgent: new Map([['coder', 2]]), series: 1 };
+    const b = { total: 3, byAgent: new Map([['coder', 1], ['tester', 2]]), series: 2 };
+    expect(combineInFlight(['u1', 'u2'], [a, b])).toEqual({ total: 5, byAgent: new Map([['coder', 3], ['tester', 2]]), series: 3 });
+    expect(combineInFlight(['u1', 'u2'], [a, { error: 'ECONNREFUSED' }])).toEqual({ error: 'u2: ECONNREFUSED' });
+    expect(combineInFlight(['u1'], [{ error: 'HTTP 500' }])).toEqual({ error: 'HTTP 500' });
   });
 });
