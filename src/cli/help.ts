@@ -7,13 +7,14 @@
 /** Global help: `invocation-metrics --help`. */
 export const GLOBAL_HELP = `Usage: invocation-metrics <command> [options]
 
-Offline analysis of invocation-metrics JSONL logs.
+Offline analysis and a live view of invocation-metrics JSONL logs.
 
 Commands:
   summarize <file|dir|state>...  Print the aggregate of logs and state files (tables, or JSON with --json),
                                  or write their state (--state F) for a later merge
   report <file|dir>... --out F   Write an HTML (.html) or Markdown (.md) report
   diff <baseline> <candidate>    Compare two runs: what changed beyond noise (--fail-on gates CI)
+  watch <log|dir>...             A live view of growing logs, refreshed every second
   demo                           Run a simulated multi-agent fleet and show its metrics
 
 Options:
@@ -175,4 +176,36 @@ Ctrl-C ends the run early: invocations in flight are recorded as failed (error c
 and telemetry is shut down (with the last OTLP push). A second Ctrl-C quits at once.
 
 Exit codes: 0 done, 1 the log directory or the port cannot be used, 2 usage error, 130 interrupted.
+`;
+
+/** Help of `watch`. */
+export const WATCH_HELP = `Usage: invocation-metrics watch <log|dir>... [options]
+
+A live view of logs that are being written: on a terminal, a full screen redrawn every --interval
+(alternate screen; Ctrl-C restores the terminal and exits 0); otherwise one line of key=value pairs
+per refresh. A directory stands for the *.jsonl files under it, listed again at every refresh (a
+process that starts writes a new file). Each file is read once from its start, then only what is
+appended; rotation (the path renamed or replaced: the old file is read to its end), truncation (read
+again from the start, with a notice) and a torn last line completed later are followed.
+
+Shown:
+  in flight            Invocations begun and not ended, summed over the --metrics endpoints (their
+                       invocation_metrics_active gauge), by agent in the table. Without --metrics it is
+                       n/a: the log has one line per ended invocation and none for a begun one
+  invocations          Records read; /min counts those that ended in the last 60 s (at the time they
+                       appeared in the log, if that is earlier than their own end)
+  success, cost, tokens, peak parallel, retries infra/code, escalations
+                       The exact aggregate of every record read (as summarize computes it), with
+                       cost and tokens of the last 60 s per minute (and per hour)
+  agent and phase tables, the slowest calls that ended in the last minute, the latest notice
+
+Options:
+  --metrics <url>      A Prometheus endpoint of a recording process (http://127.0.0.1:9464/metrics);
+                       repeat for several processes
+  --interval <time>    Time between refreshes: 250ms, 2s; a bare number is ms (default 1000, at least 100)
+  --once               Read the logs to their end, show one refresh and exit
+  -h, --help           Show this help
+
+Exit codes: 0 stopped (Ctrl-C, SIGTERM) or --once done; 1 an input missing or not a regular file
+(a symbolic link is refused); 2 usage error.
 `;

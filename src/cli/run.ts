@@ -65,11 +65,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const { runDiff } = await import('./diff.js');
       return finish(await runDiff(rest, io), io);
     }
+    case 'watch': {
+      const { runWatch } = await import('./watch.js');
+      return finish(await runWatch(rest, io), io);
+    }
     case 'demo': {
       const { runDemo } = await import('./demo.js');
       return runDemo(rest, io);
     }
     default:
-      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report, diff or demo)` }, io);
+      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report, diff, watch or demo)` }, io);
   }
 }

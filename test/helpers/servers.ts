@@ -1,5 +1,5 @@
 /**
- * Finding the system servers some tests need (Prometheus, promtool, Chromium). Where one is missing the
+ * Finding the system servers some tests need (Prometheus, promtool, Chromium, and tmux as a real terminal). Where one is missing the
  * test is skipped with the install command in its name (the suite's or the test's), which the run's
  * reporter (`install-hint-reporter.ts`) gathers and prints once at the end; with REQUIRE_SERVERS=1 (as CI
  * sets it) a missing server is a failure instead.
@@ -10,6 +10,7 @@ const INSTALL: Record<string, string> = {
   prometheus: 'apt-get update && apt-get install -y prometheus',
   promtool: 'apt-get update && apt-get install -y prometheus',
   chromium: 'apt-get update && apt-get install -y chromium',
+  tmux: 'apt-get update && apt-get install -y tmux',
 };
 
 /** The words before the install command in a skip reason, which the reporter looks for. */
@@ -29,7 +30,7 @@ export function which(name: string): string | undefined {
  * Looks a server binary up. Returns its path, or a skip reason (with the install command) when it is
  * missing; throws when it is missing and REQUIRE_SERVERS=1.
  */
-export function findServer(name: 'prometheus' | 'promtool' | 'chromium'): { path?: string; skip?: string } {
+export function findServer(name: 'prometheus' | 'promtool' | 'chromium' | 'tmux'): { path?: string; skip?: string } {
   const path = which(name);
   if (path !== undefined) return { path };
   const reason = `${name} not found on PATH; ${INSTALL_PREFIX}${INSTALL[name]}`;
