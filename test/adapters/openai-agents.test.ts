@@ -198,6 +198,26 @@ describe('OpenAI Agents adapter', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('an agent used as a tool is its own record: its tokens are not counted again in the calling agent', async () => {
+    const { warnings, log } = setup({ lead: 'gpt-5', helper: 'gpt-5-mini' });
+    const helper = new Agent({ name: 'helper', model: new ScriptedModel([modelResponse({ output: [assistantMessage('notes')], usage: usage(500, 50) })]) });
+    const lead = new Agent({
+      name: 'lead',
+      model: new ScriptedModel([
+        modelResponse({ output: [functionCall('ask_helper', { input: 'summarize' }, { callId: 't1' })], usage: usage(100, 10) }),
+        modelResponse({ output: [assistantMessage('done')], usage: usage(200, 20) }),
+      ]),
+      tools: [helper.asTool({ toolName: 'ask_helper', toolDescription: 'Asks the helper' })],
+    });
+    expect((await new Runner().run(lead, 'go')).finalOutput).toBe('done');
+    const records = await log();
+    expect(records.map((r) => [r.agent, r.inputTokens, r.outputTokens, r.turns])).toEqual([
+      ['helper', 500, 50, 1],
+      ['lead', 300, 30, 2],
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
   it('a streamed run cut off mid-way is recorded once, as a failure with the error\'s class', async () => {
     const { warnings, log } = setup({ streamer: 'gpt-5-mini' });
     async function* cutOff() {

@@ -45,6 +45,8 @@ export interface OpenAIAgentsAdapterOptions extends AdapterOptions {
 interface AgentState {
   turns: number;
   turnTokens: Tokens | undefined;
+  /** The usage of runs nested in this agent's turns (an agent used as a tool), which its turns include. */
+  nestedTokens: Tokens | undefined;
   modelTokens: Tokens | undefined;
   requests: number;
   failedRequests: number;
@@ -57,14 +59,16 @@ interface AgentState {
 const MAX_OPEN_SPANS = 100_000;
 
 const add = (a: Tokens | undefined, b: Tokens): Tokens => (a === undefined ? { ...b } : { input: a.input + b.input, output: a.output + b.output, cached: a.cached + b.cached });
+const minus = (a: Tokens, b: Tokens | undefined): Tokens =>
+  b === undefined ? a : { input: Math.max(0, a.input - b.input), output: Math.max(0, a.output - b.output), cached: Math.max(0, a.cached - b.cached) };
 const dataOf = (span: Span<never>): Record<string, unknown> | undefined => {
   const data: unknown = span.spanData;
   return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : undefined;
 };
 
 /**
- * Records one invocation per `agent` span: agent, times, tokens (its turns' usage; where turn spans are
- * off, its model spans' usage: never both), model, success and error class, `taskId`/`attempt`/`tier` from
+ * Records one invocation per `agent` span: agent, times, tokens (its turns' usage, less that of runs nested
+ * in them, whose agents are recorded on their own; where turn spans are off, its model spans' usage: never both), model, success and error class, `taskId`/`attempt`/`tier` from
  * the trace's metadata (`taskId` defaults to the trace id), and the extra fields `turns`, `handoffTo`,
  * `guardrailTripped`, `requests` and `failedRequests` (when model spans show them).
  *
@@ -120,7 +124,7 @@ export class InvocationMetricsProcessor implements TracingProcessor {
       if (this.#agentOf.size >= MAX_OPEN_SPANS) this.#agentOf.delete(this.#agentOf.keys().next().value!);
       if (data?.type === 'agent') {
         this.#agentOf.set(id, id);
-        this.#agents.set(id, { turns: 0, turnTokens: undefined, modelTokens: undefined, requests: 0, failedRequests: 0, model: undefined, handoffTo: undefined, guardrailTripped: undefined });
+        this.#agents.set(id, { turns: 0, turnTokens: undefined, nestedTokens: undefined, modelTokens: undefined, requests: 0, failedRequests: 0, model: undefined, handoffTo: undefined, guardrailTripped: undefined });
         return;
       }
       const owner = span.parentId === null ? undefined : this.#agentOf.get(span.parentId);
@@ -164,6 +168,13 @@ export class InvocationMetricsProcessor implements TracingProcessor {
         if (tokens !== undefined) state.turnTokens = add(state.turnTokens, tokens);
         return;
       }
+      case 'task': {
+        // A run nested in one of this agent's turns (`agent.asTool()`): its agent spans are recorded on
+        // their own, and the runner adds its usage to the calling turn's, so it is taken out here.
+        const tokens = turnTokens(data);
+        if (tokens !== undefined) state.nestedTokens = add(state.nestedTokens, tokens);
+        return;
+      }
       case 'generation':
       case 'response': {
         state.requests += 1;
@@ -196,7 +207,7 @@ export class InvocationMetricsProcessor implements TracingProcessor {
     const attempt = meta.attempt === undefined ? undefined : Number(meta.attempt);
     if (attempt !== undefined && !(Number.isSafeInteger(attempt) && attempt >= 1))
       this.#recorder.warn('ERR_ADAPTER_INPUT', `trace metadata attempt ${JSON.stringify(meta.attempt)} is not an integer >= 1; attempt 1 recorded`);
-    const tokens = state?.turnTokens ?? state?.modelTokens;
+    const tokens = state?.turnTokens !== undefined ? minus(state.turnTokens, state.nestedTokens) : state?.modelTokens;
     const error = span.error ?? undefined;
     const ask = (name: string, fn: () => unknown): string | undefined => {
       try {
