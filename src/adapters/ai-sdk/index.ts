@@ -105,7 +105,9 @@ const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v
  * `telemetry.integrations`, or `isEnabled: false`) is still recorded, but each of its attempts as attempt 1
  * with no taskId: the first such call warns once (`ERR_ADAPTER_CONTEXT`). A stream is recorded when it
  * ends: a consumer's cancel is a failure with `errorClass: 'cancelled'`, an `error` part or a failed read
- * a failure with the error's class, a stream that ends without a `finish` part a failure with a warning.
+ * a failure with the error's class, a stream that ends without a `finish` part a failure with a warning; a
+ * stream that is neither read to its end nor cancelled is never recorded (`streamText` always reads it).
+ * Bad per-call options are left out with a warning (`ERR_ADAPTER_INPUT`).
  *
  * @param options - See {@link AiSdkAdapterOptions}.
  * @returns The middleware and telemetry integration.
