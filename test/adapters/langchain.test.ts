@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Serialized } from '@langchain/core/load/serializable';
 import { AIMessage } from '@langchain/core/messages';
+import { FakeLLM } from '@langchain/core/utils/testing';
 import { END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { invocationMetricsHandler } from '../../src/adapters/langchain/index.js';
@@ -194,6 +195,13 @@ describe('outside LangGraph', () => {
     expect(records).toHaveLength(30);
     expect(records.every((r) => Number.isInteger(r.durationMs))).toBe(true);
     expect(computeAggregate(records as never).peakParallelInvocations).toBeLessThanOrEqual(1);
+  });
+
+  it('records a plain LLM run (handleLLMStart) like a chat model run', async () => {
+    const { handler, log } = setup();
+    const llm = new FakeLLM({ response: 'plain' });
+    expect(await llm.invoke('hi', { callbacks: [handler] })).toBe('plain');
+    expect((await log()).map((r) => [r.agent, r.success, r.tokens])).toEqual([['FakeLLM', true, 0]]);
   });
 
   it('records a LangChain cache hit as a call with no tokens, marked cacheHit', async () => {

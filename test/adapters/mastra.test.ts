@@ -124,6 +124,16 @@ describe('Mastra multi-agent run', () => {
     expect(agg.totalTokens).toBe(120 + 480 + 350 + 55);
   });
 
+  it('Mastra\'s own retry (maxRetries) stays inside one model span: one record, the retried provider call unseen', async () => {
+    const { log, mastra, warnings } = setup();
+    const flaky = scriptedModel('gpt-4o-mini', [{ fail: httpError(503, 'overloaded') }, { input: 9, output: 1 }]);
+    const agent = new Agent({ id: 'flaky', name: 'flaky', instructions: 'f', model: flaky, maxRetries: 1 });
+    await mastra({ agent }).getAgent('agent').generate('go');
+    expect(flaky.calls()).toBe(2);
+    expect((await log()).map((r) => [r.agent, r.attempt, r.success, r.tokens])).toEqual([['flaky', 1, true, 10]]);
+    expect(warnings).toEqual([]);
+  });
+
   it('records a sub-agent run of its own: its generation is not counted in the supervisor\'s run', async () => {
     const { log, mastra, warnings } = setup();
     const helper = new Agent({ id: 'helper', name: 'helper', description: 'helps', instructions: 'h', model: scriptedModel('gpt-4o-mini', [{ input: 5, output: 1 }]) });
