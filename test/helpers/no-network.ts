@@ -34,7 +34,8 @@ export function guardNetwork(): NetworkGuard {
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     const first = args[0];
     const options = (Array.isArray(first) ? first[0] : first) as { host?: string; path?: string } | number | string;
-    const host = typeof options === 'object' && options !== null ? options.host ?? (options.path !== undefined ? 'localhost' : 'localhost') : typeof args[1] === 'string' ? args[1] : 'localhost';
+    // A Unix socket (`path`) never leaves the machine; a missing host is Node's default, localhost.
+    const host = typeof options === 'object' && options !== null ? (options.path !== undefined ? 'localhost' : (options.host ?? 'localhost')) : typeof args[1] === 'string' ? args[1] : 'localhost';
     if (!LOOPBACK.has(host)) {
       attempts.push(`connect ${host}`);
       throw new Error(`no network in tests: connect ${host}`);

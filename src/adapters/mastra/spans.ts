@@ -18,8 +18,10 @@ export interface SpanUsage {
   readonly cachedTokens?: unknown;
 }
 
+/** `v` as a record when it is a non-null object, else `undefined`. */
 export const asObject = (v: unknown): Record<string, unknown> | undefined =>
   typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+/** `v` when it is a non-empty string, else `undefined`. */
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Milliseconds since the epoch of a span's `startTime`/`endTime` (a `Date`, or its ISO string after a formatter). */
