@@ -40,6 +40,26 @@ describe('examples', () => {
     expect(stdout).toContain('the summary covers all 9 invocations');
   });
 
+  it('adapters/langchain.ts records a LangGraph run: a retry, a fallback to a bigger model, two nodes in parallel', async () => {
+    const dir = tmp();
+    const { stdout } = await run(tsx, ['examples/adapters/langchain.ts', dir], { env: { ...process.env, LANGSMITH_TRACING: 'false', LANGCHAIN_TRACING_V2: 'false' } });
+    expect(stdout).toContain('coder attempt 1 gpt-4o-mini FAILED rate_limit 0 tokens');
+    expect(stdout).toContain('reviewer attempt 2 gpt-4o ok 1500 tokens $0.006000');
+    expect(stdout).toContain('invocations 5, retries 2 (infra 1, code 1), escalations 1, peak parallelism 2');
+    expect(readFileSync(join(dir, 'invocations.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
+  });
+
+  it('adapters/mastra.ts records Mastra agent runs: a rate-limited run retried on a bigger model, a fallback model', async () => {
+    const dir = tmp();
+    // MASTRA_TELEMETRY_DISABLED: Mastra's analytics (PostHog) stay off.
+    const { stdout } = await run(tsx, ['examples/adapters/mastra.ts', dir], { env: { ...process.env, MASTRA_TELEMETRY_DISABLED: '1' } });
+    expect(stdout).toContain('coder attempt 1 gpt-4o-mini FAILED rate_limit 0 tokens');
+    expect(stdout).toContain('coder attempt 2 gpt-4o ok 1500 tokens $0.006000');
+    expect(stdout).toContain('reviewer attempt 1 gpt-4o ok 1500 tokens');
+    expect(stdout).toContain('invocations 4, retries 1 (infra 1, code 0), escalations 1');
+    expect(readFileSync(join(dir, 'invocations.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);
+  });
+
   it('traces.ts pushes two invoke_agent spans to the OTLP endpoint of the environment, the retry linked to the failure', async () => {
     const receiver = await startOtlpTraceReceiver();
     try {
