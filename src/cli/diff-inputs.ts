@@ -2,14 +2,14 @@
  * The reading half of `diff` (and of `report --baseline`): one side of a comparison from one path, as a
  * {@link DiffSide} (the aggregate and the per-record values the tests need).
  *
- * A side is read like `summarize` reads its inputs (a file, or a directory of `*.jsonl` files, through
- * the fast scanner). State files (`summarize --state`, a serialized `AggregatorState`) plug in at
- * {@link sideSource}: such a side is `sideOfState(state)`, with no log to read.
+ * A side is read like `summarize` reads its inputs: a log file, a directory of `*.jsonl` files (through
+ * the fast scanner), or a state file of `summarize --state` (recognized by its name or its magic bytes,
+ * merged into the side's aggregator: its columns hold every record's duration and cost, which is all the
+ * tests need).
  *
  * @module
  */
-import { createAggregator } from '../aggregate/aggregator.js';
-import type { Aggregator, AggregatorState, MetricsAggregate } from '../aggregate/types.js';
+import type { Aggregator, MetricsAggregate } from '../aggregate/types.js';
 import type { DiffSide } from '../diff/compare.js';
 import { samplesOfState } from '../diff/samples.js';
 import { aggregateInputs } from './aggregate-inputs.js';
@@ -28,22 +28,6 @@ export interface ReadSide {
 }
 
 /**
- * What a side's path is. Only logs for now: once `summarize --state` defines its file format, a path
- * recognized as a state file (by its format tag) is `{ kind: 'state' }` and read with {@link sideOfState}.
- */
-export type SideSource = { kind: 'logs'; path: string };
-
-/**
- * Decides how a side's path is read.
- *
- * @param arg - The path as given.
- * @returns Its source kind.
- */
-export function sideSource(arg: string): SideSource {
-  return { kind: 'logs', path: arg };
-}
-
-/**
  * A side from an aggregator: its aggregate and the per-record values of its state.
  *
  * @param aggregator - The run's aggregator.
@@ -55,20 +39,6 @@ export function sideOfAggregator(aggregator: Aggregator, aggregate: MetricsAggre
 }
 
 /**
- * A side from a serialized aggregator state (the plug for state files).
- *
- * @param state - The state.
- * @param bucketMs - Bucket width of the aggregate's parallelism series.
- * @returns The side.
- * @throws `InvalidOptionError` when `state` is not a well-formed state (from `mergeState`).
- */
-export function sideOfState(state: AggregatorState, bucketMs: number): DiffSide {
-  const aggregator = createAggregator({ bucketMs });
-  aggregator.mergeState(state);
-  return { aggregate: aggregator.result(), samples: samplesOfState(state) };
-}
-
-/**
  * A diff shows no parallelism series (peak parallelism does not depend on the bucket width), so each
  * side's aggregate takes a width that fits its span: a run of months never fails on one-minute buckets.
  */
@@ -77,7 +47,7 @@ const SIDE_MAX_BUCKETS = 10_000;
 /**
  * Reads one side of a comparison.
  *
- * @param arg - The side's path (a log file or a directory of logs).
+ * @param arg - The side's path (a log file, a directory of logs, or a state file).
  * @param options - The shared reading options (`--agent`, `--strict`, `--progress`; its `bucketMs` is
  *   widened when the side's span needs more than 10,000 buckets).
  * @param io - Process streams.
@@ -85,8 +55,8 @@ const SIDE_MAX_BUCKETS = 10_000;
  * @returns The side, or the problem that stopped reading (exit codes as `summarize`).
  */
 export async function readSide(arg: string, options: CommonOptions, io: CliIO, quiet: boolean): Promise<ReadSide | { problem: CliOutcome }> {
-  const source = sideSource(arg);
-  const read = await aggregateInputs([source.path], options, io, quiet, undefined, SIDE_MAX_BUCKETS);
+  // A state file is an input of aggregateInputs as for summarize (merged into the aggregator).
+  const read = await aggregateInputs([arg], options, io, quiet, undefined, SIDE_MAX_BUCKETS);
   if ('problem' in read) return read;
   return { side: sideOfAggregator(read.aggregator, read.aggregate), files: read.files, skipped: read.skipped };
 }

@@ -50,6 +50,21 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 describe('diff', () => {
+  it('reads state files (summarize --state) as sides: the same rows as from the logs', async () => {
+    const baseState = path.join(tmp.dir, 'base.state');
+    const candState = path.join(tmp.dir, 'cand.state');
+    expect((await runBuiltCli(['summarize', BASE, '--state', baseState])).code).toBe(0);
+    expect((await runBuiltCli(['summarize', CAND, '--state', candState])).code).toBe(0);
+    const fromLogs = JSON.parse((await runBuiltCli(['diff', BASE, CAND, '--json'])).stdout) as { rows: unknown[]; flagged: number };
+    const fromStates = await runBuiltCli(['diff', baseState, candState, '--json']);
+    expect(fromStates.code).toBe(0);
+    const parsed = JSON.parse(fromStates.stdout) as { rows: unknown[]; flagged: number };
+    expect(parsed.rows).toEqual(fromLogs.rows);
+    expect(parsed.flagged).toBeGreaterThan(0);
+    // A state and a log side mix too.
+    expect(JSON.parse((await runBuiltCli(['diff', baseState, CAND, '--json'])).stdout).rows).toEqual(fromLogs.rows);
+  });
+
   it('--json: the rows of diffRuns over the same records, the inputs, and exactly the known change beyond noise', async () => {
     const r = await runBuiltCli(['diff', BASE, CAND, '--json']);
     expect(r.stderr).toBe('');
