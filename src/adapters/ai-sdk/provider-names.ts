@@ -2,7 +2,8 @@
  * The `gen_ai.provider.name` of an AI SDK model: its `provider` field (`openai.chat`, `anthropic.messages`,
  * `google.vertex.chat`, `amazon-bedrock`...) mapped to the well-known values of the GenAI semantic
  * conventions. The values are copied here, not imported (the conventions are in Development and move):
- * semantic-conventions-genai, `docs/registry/attributes/gen-ai.md`, attribute `gen_ai.provider.name`, as of
+ * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/registry/attributes/gen-ai.md,
+ * attribute `gen_ai.provider.name`, as of
  * December 2026.
  *
  * @module
