@@ -411,10 +411,11 @@ export class InvocationMetricsCollector extends EventEmitter {
         skipCount,
       );
     }
-    const { records, skipped } = await loadLogPrefix(this.path, this.#writer.priorContent, {
+    // The first skipCount valid records are checked and counted, never built: they are in memory already.
+    const { records: fresh, skipped } = await loadLogPrefix(this.path, this.#writer.priorContent, {
+      skip: skipCount,
       onWarning: (w) => log(this.#logger, 'warn', `${w.file}:${w.line}: skipped: ${w.reason}`),
     });
-    const fresh = records.slice(skipCount);
     for (const r of fresh) {
       this.#records.push(r);
       if (this.#replay) this.#mirror?.record(r);

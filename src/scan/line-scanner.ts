@@ -1,18 +1,18 @@
 /**
- * The scanner's hot loop: splits bytes into lines (on the byte `\n`, one `\r` before it dropped, as the
- * reader does), takes the fast path for lines in the writer's form and `parseLogLine` (`JSON.parse` +
- * full validation) for every other line, and hands each valid record on either as a row of the
- * aggregator (no record object) or as a record object. A skipped line gets the reader's warning.
+ * The one line reader of logs (`readLog()`, `loadLog()`, the collector's `loadFromDisk()`, the CLI's
+ * scan): applies the line rules of `src/log/lines.ts` to bytes. It splits them into lines, takes the fast
+ * path for lines in the writer's form and `parseLogLine` (`JSON.parse` + full validation) for every other
+ * line, and hands each valid record on either as a row of the aggregator (no record object) or as a
+ * record object, the one `JSON.parse` gives. A skipped line gets the rules' warning.
  *
  * @module
  */
 import type { Row, RowSink } from '../aggregate/row.js';
 import { emptyRow, ROW_ATTEMPT, ROW_COST, ROW_DURATION_MS, ROW_START } from '../aggregate/row.js';
-import { parseLogLine } from '../log/reader.js';
+import { invalidReason, overlongReason, parseLogLine } from '../log/lines.js';
 import type { InvocationMetric } from '../record.js';
 import { ByteInterner } from './byte-interner.js';
 import { FastLineParser, type FastLine } from './fast-line.js';
-import { invalidReason, overlongReason } from './limits.js';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -21,8 +21,11 @@ const CR = 0x0d;
 export type ScanTarget =
   /** Rows of an aggregator: records parsed on the fast path never become objects. */
   | { kind: 'rows'; sink: RowSink; add: (record: InvocationMetric) => void }
-  /** Record objects, equal to what `JSON.parse` gives (unknown fields included). */
-  | { kind: 'records'; onRecord: (record: InvocationMetric) => void };
+  /**
+   * Record objects, equal to what `JSON.parse` gives (unknown fields included). The first `skip` valid
+   * records (default 0) are counted, not built, nor passed on: those a resume has in memory already.
+   */
+  | { kind: 'records'; onRecord: (record: InvocationMetric) => void; skip?: number };
 
 /** Options of {@link LineScanner}. */
 export interface LineScannerOptions {
@@ -75,10 +78,11 @@ export class LineScanner {
   readonly #parser: FastLineParser;
   readonly #row: Row = emptyRow();
   readonly #agents: ByteInterner;
-  readonly #taskIds: ByteInterner;
   readonly #models: ByteInterner;
   readonly #tiers: ByteInterner;
   readonly #errorClasses: ByteInterner;
+  /** Valid records counted, not built, at the start (the records target's `skip`). */
+  #skip = 0;
   /** Bytes so far of an overlong line whose `\n` is not read yet; -1 when none. */
   #overlong = -1;
 
@@ -89,7 +93,6 @@ export class LineScanner {
     this.#onWarning = options.onWarning;
     this.#slowOnly = options.slowOnly ?? false;
     this.#agents = new ByteInterner(none);
-    this.#taskIds = new ByteInterner(none); // records mode only: rows intern task ids by their bytes
     this.#models = new ByteInterner(none);
     this.#tiers = new ByteInterner(none);
     this.#errorClasses = new ByteInterner(none);
@@ -117,6 +120,7 @@ export class LineScanner {
 
   #retarget(target: ScanTarget): void {
     this.#target = target;
+    this.#skip = target.kind === 'records' ? (target.skip ?? 0) : 0;
     const sink = target.kind === 'rows' ? target.sink : undefined;
     this.#sink = sink ?? NO_SINK;
     this.#agents.retarget(sink === undefined ? none : (s) => sink.internAgent(s));
@@ -216,7 +220,7 @@ export class LineScanner {
     const stop = bytes > 0 && buf[nl - 1] === CR ? nl - 1 : nl;
     const parsed = parseLogLine(buf.toString('utf8', pos, stop));
     if (parsed.kind === 'record') {
-      this.records++;
+      if (++this.records <= this.#skip) return;
       if (this.#target.kind === 'rows') this.#target.add(parsed.record);
       else this.#target.onRecord(parsed.record);
     } else if (parsed.kind === 'invalid') this.#warn(invalidReason(parsed.reason, terminated));
@@ -225,8 +229,8 @@ export class LineScanner {
   /** A line the fast path accepted; its `\n` is at `nl`. */
   #fast(buf: Buffer, view: DataView, pos: number, nl: number): void {
     const l = this.#parser.line;
-    this.records++;
     const target = this.#target;
+    if (++this.records <= this.#skip) return;
     if (target.kind === 'records') {
       target.onRecord(l.unknownFields ? this.#parsed(buf, pos, nl) : this.#object(buf, view, l));
       return;
@@ -272,12 +276,20 @@ export class LineScanner {
 
   /** The record object `JSON.parse` would give: the same keys in the same order, the same values. */
   #object(buf: Buffer, view: DataView, l: FastLine): InvocationMetric {
-    const m: Record<string, unknown> = {
-      invocationId: buf.toString('utf8', l.invocationIdStart, l.invocationIdEnd),
-      agent: this.#named(this.#agents, buf, view, l.agentEntry, l.agentStart, l.agentEnd, l.end),
-      phase: l.phase,
-    };
-    if (l.taskIdStart >= 0) m.taskId = this.#str(this.#taskIds, buf, view, l.taskIdStart, l.taskIdEnd);
+    const invocationId = buf.toString('utf8', l.invocationIdStart, l.invocationIdEnd);
+    const agent = this.#named(this.#agents, buf, view, l.agentEntry, l.agentStart, l.agentEnd, l.end);
+    const timestamp = buf.toString('latin1', l.timestampStart, l.timestampEnd);
+    if (l.taskIdStart >= 0 && l.inputTokens >= 0 && l.outputTokens >= 0 && l.cachedTokens >= 0 && l.modelStart >= 0 && l.tierStart >= 0) {
+      const taskId = buf.toString('utf8', l.taskIdStart, l.taskIdEnd);
+      const model = this.#named(this.#models, buf, view, l.modelEntry, l.modelStart, l.modelEnd, l.end);
+      const tier = this.#named(this.#tiers, buf, view, l.tierEntry, l.tierStart, l.tierEnd, l.end);
+      if (l.errorClassStart < 0)
+        return { invocationId, agent, phase: l.phase, taskId, durationMs: l.durationMs, tokens: l.tokens, inputTokens: l.inputTokens, outputTokens: l.outputTokens, cachedTokens: l.cachedTokens, cost: l.cost, exitCode: l.exitCode, success: l.success, attempt: l.attempt, outputParsed: l.outputParsed, model, tier, timestamp };
+      const errorClass = this.#str(this.#errorClasses, buf, view, l.errorClassStart, l.errorClassEnd);
+      return { invocationId, agent, phase: l.phase, taskId, durationMs: l.durationMs, tokens: l.tokens, inputTokens: l.inputTokens, outputTokens: l.outputTokens, cachedTokens: l.cachedTokens, cost: l.cost, exitCode: l.exitCode, success: l.success, attempt: l.attempt, outputParsed: l.outputParsed, model, tier, timestamp, errorClass };
+    }
+    const m: Record<string, unknown> = { invocationId, agent, phase: l.phase };
+    if (l.taskIdStart >= 0) m.taskId = buf.toString('utf8', l.taskIdStart, l.taskIdEnd);
     m.durationMs = l.durationMs;
     m.tokens = l.tokens;
     if (l.inputTokens >= 0) m.inputTokens = l.inputTokens;
@@ -290,7 +302,7 @@ export class LineScanner {
     m.outputParsed = l.outputParsed;
     if (l.modelStart >= 0) m.model = this.#named(this.#models, buf, view, l.modelEntry, l.modelStart, l.modelEnd, l.end);
     if (l.tierStart >= 0) m.tier = this.#named(this.#tiers, buf, view, l.tierEntry, l.tierStart, l.tierEnd, l.end);
-    m.timestamp = buf.toString('utf8', l.timestampStart, l.timestampEnd);
+    m.timestamp = timestamp;
     if (l.errorClassStart >= 0) m.errorClass = this.#str(this.#errorClasses, buf, view, l.errorClassStart, l.errorClassEnd);
     return m as unknown as InvocationMetric;
   }
