@@ -13,6 +13,7 @@ import { invalidReason, overlongReason, parseLogLine } from '../log/lines.js';
 import type { InvocationMetric } from '../record.js';
 import { ByteInterner } from './byte-interner.js';
 import { FastLineParser, type FastLine } from './fast-line.js';
+import { recordObject, type LineStrings } from './record-object.js';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -274,36 +275,35 @@ export class LineScanner {
     return JSON.parse(buf.toString('utf8', pos, buf[nl - 1] === CR ? nl - 1 : nl)) as InvocationMetric;
   }
 
-  /** The record object `JSON.parse` would give: the same keys in the same order, the same values. */
+  /** The record object `JSON.parse` would give (see `record-object.ts`). */
   #object(buf: Buffer, view: DataView, l: FastLine): InvocationMetric {
-    const invocationId = buf.toString('utf8', l.invocationIdStart, l.invocationIdEnd);
-    const agent = this.#named(this.#agents, buf, view, l.agentEntry, l.agentStart, l.agentEnd, l.end);
-    const timestamp = buf.toString('latin1', l.timestampStart, l.timestampEnd);
-    if (l.taskIdStart >= 0 && l.inputTokens >= 0 && l.outputTokens >= 0 && l.cachedTokens >= 0 && l.modelStart >= 0 && l.tierStart >= 0) {
-      const taskId = buf.toString('utf8', l.taskIdStart, l.taskIdEnd);
-      const model = this.#named(this.#models, buf, view, l.modelEntry, l.modelStart, l.modelEnd, l.end);
-      const tier = this.#named(this.#tiers, buf, view, l.tierEntry, l.tierStart, l.tierEnd, l.end);
-      if (l.errorClassStart < 0)
-        return { invocationId, agent, phase: l.phase, taskId, durationMs: l.durationMs, tokens: l.tokens, inputTokens: l.inputTokens, outputTokens: l.outputTokens, cachedTokens: l.cachedTokens, cost: l.cost, exitCode: l.exitCode, success: l.success, attempt: l.attempt, outputParsed: l.outputParsed, model, tier, timestamp };
-      const errorClass = this.#str(this.#errorClasses, buf, view, l.errorClassStart, l.errorClassEnd);
-      return { invocationId, agent, phase: l.phase, taskId, durationMs: l.durationMs, tokens: l.tokens, inputTokens: l.inputTokens, outputTokens: l.outputTokens, cachedTokens: l.cachedTokens, cost: l.cost, exitCode: l.exitCode, success: l.success, attempt: l.attempt, outputParsed: l.outputParsed, model, tier, timestamp, errorClass };
-    }
-    const m: Record<string, unknown> = { invocationId, agent, phase: l.phase };
-    if (l.taskIdStart >= 0) m.taskId = buf.toString('utf8', l.taskIdStart, l.taskIdEnd);
-    m.durationMs = l.durationMs;
-    m.tokens = l.tokens;
-    if (l.inputTokens >= 0) m.inputTokens = l.inputTokens;
-    if (l.outputTokens >= 0) m.outputTokens = l.outputTokens;
-    if (l.cachedTokens >= 0) m.cachedTokens = l.cachedTokens;
-    m.cost = l.cost;
-    m.exitCode = l.exitCode;
-    m.success = l.success;
-    m.attempt = l.attempt;
-    m.outputParsed = l.outputParsed;
-    if (l.modelStart >= 0) m.model = this.#named(this.#models, buf, view, l.modelEntry, l.modelStart, l.modelEnd, l.end);
-    if (l.tierStart >= 0) m.tier = this.#named(this.#tiers, buf, view, l.tierEntry, l.tierStart, l.tierEnd, l.end);
-    m.timestamp = timestamp;
-    if (l.errorClassStart >= 0) m.errorClass = this.#str(this.#errorClasses, buf, view, l.errorClassStart, l.errorClassEnd);
-    return m as unknown as InvocationMetric;
+    const strings = this.#strings;
+    strings.invocationId = utf8(buf, l.invocationIdStart, l.invocationIdEnd);
+    strings.agent = this.#named(this.#agents, buf, view, l.agentEntry, l.agentStart, l.agentEnd, l.end);
+    // Task ids are mostly unique: decoded, not interned. The fast path took only valid UTF-8 for them.
+    strings.taskId = l.taskIdStart < 0 ? undefined : utf8(buf, l.taskIdStart, l.taskIdEnd);
+    strings.model = l.modelStart < 0 ? undefined : this.#named(this.#models, buf, view, l.modelEntry, l.modelStart, l.modelEnd, l.end);
+    strings.tier = l.tierStart < 0 ? undefined : this.#named(this.#tiers, buf, view, l.tierEntry, l.tierStart, l.tierEnd, l.end);
+    // A timestamp the fast path accepted is ASCII (digits and `-T:.Z+`): latin1 decodes it as UTF-8 would.
+    strings.timestamp = latin1(buf, l.timestampStart, l.timestampEnd);
+    strings.errorClass = l.errorClassStart < 0 ? undefined : this.#str(this.#errorClasses, buf, view, l.errorClassStart, l.errorClassEnd);
+    return recordObject(l, strings);
   }
+
+  readonly #strings: LineStrings = { invocationId: '', agent: '', taskId: undefined, model: undefined, tier: undefined, timestamp: '', errorClass: undefined };
 }
+
+type Slice = (this: Buffer, start: number, end: number) => string;
+/**
+ * Node's own decoders behind `buf.toString(encoding, start, end)`, without its argument checks (a tenth
+ * of a load's time went to them); `toString` where a runtime lacks them.
+ */
+const slices = Buffer.prototype as unknown as { utf8Slice?: Slice; latin1Slice?: Slice };
+const utf8Slice: Slice = slices.utf8Slice ?? function (this: Buffer, start, end) {
+  return this.toString('utf8', start, end);
+};
+const latin1Slice: Slice = slices.latin1Slice ?? function (this: Buffer, start, end) {
+  return this.toString('latin1', start, end);
+};
+const utf8 = (buf: Buffer, start: number, end: number): string => utf8Slice.call(buf, start, end);
+const latin1 = (buf: Buffer, start: number, end: number): string => latin1Slice.call(buf, start, end);
