@@ -36,6 +36,14 @@ const NUMBER_FIELDS = ['phase', 'durationMs', 'tokens', 'inputTokens', 'cost', '
 /** One line of a hostile log, as bytes (without its end of line). */
 const lineArb: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 4, arbitrary: validRecordArb.map((r) => line(serializeMetric(r))) },
+  // Every optional field of the type present, with or without errorClass: the shapes built by one literal each.
+  {
+    weight: 2,
+    arbitrary: fc.tuple(validRecordArb, fc.boolean()).map(([r, failed]) => {
+      const full = { ...r, taskId: r.taskId ?? 'T-1', inputTokens: r.inputTokens ?? 3, outputTokens: r.outputTokens ?? 4, cachedTokens: r.cachedTokens ?? 0, model: r.model ?? 'm', tier: r.tier ?? 's' };
+      return line(serializeMetric(failed ? { ...full, errorClass: full.errorClass ?? 'rate_limit' } : full));
+    }),
+  },
   { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_LINES, ...WRITER_LINES).map(line) },
   // A number field in another spelling, or a huge / negative-zero number in an unknown field.
   fc.tuple(fc.constantFrom(...NUMBER_FIELDS), fc.constantFrom(...NUMBER_SPELLINGS)).map(([field, n]) => {
