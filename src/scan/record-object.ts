@@ -28,24 +28,32 @@ export interface LineStrings {
  * @param s - Its strings.
  * @returns The record.
  */
+/**
+ * The same number, as a small integer where it is one (`-0` stays `-0`). The parser's numbers are
+ * doubles; stored as they are, a field of V8's object takes the double representation and every record
+ * gets a boxed number for it (128 more bytes per held record, measured), where `JSON.parse` stores small
+ * integers unboxed.
+ */
+const int = (v: number): number => ((v | 0) === v && (v !== 0 || 1 / v > 0) ? v | 0 : v);
+
 export function recordObject(l: FastLine, s: LineStrings): InvocationMetric {
   const { invocationId, agent, taskId, model, tier, timestamp, errorClass } = s;
   if (taskId !== undefined && model !== undefined && tier !== undefined && l.inputTokens >= 0 && l.outputTokens >= 0 && l.cachedTokens >= 0) {
     if (errorClass === undefined)
-      return { invocationId, agent, phase: l.phase, taskId, durationMs: l.durationMs, tokens: l.tokens, inputTokens: l.inputTokens, outputTokens: l.outputTokens, cachedTokens: l.cachedTokens, cost: l.cost, exitCode: l.exitCode, success: l.success, attempt: l.attempt, outputParsed: l.outputParsed, model, tier, timestamp };
-    return { invocationId, agent, phase: l.phase, taskId, durationMs: l.durationMs, tokens: l.tokens, inputTokens: l.inputTokens, outputTokens: l.outputTokens, cachedTokens: l.cachedTokens, cost: l.cost, exitCode: l.exitCode, success: l.success, attempt: l.attempt, outputParsed: l.outputParsed, model, tier, timestamp, errorClass };
+      return { invocationId, agent, phase: int(l.phase), taskId, durationMs: int(l.durationMs), tokens: int(l.tokens), inputTokens: int(l.inputTokens), outputTokens: int(l.outputTokens), cachedTokens: int(l.cachedTokens), cost: l.cost, exitCode: int(l.exitCode), success: l.success, attempt: int(l.attempt), outputParsed: l.outputParsed, model, tier, timestamp };
+    return { invocationId, agent, phase: int(l.phase), taskId, durationMs: int(l.durationMs), tokens: int(l.tokens), inputTokens: int(l.inputTokens), outputTokens: int(l.outputTokens), cachedTokens: int(l.cachedTokens), cost: l.cost, exitCode: int(l.exitCode), success: l.success, attempt: int(l.attempt), outputParsed: l.outputParsed, model, tier, timestamp, errorClass };
   }
   const m: Record<string, unknown> = { invocationId, agent, phase: l.phase };
   if (taskId !== undefined) m.taskId = taskId;
-  m.durationMs = l.durationMs;
-  m.tokens = l.tokens;
-  if (l.inputTokens >= 0) m.inputTokens = l.inputTokens;
-  if (l.outputTokens >= 0) m.outputTokens = l.outputTokens;
-  if (l.cachedTokens >= 0) m.cachedTokens = l.cachedTokens;
+  m.durationMs = int(l.durationMs);
+  m.tokens = int(l.tokens);
+  if (l.inputTokens >= 0) m.inputTokens = int(l.inputTokens);
+  if (l.outputTokens >= 0) m.outputTokens = int(l.outputTokens);
+  if (l.cachedTokens >= 0) m.cachedTokens = int(l.cachedTokens);
   m.cost = l.cost;
-  m.exitCode = l.exitCode;
+  m.exitCode = int(l.exitCode);
   m.success = l.success;
-  m.attempt = l.attempt;
+  m.attempt = int(l.attempt);
   m.outputParsed = l.outputParsed;
   if (model !== undefined) m.model = model;
   if (tier !== undefined) m.tier = tier;

@@ -95,7 +95,8 @@ export async function referenceLoad(file: string, maxLineBytes: number, options:
  * equal by `Object.is` (`-0` is not `0`), recursively. Returns the path of the first difference.
  */
 export function firstDifference(a: unknown, b: unknown, path = '$'): string | undefined {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b) ? undefined : `${path}: ${String(a)} vs ${String(b)}`;
+  const show = (v: unknown): string => (Object.is(v, -0) ? '-0' : String(v));
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b) ? undefined : `${path}: ${show(a)} vs ${show(b)}`;
   if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${path}: kind`;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
