@@ -3,12 +3,12 @@
  * the package, installs the peers (`npm ci --prefix bench`, first run only), generates the data (seeded:
  * `--seed`, else generate.ts's DEFAULT_SEED; cached under bench/data), then runs ours and each peer alternately in one run (A B A B ..., `--pairs` times) as
  * separate processes, and prints medians, ratios (ours / peer, pair by pair: median, min, max) and peak
- * RSS. Whole-process figures come from `/usr/bin/time -f "%e %M"`; in-process ones from the scenario
+ * RSS. Whole-process figures come from `/usr/bin/time -f "%e %M %U %S"`; in-process ones from the scenario
  * scripts (bench/scenarios/*.mjs), which report their own figures and `process.resourceUsage().maxRSS`.
  * Results are also written to bench/data/results-latest.json.
  *
- * Scenarios: summarize, growth, record, spans (record() with a tracer vs without vs pino), mirror, scrape,
- * memory (default: all).
+ * Scenarios: summarize, load (the collector's loadFromDisk() beside summarize), growth, record, spans
+ * (record() with a tracer vs without vs pino), mirror, scrape, memory (default: all).
  *
  * @module
  */
@@ -22,7 +22,7 @@ import { DEFAULT_SEED, GENERATOR_VERSION, generateLog } from './generate.js';
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
 const DATA = path.join(BENCH, 'data');
-const SCENARIOS = ['summarize', 'growth', 'record', 'spans', 'mirror', 'scrape', 'memory'] as const;
+const SCENARIOS = ['summarize', 'load', 'growth', 'record', 'spans', 'mirror', 'scrape', 'memory'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -50,11 +50,14 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/** Scenarios whose peers are our own code: they need no `npm ci --prefix bench`. */
+const WITHOUT_PEER_PACKAGES: readonly Scenario[] = ['load', 'memory'];
+
 /** Builds dist and installs the peers if needed. */
-function prepare(): void {
+function prepare(scenarios: readonly Scenario[]): void {
   process.stderr.write('building dist (tsc -p tsconfig.build.json)\n');
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  if (!fs.existsSync(path.join(BENCH, 'node_modules/@duckdb/node-api'))) {
+  if (scenarios.some((s) => !WITHOUT_PEER_PACKAGES.includes(s)) && !fs.existsSync(path.join(BENCH, 'node_modules/@duckdb/node-api'))) {
     process.stderr.write('installing the peers: npm ci --prefix bench\n');
     execFileSync('npm', ['ci', '--prefix', BENCH, '--no-audit', '--no-fund'], { stdio: 'inherit' });
   }
@@ -71,23 +74,40 @@ function dataFile(records: number): string {
   return file;
 }
 
+/**
+ * A metrics directory whose `invocations.jsonl` is a copy of `file` (the collector refuses a hard link to
+ * its log), made on first use; a collector opens it and loads it without writing to it.
+ */
+function loadDir(file: string): string {
+  const dir = path.join(DATA, `load-${path.basename(file, '.jsonl')}`);
+  const log = path.join(dir, 'invocations.jsonl');
+  if (!fs.existsSync(log) || fs.statSync(log).size !== fs.statSync(file).size) {
+    process.stderr.write(`copying ${file} to ${log}\n`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(file, log);
+  }
+  return dir;
+}
+
 interface Run {
   /** Wall seconds of the process (time) or the scenario's own figure. */
   value: number;
   /** Peak RSS of the process, MB. */
   rssMB: number;
+  /** CPU seconds of the process, user + system, all threads. */
+  cpuS: number;
   /** The scenario's JSON report, if any. */
   report?: Record<string, number | string>;
 }
 
 /** Runs one process under /usr/bin/time; its last stdout line is parsed as JSON when it is JSON. */
 function runOnce(command: string[], pick?: (report: Record<string, number | string>) => number): Run {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', ...command], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${command.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  const [wall, kb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number];
+  const [wall, kb, user, system] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number, number];
   const last = r.stdout.trim().split('\n').at(-1) ?? '';
   const report = last.startsWith('{') ? (JSON.parse(last) as Record<string, number | string>) : undefined;
-  return { value: pick !== undefined && report !== undefined ? pick(report) : wall, rssMB: kb / 1024, ...(report === undefined ? {} : { report }) };
+  return { value: pick !== undefined && report !== undefined ? pick(report) : wall, rssMB: kb / 1024, cpuS: user + system, ...(report === undefined ? {} : { report }) };
 }
 
 const median = (xs: number[]): number => {
@@ -107,6 +127,9 @@ interface Row {
   lowerIsBetter: boolean;
   oursRssMB: number;
   peerRssMB: number;
+  /** Median CPU seconds (user + system, all threads) of the whole processes, when measured. */
+  oursCpuS?: number;
+  peerCpuS?: number;
   note?: string;
 }
 
@@ -140,6 +163,8 @@ function compare(
       lowerIsBetter,
       oursRssMB: median(a.map((r) => r.rssMB)),
       peerRssMB: median(b[i]!.map((r) => r.rssMB)),
+      oursCpuS: median(a.map((r) => r.cpuS)),
+      peerCpuS: median(b[i]!.map((r) => r.cpuS)),
       // The span variant reports how many spans its batch processor dropped (queue full): 0 means all were exported.
       ...(a.some((r) => r.report?.droppedSpans !== undefined)
         ? { note: `spans dropped per run: ${a.map((r) => String(r.report?.droppedSpans)).join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}` }
@@ -175,6 +200,16 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
         pairs,
         's wall',
       );
+    }
+    case 'load': {
+      // loadFromDisk() of the summarize log, beside summarize of the same log: each a fresh process, alternately.
+      const n = args.records ?? 1_000_000;
+      const dir = loadDir(dataFile(n));
+      const summarize = [{ name: 'invocation-metrics summarize --json', command: cli(path.join(dir, 'invocations.jsonl')) }];
+      return [
+        ...compare(`load, ${n / 1000}k records`, { name: 'collector.loadFromDisk()', command: script('load.mjs', dir, 'load') }, summarize, pairs, 's wall'),
+        ...compare(`load, ${n / 1000}k records`, { name: 'loadFromDisk() + computeAggregate()', command: script('load.mjs', dir, 'aggregate') }, summarize, pairs, 's wall'),
+      ].map((row) => ({ ...row, note: `CPU s (user + system) ours / peer: ${fmt(row.oursCpuS!)} / ${fmt(row.peerCpuS!)}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}` }));
     }
     case 'growth': {
       const rows: Row[] = [];
@@ -280,7 +315,7 @@ function table(rows: Row[]): string {
 }
 
 const args = parseArgs(process.argv.slice(2));
-prepare();
+prepare(args.scenarios);
 const before = machine();
 const rows: Row[] = [];
 for (const scenario of args.scenarios) {

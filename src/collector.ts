@@ -220,7 +220,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   readonly path: string;
   readonly #logger: Logger;
   readonly #writer: LogWriter<InvocationMetric>;
-  readonly #records: InvocationMetric[] = [];
+  #records: InvocationMetric[] = [];
   readonly #mirror: Mirror | undefined;
   readonly #spans: SpanSink | undefined;
   readonly #events: LogEventSink | undefined;
@@ -449,14 +449,15 @@ export class InvocationMetricsCollector extends EventEmitter {
         skipCount,
       );
     }
-    const { records, skipped } = await loadLogPrefix(this.path, this.#writer.priorContent, {
+    // The first skipCount valid records are checked and counted, never built: they are in memory already.
+    const { records: fresh, skipped } = await loadLogPrefix(this.path, this.#writer.priorContent, {
+      skip: skipCount,
       onWarning: (w) => log(this.#logger, 'warn', `${w.file}:${w.line}: skipped: ${w.reason}`),
     });
-    const fresh = records.slice(skipCount);
-    for (const r of fresh) {
-      this.#records.push(r);
-      if (this.#replay) this.#mirror?.record(r);
-    }
+    // Nothing in memory yet (a plain restart): the loaded array becomes the collector's, with no copy.
+    if (this.#records.length === 0) this.#records = fresh;
+    else for (const r of fresh) this.#records.push(r);
+    if (this.#replay && this.#mirror !== undefined) for (const r of fresh) this.#mirror.record(r);
     return { loaded: fresh.length, skipped };
   }
 

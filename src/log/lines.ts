@@ -1,32 +1,19 @@
 /**
- * Splitting a byte stream into lines, with memory bounded per line. Pure: the caller does the reading.
+ * The rules of a log's lines, in one place: what a line is, which lines are skipped, and the reason each
+ * skipped line is warned with. The one line reader (`src/scan/line-scanner.ts`) applies them for every
+ * reader of logs: `readLog()`, `loadLog()`, the collector's `loadFromDisk()` and the CLI's scan.
  *
- * Lines are split on the byte `\n` (0x0A) before decoding, which is safe in UTF-8 (no multi-byte sequence
- * contains 0x0A) and keeps a character cut by a chunk boundary whole. A line longer than the limit is
- * counted, not buffered.
+ * - Lines end at the byte `\n` (0x0A), split before decoding: safe in UTF-8, where no multi-byte sequence
+ *   holds 0x0A. One `\r` before the `\n` is dropped (CRLF logs). A last line without `\n` is read too, and
+ *   warned about as torn when it is skipped (the JSONL crash rule: a crash can cut the last line).
+ * - A line longer than the limit (bytes without the `\n`, a `\r` counted) is skipped without being held.
+ * - Blank lines (whitespace only, after decoding) are neither records nor skipped lines.
+ * - Any other line is decoded as UTF-8 (invalid bytes become U+FFFD) and must be what `JSON.parse` +
+ *   `findMetricProblem` accept; the record is what `JSON.parse` gives (unknown fields kept, in order).
  *
  * @module
  */
-
-/** Receives the lines of a {@link LineSplitter}. */
-export interface LineSink {
-  /**
-   * A line, decoded as UTF-8, without its `\n` or a `\r` before it.
-   *
-   * @param text - The line's text.
-   * @param lineNo - 1-based line number.
-   * @param terminated - `false` for a last line without a trailing `\n`.
-   */
-  line(text: string, lineNo: number, terminated: boolean): void;
-  /**
-   * A line longer than the limit, whose bytes were dropped.
-   *
-   * @param bytes - Its length in bytes (without the `\n`).
-   * @param lineNo - 1-based line number.
-   * @param terminated - `false` for a last line without a trailing `\n`.
-   */
-  overlong(bytes: number, lineNo: number, terminated: boolean): void;
-}
+import { findMetricProblem, type InvocationMetric } from '../record.js';
 
 /**
  * Default longest line, in bytes: 1 MiB, about 3000 times a typical record. The reader skips a longer line
@@ -35,73 +22,52 @@ export interface LineSink {
  */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
-const NEWLINE = 0x0a;
-const CR = 0x0d;
-const EMPTY = Buffer.alloc(0);
+/** What one line of a log holds. */
+export type ParsedLine = { kind: 'blank' } | { kind: 'record'; record: InvocationMetric } | { kind: 'invalid'; reason: string };
 
-/** Splits chunks of bytes into lines; feed it with {@link LineSplitter.push}, then call {@link LineSplitter.end}. */
-export class LineSplitter {
-  readonly #maxLineBytes: number;
-  readonly #sink: LineSink;
-  /** Copies of the start of the current line, when it spans chunks. */
-  #pieces: Buffer[] = [];
-  #pendingBytes = 0;
-  #overlong = false;
-  #lineNo = 0;
-
-  /**
-   * @param maxLineBytes - Longest line kept, in bytes without the `\n`.
-   * @param sink - Receives the lines.
-   */
-  constructor(maxLineBytes: number, sink: LineSink) {
-    this.#maxLineBytes = maxLineBytes;
-    this.#sink = sink;
+/**
+ * Parses one line of a log (decoded, without its newline): the reference for every line. The line
+ * reader's fast path accepts only lines this accepts, with the same record.
+ *
+ * @param text - The line.
+ * @returns `blank` for a line of whitespace only, `record` for a valid record (unknown fields kept as
+ *   parsed), `invalid` with the reason otherwise.
+ */
+export function parseLogLine(text: string): ParsedLine {
+  if (text.trim() === '') return { kind: 'blank' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'invalid', reason: `malformed JSON (${(error as Error).message})` };
   }
+  const problem = findMetricProblem(value);
+  if (problem !== undefined) return { kind: 'invalid', reason: `invalid record: ${problem.message}` };
+  return { kind: 'record', record: value as InvocationMetric };
+}
 
-  /** Bytes held for the current, unfinished line: never more than the limit (an overlong line is counted, not kept). */
-  get bufferedBytes(): number {
-    let n = 0;
-    for (const piece of this.#pieces) n += piece.length;
-    return n;
-  }
+/** Prefix of the reason of a skipped last line without a trailing `\n`. */
+export const TORN = 'torn last line (no trailing newline: the writer was likely cut off by a crash)';
 
-  /**
-   * Splits one chunk. The chunk may be reused by the caller afterwards: what is kept is copied.
-   *
-   * @param chunk - The next bytes of the stream.
-   */
-  push(chunk: Buffer): void {
-    let start = 0;
-    for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-      this.#emit(chunk, start, nl, true);
-      start = nl + 1;
-    }
-    if (start === chunk.length) return;
-    const rest = chunk.length - start;
-    this.#pendingBytes += rest;
-    if (this.#overlong) return;
-    if (this.#pendingBytes > this.#maxLineBytes) {
-      this.#overlong = true;
-      this.#pieces = [];
-    } else this.#pieces.push(Buffer.from(chunk.subarray(start)));
-  }
+/**
+ * The reason of an overlong line.
+ *
+ * @param bytes - Its length in bytes, without the `\n`.
+ * @param maxLineBytes - The limit.
+ * @param terminated - `false` for a torn last line.
+ * @returns The reason.
+ */
+export function overlongReason(bytes: number, maxLineBytes: number, terminated: boolean): string {
+  return invalidReason(`line of ${bytes} bytes is longer than maxLineBytes (${maxLineBytes})`, terminated);
+}
 
-  /** Ends the stream: a last line without a trailing `\n` is passed on with `terminated: false`. */
-  end(): void {
-    if (this.#pendingBytes > 0) this.#emit(EMPTY, 0, 0, false);
-  }
-
-  #emit(chunk: Buffer, start: number, end: number, terminated: boolean): void {
-    const lineNo = ++this.#lineNo;
-    const bytes = this.#pendingBytes + end - start;
-    if (this.#overlong || bytes > this.#maxLineBytes) this.#sink.overlong(bytes, lineNo, terminated);
-    else {
-      const whole = this.#pieces.length === 0 ? chunk.subarray(start, end) : Buffer.concat([...this.#pieces, chunk.subarray(start, end)]);
-      const stop = whole.length > 0 && whole[whole.length - 1] === CR ? whole.length - 1 : whole.length;
-      this.#sink.line(whole.toString('utf8', 0, stop), lineNo, terminated);
-    }
-    if (this.#pieces.length > 0) this.#pieces = [];
-    this.#pendingBytes = 0;
-    this.#overlong = false;
-  }
+/**
+ * The reason of an invalid line.
+ *
+ * @param reason - Why {@link parseLogLine} rejected it.
+ * @param terminated - `false` for a torn last line.
+ * @returns The reason.
+ */
+export function invalidReason(reason: string, terminated: boolean): string {
+  return terminated ? reason : `${TORN}: ${reason}`;
 }

@@ -1,14 +1,20 @@
 /**
  * Reading a JSONL log: streaming, constant memory per line (see the README, "Durability contract"). A bad line
- * never stops a load: it is skipped with one warning that names the file, the line and the reason.
+ * never stops a load: it is skipped with one warning that names the file, the line and the reason. Lines
+ * are read by the one line reader (`src/scan/line-scanner.ts`) under the rules of `./lines.ts`: the same
+ * records and warnings as the CLI's scan.
  *
  * @module
  */
 import fs from 'node:fs/promises';
 import { constants, type BigIntStats } from 'node:fs';
 import { InvalidOptionError, LogAccessError } from '../errors.js';
-import { findMetricProblem, type InvocationMetric } from '../record.js';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './lines.js';
+import type { InvocationMetric } from '../record.js';
+import { LineScanner } from '../scan/line-scanner.js';
+import { scanChunks } from '../scan/read-range.js';
+import { DEFAULT_MAX_LINE_BYTES } from './lines.js';
+
+export { parseLogLine, type ParsedLine } from './lines.js';
 
 /** A skipped line. */
 export interface LogWarning {
@@ -53,35 +59,12 @@ export interface LoadedLog {
   warnings: LogWarning[];
 }
 
-/** What one line of a log holds. */
-export type ParsedLine = { kind: 'blank' } | { kind: 'record'; record: InvocationMetric } | { kind: 'invalid'; reason: string };
-
-/** Large reads: the cost of a read call is spread over many lines. */
+/** Bytes per read: the cost of a read call is spread over thousands of lines. */
 const CHUNK_BYTES = 1024 * 1024;
-const TORN = 'torn last line (no trailing newline: the writer was likely cut off by a crash)';
 
 /**
- * Parses one line of a log (without its newline). The only parsing path: the readers use it.
- *
- * @param text - The line.
- * @returns `blank` for a line of whitespace only, `record` for a valid record (unknown fields kept as
- *   parsed), `invalid` with the reason otherwise.
- */
-export function parseLogLine(text: string): ParsedLine {
-  if (text.trim() === '') return { kind: 'blank' };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'invalid', reason: `malformed JSON (${(error as Error).message})` };
-  }
-  const problem = findMetricProblem(value);
-  if (problem !== undefined) return { kind: 'invalid', reason: `invalid record: ${problem.message}` };
-  return { kind: 'record', record: value as InvocationMetric };
-}
-
-/**
- * Streams the valid records of a log, in file order, reading it in 1 MiB chunks.
+ * Streams the valid records of a log, in file order, reading it in 1 MiB chunks (the records of a chunk
+ * are yielded once its lines are read).
  *
  * A missing file yields nothing: a run that recorded nothing has no log, and that is not an error.
  *
@@ -96,10 +79,7 @@ export function parseLogLine(text: string): ParsedLine {
  * ```
  */
 export async function* readLog(file: string, options: ReadLogOptions = {}): AsyncGenerator<InvocationMetric, ReadLogSummary, undefined> {
-  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) {
-    throw new InvalidOptionError('maxLineBytes', 'an integer >= 1', maxLineBytes);
-  }
+  const maxLineBytes = checkMaxLineBytes(options.maxLineBytes);
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');
@@ -107,50 +87,69 @@ export async function* readLog(file: string, options: ReadLogOptions = {}): Asyn
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { skipped: 0 };
     throw error;
   }
-  return yield* readOpen(handle, file, Infinity, maxLineBytes, options);
+  return yield* readOpen(handle, file, maxLineBytes, options);
 }
 
-/** Reads the first `limit` bytes of an open log (all of it with `Infinity`), and closes it. */
-async function* readOpen(
-  handle: fs.FileHandle,
-  file: string,
-  limit: number,
-  maxLineBytes: number,
-  options: ReadLogOptions,
-): AsyncGenerator<InvocationMetric, ReadLogSummary, undefined> {
-  let skipped = 0;
-  const ready: InvocationMetric[] = [];
-  const skip = (line: number, reason: string): void => {
-    skipped++;
-    options.onWarning?.({ file, line, reason });
-  };
-  const splitter = new LineSplitter(maxLineBytes, {
-    line(text, lineNo, terminated) {
-      const parsed = parseLogLine(text);
-      if (parsed.kind === 'record') ready.push(parsed.record);
-      else if (parsed.kind === 'invalid') skip(lineNo, terminated ? parsed.reason : `${TORN}: ${parsed.reason}`);
-    },
-    overlong(bytes, lineNo, terminated) {
-      const reason = `line of ${bytes} bytes is longer than maxLineBytes (${maxLineBytes})`;
-      skip(lineNo, terminated ? reason : `${TORN}: ${reason}`);
-    },
+/** Where the lines of an open log go. */
+interface LineTarget {
+  file: string;
+  /** No byte at or after this offset is read. */
+  limit: number;
+  maxLineBytes: number;
+  onRecord: (record: InvocationMetric) => void;
+  onWarning: ((warning: LogWarning) => void) | undefined;
+  /** Valid records counted, not built, at the start. */
+  skip?: number;
+}
+
+/**
+ * Scans an open log, yielding after each read's lines went to `target` (not closing it).
+ *
+ * @returns The number of skipped lines, as the generator's return value.
+ */
+async function* scanOpen(handle: fs.FileHandle, target: LineTarget): AsyncGenerator<void, number, undefined> {
+  const { file, onWarning } = target;
+  const scanner = new LineScanner({
+    maxLineBytes: target.maxLineBytes,
+    target: { kind: 'records', onRecord: target.onRecord, skip: target.skip ?? 0 },
+    onWarning: onWarning === undefined ? () => {} : (line, reason) => onWarning({ file, line, reason }),
   });
+  // Sequential reads (no position): a FIFO or a character device reads as well as a file.
+  const read = async (buf: Buffer, offset: number, length: number): Promise<number> => (await handle.read(buf, offset, length, null)).bytesRead;
+  yield* scanChunks(read, scanner, { buffer: Buffer.allocUnsafe(CHUNK_BYTES), limit: target.limit });
+  return scanner.skipped;
+}
+
+/** Reads an open log, yielding its records as each read's lines are scanned, and closes it. */
+async function* readOpen(handle: fs.FileHandle, file: string, maxLineBytes: number, options: ReadLogOptions): AsyncGenerator<InvocationMetric, ReadLogSummary, undefined> {
+  const ready: InvocationMetric[] = [];
   try {
-    // One buffer for the whole file: the splitter copies what it keeps across chunks.
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (let left = limit; left > 0; ) {
-      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, left), null);
-      if (bytesRead === 0) break;
-      left -= bytesRead;
-      splitter.push(buf.subarray(0, bytesRead));
+    const lines = scanOpen(handle, { file, limit: Infinity, maxLineBytes, onRecord: (r) => ready.push(r), onWarning: options.onWarning });
+    for (let r = await lines.next(); ; r = await lines.next()) {
       yield* drain(ready);
+      if (r.done === true) return { skipped: r.value };
     }
-    splitter.end();
-    yield* drain(ready);
   } finally {
     await handle.close();
   }
-  return { skipped };
+}
+
+/** Reads an open log into memory, without a yield per record, and closes it. */
+async function loadOpen(handle: fs.FileHandle, target: Omit<LineTarget, 'onRecord' | 'onWarning'>, options: ReadLogOptions): Promise<LoadedLog> {
+  const records: InvocationMetric[] = [];
+  const warnings: LogWarning[] = [];
+  const onWarning = (w: LogWarning): void => {
+    warnings.push(w);
+    options.onWarning?.(w);
+  };
+  try {
+    const lines = scanOpen(handle, { ...target, onRecord: (r) => records.push(r), onWarning });
+    let r = await lines.next();
+    while (r.done !== true) r = await lines.next();
+    return { records, skipped: r.value, warnings };
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -164,23 +163,15 @@ async function* readOpen(
  * @throws Rejects like {@link readLog}.
  */
 export async function loadLog(file: string, options: ReadLogOptions = {}): Promise<LoadedLog> {
-  return collect((onWarning) => readLog(file, { ...options, onWarning }), options);
-}
-
-async function collect(
-  start: (onWarning: (w: LogWarning) => void) => AsyncGenerator<InvocationMetric, ReadLogSummary, undefined>,
-  options: ReadLogOptions,
-): Promise<LoadedLog> {
-  const warnings: LogWarning[] = [];
-  const records: InvocationMetric[] = [];
-  const reader = start((w) => {
-    warnings.push(w);
-    options.onWarning?.(w);
-  });
-  for (let r = await reader.next(); ; r = await reader.next()) {
-    if (r.done === true) return { records, skipped: r.value.skipped, warnings };
-    records.push(r.value);
+  const maxLineBytes = checkMaxLineBytes(options.maxLineBytes);
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0, warnings: [] };
+    throw error;
   }
+  return loadOpen(handle, { file, limit: Infinity, maxLineBytes }, options);
 }
 
 /** The file a log's writer opened and its size then (`LogWriter.priorContent`). */
@@ -199,12 +190,13 @@ export interface LogPrefix {
  *
  * @param file - The log file.
  * @param prefix - Its file and the bytes to read; `undefined` when that content is known to be gone.
- * @param options - See {@link ReadLogOptions}.
- * @returns Like {@link loadLog}.
+ * @param options - See {@link ReadLogOptions}; `skip`: the first `skip` valid records are counted (and
+ *   checked) but neither built nor returned (a resume holds them already), default 0.
+ * @returns Like {@link loadLog}, without the skipped-over valid records.
  * @throws Rejects with {@link LogAccessError} when the path no longer names that file (rotated, replaced,
  *   truncated) or cannot be read, and like {@link readLog}.
  */
-export async function loadLogPrefix(file: string, prefix: LogPrefix | undefined, options: ReadLogOptions = {}): Promise<LoadedLog> {
+export async function loadLogPrefix(file: string, prefix: LogPrefix | undefined, options: ReadLogOptions & { skip?: number } = {}): Promise<LoadedLog> {
   const action = 'load the records written before this collector opened';
   const gone = (how: string): LogAccessError =>
     new LogAccessError(file, action, new Error(`the log was ${how} by another program since; those records are in the rotated file (read it with loadLog())`));
@@ -231,7 +223,13 @@ export async function loadLogPrefix(file: string, prefix: LogPrefix | undefined,
     throw gone(stats.dev !== prefix.dev || stats.ino !== prefix.ino ? 'replaced' : 'truncated');
   }
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  return collect((onWarning) => readOpen(handle, file, prefix.bytes, maxLineBytes, { ...options, onWarning }), options);
+  return loadOpen(handle, { file, limit: prefix.bytes, maxLineBytes, skip: options.skip ?? 0 }, options);
+}
+
+function checkMaxLineBytes(value: number | undefined): number {
+  const maxLineBytes = value ?? DEFAULT_MAX_LINE_BYTES;
+  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) throw new InvalidOptionError('maxLineBytes', 'an integer >= 1', maxLineBytes);
+  return maxLineBytes;
 }
 
 function* drain(ready: InvocationMetric[]): Generator<InvocationMetric> {

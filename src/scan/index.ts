@@ -6,4 +6,4 @@
  */
 export { scanLogs } from './scan-logs.js';
 export type { ScanInput, ScanLogsOptions, ScanLogsResult } from './scan-logs.js';
-export { DEFAULT_MAX_LINE_BYTES } from './limits.js';
+export { DEFAULT_MAX_LINE_BYTES } from '../log/lines.js';

@@ -1,18 +1,19 @@
 /**
- * The scanner's hot loop: splits bytes into lines (on the byte `\n`, one `\r` before it dropped, as the
- * reader does), takes the fast path for lines in the writer's form and `parseLogLine` (`JSON.parse` +
- * full validation) for every other line, and hands each valid record on either as a row of the
- * aggregator (no record object) or as a record object. A skipped line gets the reader's warning.
+ * The one line reader of logs (`readLog()`, `loadLog()`, the collector's `loadFromDisk()`, the CLI's
+ * scan): applies the line rules of `src/log/lines.ts` to bytes. It splits them into lines, takes the fast
+ * path for lines in the writer's form and `parseLogLine` (`JSON.parse` + full validation) for every other
+ * line, and hands each valid record on either as a row of the aggregator (no record object) or as a
+ * record object, the one `JSON.parse` gives. A skipped line gets the rules' warning.
  *
  * @module
  */
 import type { Row, RowSink } from '../aggregate/row.js';
 import { emptyRow, ROW_ATTEMPT, ROW_COST, ROW_DURATION_MS, ROW_START } from '../aggregate/row.js';
-import { parseLogLine } from '../log/reader.js';
+import { invalidReason, overlongReason, parseLogLine } from '../log/lines.js';
 import type { InvocationMetric } from '../record.js';
 import { ByteInterner } from './byte-interner.js';
 import { FastLineParser, type FastLine } from './fast-line.js';
-import { invalidReason, overlongReason } from './limits.js';
+import { recordObject, type LineStrings } from './record-object.js';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -21,8 +22,11 @@ const CR = 0x0d;
 export type ScanTarget =
   /** Rows of an aggregator: records parsed on the fast path never become objects. */
   | { kind: 'rows'; sink: RowSink; add: (record: InvocationMetric) => void }
-  /** Record objects, equal to what `JSON.parse` gives (unknown fields included). */
-  | { kind: 'records'; onRecord: (record: InvocationMetric) => void };
+  /**
+   * Record objects, equal to what `JSON.parse` gives (unknown fields included). The first `skip` valid
+   * records (default 0) are counted, not built, nor passed on: those a resume has in memory already.
+   */
+  | { kind: 'records'; onRecord: (record: InvocationMetric) => void; skip?: number };
 
 /** Options of {@link LineScanner}. */
 export interface LineScannerOptions {
@@ -75,10 +79,11 @@ export class LineScanner {
   readonly #parser: FastLineParser;
   readonly #row: Row = emptyRow();
   readonly #agents: ByteInterner;
-  readonly #taskIds: ByteInterner;
   readonly #models: ByteInterner;
   readonly #tiers: ByteInterner;
   readonly #errorClasses: ByteInterner;
+  /** Valid records counted, not built, at the start (the records target's `skip`). */
+  #skip = 0;
   /** Bytes so far of an overlong line whose `\n` is not read yet; -1 when none. */
   #overlong = -1;
 
@@ -89,7 +94,6 @@ export class LineScanner {
     this.#onWarning = options.onWarning;
     this.#slowOnly = options.slowOnly ?? false;
     this.#agents = new ByteInterner(none);
-    this.#taskIds = new ByteInterner(none); // records mode only: rows intern task ids by their bytes
     this.#models = new ByteInterner(none);
     this.#tiers = new ByteInterner(none);
     this.#errorClasses = new ByteInterner(none);
@@ -117,6 +121,7 @@ export class LineScanner {
 
   #retarget(target: ScanTarget): void {
     this.#target = target;
+    this.#skip = target.kind === 'records' ? (target.skip ?? 0) : 0;
     const sink = target.kind === 'rows' ? target.sink : undefined;
     this.#sink = sink ?? NO_SINK;
     this.#agents.retarget(sink === undefined ? none : (s) => sink.internAgent(s));
@@ -216,7 +221,7 @@ export class LineScanner {
     const stop = bytes > 0 && buf[nl - 1] === CR ? nl - 1 : nl;
     const parsed = parseLogLine(buf.toString('utf8', pos, stop));
     if (parsed.kind === 'record') {
-      this.records++;
+      if (++this.records <= this.#skip) return;
       if (this.#target.kind === 'rows') this.#target.add(parsed.record);
       else this.#target.onRecord(parsed.record);
     } else if (parsed.kind === 'invalid') this.#warn(invalidReason(parsed.reason, terminated));
@@ -225,8 +230,8 @@ export class LineScanner {
   /** A line the fast path accepted; its `\n` is at `nl`. */
   #fast(buf: Buffer, view: DataView, pos: number, nl: number): void {
     const l = this.#parser.line;
-    this.records++;
     const target = this.#target;
+    if (++this.records <= this.#skip) return;
     if (target.kind === 'records') {
       target.onRecord(l.unknownFields ? this.#parsed(buf, pos, nl) : this.#object(buf, view, l));
       return;
@@ -270,28 +275,35 @@ export class LineScanner {
     return JSON.parse(buf.toString('utf8', pos, buf[nl - 1] === CR ? nl - 1 : nl)) as InvocationMetric;
   }
 
-  /** The record object `JSON.parse` would give: the same keys in the same order, the same values. */
+  /** The record object `JSON.parse` would give (see `record-object.ts`). */
   #object(buf: Buffer, view: DataView, l: FastLine): InvocationMetric {
-    const m: Record<string, unknown> = {
-      invocationId: buf.toString('utf8', l.invocationIdStart, l.invocationIdEnd),
-      agent: this.#named(this.#agents, buf, view, l.agentEntry, l.agentStart, l.agentEnd, l.end),
-      phase: l.phase,
-    };
-    if (l.taskIdStart >= 0) m.taskId = this.#str(this.#taskIds, buf, view, l.taskIdStart, l.taskIdEnd);
-    m.durationMs = l.durationMs;
-    m.tokens = l.tokens;
-    if (l.inputTokens >= 0) m.inputTokens = l.inputTokens;
-    if (l.outputTokens >= 0) m.outputTokens = l.outputTokens;
-    if (l.cachedTokens >= 0) m.cachedTokens = l.cachedTokens;
-    m.cost = l.cost;
-    m.exitCode = l.exitCode;
-    m.success = l.success;
-    m.attempt = l.attempt;
-    m.outputParsed = l.outputParsed;
-    if (l.modelStart >= 0) m.model = this.#named(this.#models, buf, view, l.modelEntry, l.modelStart, l.modelEnd, l.end);
-    if (l.tierStart >= 0) m.tier = this.#named(this.#tiers, buf, view, l.tierEntry, l.tierStart, l.tierEnd, l.end);
-    m.timestamp = buf.toString('utf8', l.timestampStart, l.timestampEnd);
-    if (l.errorClassStart >= 0) m.errorClass = this.#str(this.#errorClasses, buf, view, l.errorClassStart, l.errorClassEnd);
-    return m as unknown as InvocationMetric;
+    const strings = this.#strings;
+    strings.invocationId = utf8(buf, l.invocationIdStart, l.invocationIdEnd);
+    strings.agent = this.#named(this.#agents, buf, view, l.agentEntry, l.agentStart, l.agentEnd, l.end);
+    // Task ids are mostly unique: decoded, not interned. The fast path took only valid UTF-8 for them.
+    strings.taskId = l.taskIdStart < 0 ? undefined : utf8(buf, l.taskIdStart, l.taskIdEnd);
+    strings.model = l.modelStart < 0 ? undefined : this.#named(this.#models, buf, view, l.modelEntry, l.modelStart, l.modelEnd, l.end);
+    strings.tier = l.tierStart < 0 ? undefined : this.#named(this.#tiers, buf, view, l.tierEntry, l.tierStart, l.tierEnd, l.end);
+    // A timestamp the fast path accepted is ASCII (digits and `-T:.Z+`): latin1 decodes it as UTF-8 would.
+    strings.timestamp = latin1(buf, l.timestampStart, l.timestampEnd);
+    strings.errorClass = l.errorClassStart < 0 ? undefined : this.#str(this.#errorClasses, buf, view, l.errorClassStart, l.errorClassEnd);
+    return recordObject(l, strings);
   }
+
+  readonly #strings: LineStrings = { invocationId: '', agent: '', taskId: undefined, model: undefined, tier: undefined, timestamp: '', errorClass: undefined };
 }
+
+type Slice = (this: Buffer, start: number, end: number) => string;
+/**
+ * Node's own decoders behind `buf.toString(encoding, start, end)`, without its argument checks (a tenth
+ * of a load's time went to them); `toString` where a runtime lacks them.
+ */
+const slices = Buffer.prototype as unknown as { utf8Slice?: Slice; latin1Slice?: Slice };
+const utf8Slice: Slice = slices.utf8Slice ?? function (this: Buffer, start, end) {
+  return this.toString('utf8', start, end);
+};
+const latin1Slice: Slice = slices.latin1Slice ?? function (this: Buffer, start, end) {
+  return this.toString('latin1', start, end);
+};
+const utf8 = (buf: Buffer, start: number, end: number): string => utf8Slice.call(buf, start, end);
+const latin1 = (buf: Buffer, start: number, end: number): string => latin1Slice.call(buf, start, end);

@@ -1,6 +1,6 @@
 /**
- * Reading one byte range of a log through a {@link LineScanner}: large reads into one buffer (no stream,
- * no per-line copy), the incomplete line at the end of a read moved to the buffer's start. A range holds
+ * Reading a log through a {@link LineScanner}: {@link scanChunks} reads a file's bytes in large reads into
+ * one buffer (for every reader of logs); {@link scanRange} reads one byte range of a log. A range holds
  * the lines that start inside it, so ranges of one file can be read by different threads: the first
  * line start at or after `start` is found by skipping to the first `\n` from `start - 1`, and the last
  * line is read to its end even past `end`.
@@ -71,7 +71,6 @@ export interface ByteRange {
  * @throws File-system errors other than ENOENT, as they are.
  */
 export async function scanRange(file: string, range: ByteRange, scanner: LineScanner, options: ScanRangeOptions = {}): Promise<void> {
-  const { onBytes, readBytes = READ_BYTES, buffer } = options;
   let handle: RangeReader;
   try {
     handle = await openReader(file, options.sync ?? false);
@@ -80,34 +79,70 @@ export async function scanRange(file: string, range: ByteRange, scanner: LineSca
     throw error;
   }
   try {
-    let buf = buffer !== undefined && buffer.length === readBytes ? buffer : Buffer.allocUnsafe(readBytes);
-    let offset = range.start; // file offset of buf[0]
-    if (offset > 0) {
-      const first = await firstLineStart(handle, buf, offset);
+    const { readBytes = READ_BYTES, buffer } = options;
+    const buf = buffer !== undefined && buffer.length === readBytes ? buffer : Buffer.allocUnsafe(readBytes);
+    let from = range.start;
+    if (from > 0) {
+      const first = await firstLineStart(handle, buf, from);
       if (first === undefined) return;
-      offset = first;
+      from = first;
     }
-    let carry = 0;
-    for (;;) {
-      if (carry === buf.length) {
-        // One line fills the buffer and is still within the line limit (else the scanner skips it).
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, carry);
-        buf = bigger;
-      }
-      const bytesRead = await handle.read(buf, carry, buf.length - carry, offset + carry);
-      onBytes?.(bytesRead);
-      const eof = bytesRead === 0;
-      const available = carry + bytesRead;
-      const stopAt = range.end - offset;
-      const consumed = scanner.scan(buf, 0, available, eof, stopAt);
-      if (eof || scanner.stopped || (consumed >= stopAt && !scanner.pending)) return;
-      carry = available - consumed;
-      buf.copyWithin(0, consumed, available);
-      offset += consumed;
-    }
+    for await (const _ of scanChunks(handle.read, scanner, { ...options, buffer: buf, from, stopAt: range.end }));
   } finally {
     await handle.close();
+  }
+}
+
+/** Reads up to `length` bytes of a file at `position` into `buf` at `offset`: the count read, 0 at its end. */
+export type ReadAt = (buf: Buffer, offset: number, length: number, position: number) => number | Promise<number>;
+
+/** Options of {@link scanChunks}. */
+export interface ScanChunksOptions {
+  /** The buffer to read into; it grows (a copy) when one line within the line limit fills it. */
+  buffer: Buffer;
+  /** File offset of the first line. @default 0 */
+  from?: number;
+  /** Lines starting at or after this file offset are left alone. @default Infinity */
+  stopAt?: number;
+  /** No byte at or after this file offset is read: the bytes end there. @default Infinity */
+  limit?: number;
+  /** Called with the count of each read's bytes (progress). */
+  onBytes?: ((bytes: number) => void) | undefined;
+}
+
+/**
+ * Reads a file from `from` on and scans its lines, one read after another into one buffer (no stream, no
+ * per-line copy), the incomplete line at the end of a read moved to the buffer's start. Yields after each
+ * read's lines are scanned (a streaming reader hands the records on there).
+ *
+ * @param read - Reads the file (sequentially: each read starts where the last one ended).
+ * @param scanner - Receives the bytes.
+ * @param options - See {@link ScanChunksOptions}.
+ * @throws The read's errors, as they are.
+ */
+export async function* scanChunks(read: ReadAt, scanner: LineScanner, options: ScanChunksOptions): AsyncGenerator<void, void, undefined> {
+  const { onBytes, from = 0, stopAt = Infinity, limit = Infinity } = options;
+  let buf = options.buffer;
+  let offset = from; // file offset of buf[0]
+  let carry = 0;
+  for (;;) {
+    if (carry === buf.length) {
+      // One line fills the buffer and is still within the line limit (else the scanner skips it).
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, carry);
+      buf = bigger;
+    }
+    const length = Math.min(buf.length - carry, limit - offset - carry);
+    const bytesRead = length > 0 ? await read(buf, carry, length, offset + carry) : 0;
+    onBytes?.(bytesRead);
+    const eof = bytesRead === 0;
+    const available = carry + bytesRead;
+    const consumed = scanner.scan(buf, 0, available, eof, stopAt - offset);
+    yield;
+    if (eof || scanner.stopped || (consumed >= stopAt - offset && !scanner.pending)) return;
+    carry = available - consumed;
+    buf.copyWithin(0, consumed, available);
+    offset += consumed;
   }
 }
 

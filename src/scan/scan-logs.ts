@@ -13,7 +13,7 @@ import { createAggregator, rowSinkOf, shardsOf } from '../aggregate/aggregator.j
 import type { Aggregator } from '../aggregate/types.js';
 import type { LogWarning } from '../log/reader.js';
 import type { InvocationMetric } from '../record.js';
-import { DEFAULT_MAX_LINE_BYTES } from './limits.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../log/lines.js';
 import { LineScanner, type ScanTarget } from './line-scanner.js';
 import { runTasks, type WorkerSource } from './pool.js';
 import type { JobMessage, JobResult } from './protocol.js';

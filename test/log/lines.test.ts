@@ -1,88 +1,111 @@
+/**
+ * The line rules (`src/log/lines.ts`) as the one line reader applies them to bytes read in chunks of any
+ * size: where lines end, the `\r` dropped, the torn last line, overlong lines counted and never held.
+ */
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/log/lines.js';
+import { DEFAULT_MAX_LINE_BYTES, invalidReason, overlongReason, TORN } from '../../src/log/lines.js';
+import { LineScanner } from '../../src/scan/line-scanner.js';
+import { scanChunks } from '../../src/scan/read-range.js';
+import { serializeMetric } from '../../src/serialize.js';
+import { metric } from '../helpers/records.js';
 
-type Event = [kind: 'line', text: string, lineNo: number, terminated: boolean] | [kind: 'overlong', bytes: number, lineNo: number, terminated: boolean];
+type Event = [kind: 'record', invocationId: string, agent: string] | [kind: 'skipped', line: number, reason: string];
 
-function split(input: Buffer, chunkSize: number, max = 1 << 20): Event[] {
+/** Reads `input` through the line reader with a read buffer of `chunkSize` bytes; also the largest buffer it read into. */
+async function read(input: Buffer, chunkSize: number, max = 1 << 20): Promise<{ events: Event[]; largestBuffer: number }> {
   const events: Event[] = [];
-  const s = new LineSplitter(max, {
-    line: (text, n, t) => events.push(['line', text, n, t]),
-    overlong: (bytes, n, t) => events.push(['overlong', bytes, n, t]),
+  const scanner = new LineScanner({
+    maxLineBytes: max,
+    target: { kind: 'records', onRecord: (r) => events.push(['record', r.invocationId, r.agent]) },
+    onWarning: (line, reason) => events.push(['skipped', line, reason]),
   });
-  // One reused buffer, as the reader does: the splitter must copy what it keeps.
-  const shared = Buffer.alloc(chunkSize);
-  for (let i = 0; i < input.length; i += chunkSize) {
-    const n = input.copy(shared, 0, i, i + chunkSize);
-    s.push(shared.subarray(0, n));
-    shared.fill(0x21);
-  }
-  s.end();
-  return events;
+  let largestBuffer = 0;
+  const at = (buf: Buffer, offset: number, length: number, position: number): number => {
+    largestBuffer = Math.max(largestBuffer, buf.length);
+    return input.copy(buf, offset, position, Math.min(input.length, position + length));
+  };
+  for await (const _ of scanChunks(at, scanner, { buffer: Buffer.alloc(chunkSize) }));
+  return { events, largestBuffer };
 }
 
-describe('LineSplitter', () => {
-  const text = 'α,β\r\n\nrocket 🚀 ok\nsans fin é';
+const rec = (id: string, agent = 'coder'): string => serializeMetric(metric({ invocationId: id, agent }));
+
+describe('the line rules, read in chunks', () => {
+  const text = `${rec('a', 'α,β')}\r\n\n${rec('b', 'rocket 🚀 ok')}\nnot json\n${rec('c', 'sans fin é')}`;
   const want: Event[] = [
-    ['line', 'α,β', 1, true],
-    ['line', '', 2, true],
-    ['line', 'rocket 🚀 ok', 3, true],
-    ['line', 'sans fin é', 4, false],
+    ['record', 'a', 'α,β'],
+    ['record', 'b', 'rocket 🚀 ok'],
+    ['skipped', 4, expect.stringMatching(/^malformed JSON \(/) as unknown as string],
+    ['record', 'c', 'sans fin é'],
   ];
 
-  it.each([1, 2, 3, 5, 7, 64])('splits on \\n and keeps characters whole across chunks of %i bytes', (size) => {
-    expect(split(Buffer.from(text), size)).toEqual(want);
+  it.each([1, 2, 3, 5, 7, 64, 4096])('splits on \\n, numbers every line (blank ones too) and keeps characters whole across reads of %i bytes', async (size) => {
+    expect((await read(Buffer.from(text), size)).events).toEqual(want);
   });
 
-  it('reports no last line when the input ends with a newline, and nothing for empty input', () => {
-    expect(split(Buffer.from('a\nb\n'), 3)).toEqual([
-      ['line', 'a', 1, true],
-      ['line', 'b', 2, true],
-    ]);
-    expect(split(Buffer.alloc(0), 3)).toEqual([]);
-  });
-
-  it('strips only one \\r before the newline', () => {
-    expect(split(Buffer.from('a\r\r\nb\rc\n'), 4)).toEqual([
-      ['line', 'a\r', 1, true],
-      ['line', 'b\rc', 2, true],
+  it('reads nothing from empty input, and no extra line after a final newline', async () => {
+    expect((await read(Buffer.alloc(0), 3)).events).toEqual([]);
+    expect((await read(Buffer.from(`${rec('a')}\n${rec('b')}\n`), 3)).events).toEqual([
+      ['record', 'a', 'coder'],
+      ['record', 'b', 'coder'],
     ]);
   });
 
-  it('counts an overlong line without keeping it, in one chunk or across many', () => {
-    const input = Buffer.from(`short\n${'x'.repeat(50)}\nok\n${'y'.repeat(30)}`);
-    for (const size of [1, 4, 16, 1000]) {
-      expect(split(input, size, 20)).toEqual([
-        ['line', 'short', 1, true],
-        ['overlong', 50, 2, true],
-        ['line', 'ok', 3, true],
-        ['overlong', 30, 4, false],
+  it('drops only one \\r before the newline', async () => {
+    const reason = (text: string): string => {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        return `malformed JSON (${(error as Error).message})`;
+      }
+      return 'parsed';
+    };
+    const { events } = await read(Buffer.from('x\r\r\ny\r\n'), 4);
+    expect(events).toEqual([
+      ['skipped', 1, reason('x\r')],
+      ['skipped', 2, reason('y')],
+    ]);
+  });
+
+  it('warns about a bad last line without a newline as torn', async () => {
+    const { events } = await read(Buffer.from(`${rec('a')}\n${rec('b').slice(0, 40)}`), 16);
+    expect(events).toEqual([['record', 'a', 'coder'], ['skipped', 2, expect.stringMatching(/^torn last line \(no trailing newline: the writer was likely cut off by a crash\): malformed JSON/) as unknown as string]]);
+  });
+
+  it('counts an overlong line without keeping it, in one read or across many, also as a torn last line', async () => {
+    const input = Buffer.from(`${rec('s')}\n${'x'.repeat(500)}\n${rec('o')}\n${'y'.repeat(300)}`);
+    const max = rec('s').length + 1;
+    for (const size of [1, 4, 16, 1000, 4096]) {
+      expect((await read(input, size, max)).events).toEqual([
+        ['record', 's', 'coder'],
+        ['skipped', 2, `line of 500 bytes is longer than maxLineBytes (${max})`],
+        ['record', 'o', 'coder'],
+        ['skipped', 4, `${TORN}: line of 300 bytes is longer than maxLineBytes (${max})`],
       ]);
     }
   });
 
-  it('keeps a line of exactly maxLineBytes', () => {
-    expect(split(Buffer.from('12345\n'), 2, 5)).toEqual([['line', '12345', 1, true]]);
+  it('keeps a line of exactly maxLineBytes (a \\r before the newline counts)', async () => {
+    const line = rec('a');
+    expect((await read(Buffer.from(`${line}\n`), 2, line.length)).events).toEqual([['record', 'a', 'coder']]);
+    expect((await read(Buffer.from(`${line}\r\n`), 2, line.length)).events).toEqual([['skipped', 1, `line of ${line.length + 1} bytes is longer than maxLineBytes (${line.length})`]]);
   });
 
-  it('holds at most maxLineBytes of an overlong line, however long it runs, and counts all of it', () => {
-    const events: Event[] = [];
+  it('holds at most about maxLineBytes of an overlong line, however long it runs, and counts all of it', async () => {
     const max = 64 * 1024;
-    const s = new LineSplitter(max, {
-      line: (text, n, t) => events.push(['line', text, n, t]),
-      overlong: (bytes, n, t) => events.push(['overlong', bytes, n, t]),
-    });
-    const chunk = Buffer.alloc(10_000, 0x61);
-    let peak = 0;
-    for (let i = 0; i < 1000; i++) {
-      s.push(chunk); // 10 MB without a newline
-      peak = Math.max(peak, s.bufferedBytes);
-    }
-    expect(peak).toBeLessThanOrEqual(max);
-    s.push(Buffer.from('\nok\n'));
-    expect(s.bufferedBytes).toBe(0);
+    const input = Buffer.concat([Buffer.alloc(10_000_000, 0x61), Buffer.from(`\n${rec('ok')}\n`)]);
+    const { events, largestBuffer } = await read(input, 16 * 1024, max);
+    expect(largestBuffer).toBeLessThanOrEqual(2 * max);
     expect(events).toEqual([
-      ['overlong', 10_000_000, 1, true],
-      ['line', 'ok', 2, true],
+      ['skipped', 1, `line of 10000000 bytes is longer than maxLineBytes (${max})`],
+      ['record', 'ok', 'coder'],
     ]);
+  });
+
+  it('words the reasons the same for every reader', () => {
+    expect(DEFAULT_MAX_LINE_BYTES).toBe(1024 * 1024);
+    expect(overlongReason(9, 8, true)).toBe('line of 9 bytes is longer than maxLineBytes (8)');
+    expect(overlongReason(9, 8, false)).toBe(`${TORN}: line of 9 bytes is longer than maxLineBytes (8)`);
+    expect(invalidReason('why', false)).toBe(`${TORN}: why`);
   });
 });

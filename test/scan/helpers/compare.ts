@@ -1,6 +1,7 @@
 /**
- * The reference the scanner is held to: the streaming reader (`loadLog`: readline-free line splitting,
- * `JSON.parse`, full validation) plus `computeAggregate` over the records it keeps. Helpers to write
+ * The reference the scanner is held to: the reader as it was before it became the scanner
+ * (`test/helpers/reference-reader.ts`: line splitting, `JSON.parse`, full validation) plus
+ * `computeAggregate` over the records it keeps. Helpers to write
  * lines to a file and to run the scanner in every mode on it.
  */
 import fs from 'node:fs';
@@ -8,9 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { computeAggregate } from '../../../src/aggregate/index.js';
 import type { MetricsAggregate } from '../../../src/aggregate/types.js';
-import { loadLog, type LogWarning } from '../../../src/log/reader.js';
+import type { LogWarning } from '../../../src/log/reader.js';
 import type { InvocationMetric } from '../../../src/record.js';
 import { scanLogs, type ScanLogsOptions } from '../../../src/scan/index.js';
+import { referenceLoad } from '../../helpers/reference-reader.js';
 
 /** The worker script for tests: the TypeScript worker, compiled on load by tsx. */
 export const TS_WORKER = { url: new URL('./ts-worker.mjs', import.meta.url) };
@@ -45,7 +47,7 @@ export async function reference(files: string[], maxLineBytes: number, bucketMs 
   const warnings: LogWarning[] = [];
   let skipped = 0;
   for (const file of files) {
-    const loaded = await loadLog(file, { maxLineBytes });
+    const loaded = await referenceLoad(file, maxLineBytes);
     records.push(...loaded.records);
     warnings.push(...loaded.warnings);
     skipped += loaded.skipped;
