@@ -1,7 +1,8 @@
 /**
  * Following one open log file for `watch`: each poll reads only the bytes appended since the last one
  * (plus the unfinished last line, at most the line limit, read again until it ends), and hands the
- * complete lines to the reader's own rules (`LineSplitter`, `parseLogLine`).
+ * complete lines to the one line reader every other reader uses (`LineScanner`: the same records, the same
+ * warnings, word for word).
  *
  * Why the unfinished line is read again instead of kept: a writer that restarts after a crash cuts a torn
  * tail off before it appends (see `repair.ts`). Reading from the start of the unfinished line each time
@@ -10,9 +11,8 @@
  * @module
  */
 import fs from 'node:fs';
-import { LineSplitter } from '../log/lines.js';
-import { parseLogLine } from '../log/reader.js';
 import type { InvocationMetric } from '../record.js';
+import { LineScanner } from '../scan/line-scanner.js';
 
 /** What a poll found, for the caller to count and show. */
 export interface TailSink {
@@ -42,7 +42,7 @@ export class FileTail {
   #overlong = false;
   /** The first bytes of the file as they were read (at most {@link HEAD_BYTES}). */
   #head: Buffer = Buffer.alloc(0);
-  #splitter: LineSplitter;
+  #scanner: LineScanner;
   #sink: TailSink | undefined;
   #closed = false;
 
@@ -57,7 +57,7 @@ export class FileTail {
     this.identity = identity;
     this.#fd = fd;
     this.#maxLineBytes = maxLineBytes;
-    this.#splitter = this.#newSplitter();
+    this.#scanner = this.#newScanner();
   }
 
   /** Bytes of the file read so far. */
@@ -85,16 +85,16 @@ export class FileTail {
       const chunk = buffer.subarray(0, n);
       const last = chunk.lastIndexOf(NEWLINE);
       if (last >= 0) {
-        // Only whole lines go to the splitter, so that it never holds an unfinished one.
-        this.#splitter.push(chunk.subarray(0, last + 1));
+        // Only whole lines go to the scanner, so that nothing of an unfinished one is held.
+        this.#scanner.scan(chunk, 0, last + 1, false);
         this.#consumed(chunk, last + 1);
         this.#overlong = false;
         if (last + 1 < n && n < want) return { bytes: this.#position - start, atEnd: true };
         continue;
       }
       if (this.#overlong || n > this.#maxLineBytes) {
-        // Past the limit: the splitter counts these bytes and drops them; the line's newline reports it.
-        this.#splitter.push(chunk);
+        // Past the limit: the scanner counts these bytes and drops them; the line's newline reports it.
+        this.#scanner.scan(chunk, 0, n, false);
         this.#consumed(chunk, n);
         this.#overlong = true;
         continue;
@@ -135,19 +135,14 @@ export class FileTail {
     this.#position = 0;
     this.#overlong = false;
     this.#head = Buffer.alloc(0);
-    this.#splitter = this.#newSplitter();
+    this.#scanner = this.#newScanner();
   }
 
-  #newSplitter(): LineSplitter {
-    return new LineSplitter(this.#maxLineBytes, {
-      line: (text, lineNo) => {
-        const parsed = parseLogLine(text);
-        if (parsed.kind === 'record') this.#sink?.record(parsed.record);
-        else if (parsed.kind === 'invalid') this.#sink?.skipped(this.path, lineNo, parsed.reason);
-      },
-      overlong: (bytes, lineNo) => {
-        this.#sink?.skipped(this.path, lineNo, `line of ${bytes} bytes is longer than the line limit (${this.#maxLineBytes})`);
-      },
+  #newScanner(): LineScanner {
+    return new LineScanner({
+      maxLineBytes: this.#maxLineBytes,
+      target: { kind: 'records', onRecord: (record) => this.#sink?.record(record) },
+      onWarning: (lineNo, reason) => this.#sink?.skipped(this.path, lineNo, reason),
     });
   }
 }

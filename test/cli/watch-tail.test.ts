@@ -125,7 +125,7 @@ describe('FileTail', () => {
     fs.appendFileSync(file, long.slice(3000) + line('2'));
     t.poll();
     expect(t.ids).toEqual(['1', '2']);
-    expect(t.skipped).toEqual([`a.jsonl:2: line of ${long.length - 1} bytes is longer than the line limit (1000)`]);
+    expect(t.skipped).toEqual([`a.jsonl:2: line of ${long.length - 1} bytes is longer than maxLineBytes (1000)`]);
     t.tail.close();
   });
 
