@@ -22,6 +22,7 @@ import type { ProviderOption } from './otel/provider.js';
 import type { SnapshotSink } from './otel/snapshot.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
 import { metricLineBound, serializeFields, writeMetricLine } from './serialize.js';
+import { RecordStore } from './record-store.js';
 import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
 import { checkSpanParents, type SpanParentsOption } from './traces/parent-spans.js';
 import { checkSpanOptions, SpanSink, type LiveSpan } from './traces/span-sink.js';
@@ -220,7 +221,8 @@ export class InvocationMetricsCollector extends EventEmitter {
   readonly path: string;
   readonly #logger: Logger;
   readonly #writer: LogWriter<InvocationMetric>;
-  readonly #records: InvocationMetric[] = [];
+  /** Every record held (recorded, restored, loaded): see record-store.ts for how they are kept. */
+  readonly #records = new RecordStore();
   readonly #mirror: Mirror | undefined;
   readonly #spans: SpanSink | undefined;
   readonly #events: LogEventSink | undefined;
@@ -400,10 +402,14 @@ export class InvocationMetricsCollector extends EventEmitter {
   /**
    * All records held in memory, in record order (loaded ones where `loadFromDisk` put them).
    *
-   * @returns A new array (the records themselves are shared: do not mutate them).
+   * Records of the type's fields are held compactly (see the README, "Memory") and made again as new
+   * objects on each call, equal to what was recorded (same keys, same order, same values); records with
+   * unknown fields are held as they were accepted and returned as those objects.
+   *
+   * @returns A new array (records held as objects are shared with later calls: do not mutate them).
    */
   getAll(): InvocationMetric[] {
-    return this.#records.slice();
+    return this.#records.toArray();
   }
 
   /**
@@ -499,7 +505,7 @@ export class InvocationMetricsCollector extends EventEmitter {
    * ```
    */
   computeAggregate(options: AggregateOptions = {}): MetricsAggregate {
-    return computeAggregate(this.#records, { bucketMs: this.#bucketMs, ...options });
+    return computeAggregate(this.#records.toArray(), { bucketMs: this.#bucketMs, ...options });
   }
 
   /**
