@@ -245,6 +245,8 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
       const json = peer.map((r) => Number(r.report!.jsonBytesPerRecord));
       const ratios = held.map((h, k) => h / json[k]!);
       const columns = median(ours.map((r) => Number(r.report!.aggregatorBytesPerRecord)));
+      const getAllMs = median(ours.map((r) => Number(r.report!.getAllMs)));
+      const getAllBytes = median(ours.map((r) => Number(r.report!.getAllBytesPerRecord)));
       return [
         {
           scenario: 'memory per held record',
@@ -257,7 +259,7 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
           lowerIsBetter: true,
           oursRssMB: median(ours.map((r) => r.rssMB)),
           peerRssMB: median(peer.map((r) => r.rssMB)),
-          note: `aggregator columns: ${columns.toFixed(0)} bytes/record`,
+          note: `aggregator columns: ${columns.toFixed(0)} bytes/record; getAll() of them all: ${getAllMs.toFixed(0)} ms, its array ${getAllBytes.toFixed(0)} bytes/record while held`,
         },
       ];
     }

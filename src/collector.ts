@@ -505,7 +505,7 @@ export class InvocationMetricsCollector extends EventEmitter {
    * ```
    */
   computeAggregate(options: AggregateOptions = {}): MetricsAggregate {
-    return computeAggregate(this.#records.toArray(), { bucketMs: this.#bucketMs, ...options });
+    return computeAggregate(this.#records.values(), { bucketMs: this.#bucketMs, ...options });
   }
 
   /**

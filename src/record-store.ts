@@ -168,6 +168,16 @@ export class RecordStore {
     return out;
   }
 
+  /**
+   * The records one at a time, in the order pushed (as {@link RecordStore.toArray} makes them), without an
+   * array of them all: what `aggregate()` reads, so that only one made object is alive at a time.
+   *
+   * @returns An iterator over the records.
+   */
+  *values(): IterableIterator<InvocationMetric> {
+    for (let k = 0; k < this.#length; k++) yield this.#at(k);
+  }
+
   #at(k: number): InvocationMetric {
     const chunk = this.#chunks[Math.floor(k / CHUNK)]!;
     const i = k % CHUNK;

@@ -6,7 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { computeAggregate } from '../src/aggregate/compute-aggregate.js';
 import type { InvocationMetric } from '../src/record.js';
+import { metric } from './helpers/records.js';
 import { RecordStore } from '../src/record-store.js';
 import { runs } from './helpers/property.js';
 
@@ -75,5 +77,15 @@ describe('RecordStore', () => {
       }),
       { numRuns: runs(100) },
     );
+  });
+
+  it('values() gives the records toArray() gives, so that the aggregate of the held records is exact', () => {
+    const records = Array.from({ length: 5000 }, (_, i) =>
+      metric({ agent: `a${i % 7}`, phase: i % 3, cost: i * 0.000001 + 0.1, success: i % 5 !== 0, errorClass: i % 5 === 0 ? 'timeout' : undefined, timestamp: new Date(1.78e12 + i * 997).toISOString() }),
+    ).map((r) => JSON.parse(JSON.stringify(r)) as InvocationMetric);
+    const store = new RecordStore();
+    for (const r of records) store.push(r);
+    expect([...store.values()]).toEqual(store.toArray());
+    expect(computeAggregate(store.values())).toEqual(computeAggregate(records));
   });
 });
