@@ -344,7 +344,6 @@ export class InvocationMetricsCollector extends EventEmitter {
     if (stored instanceof InvalidMetricError) return stored;
     const problem = findMetricProblem(stored);
     if (problem !== undefined) return problem;
-    internFields(stored, this.#interned);
     // A record of the type's fields is written as bytes straight into the writer's buffer (or, past
     // maxPendingBytes, kept until its turn without being serialized: its line is known to fit); any other
     // (unknown fields, huge strings) is serialized to a string first, which also finds what cannot be written.
@@ -354,7 +353,9 @@ export class InvocationMetricsCollector extends EventEmitter {
       if (line instanceof InvalidMetricError) return line;
       written = this.#writer.append(line, stored);
     }
-    this.#records.push(stored);
+    // The store holds the strings of a record it keeps as columns in its own table; any other record is
+    // held as the object, whose low-cardinality strings are then shared (equal values: nothing observable).
+    if (!this.#records.push(stored)) internFields(stored, this.#interned);
     this.#recordedHere++;
     if (this.#mirror !== undefined) this.#mirror.record(stored);
     if (live !== undefined) live.finish(stored);
@@ -402,7 +403,7 @@ export class InvocationMetricsCollector extends EventEmitter {
   /**
    * All records held in memory, in record order (loaded ones where `loadFromDisk` put them).
    *
-   * Records of the type's fields are held compactly (see the README, "Memory") and made again as new
+   * Records of the type's fields are held compactly (see the README, `getAll()`) and made again as new
    * objects on each call, equal to what was recorded (same keys, same order, same values); records with
    * unknown fields are held as they were accepted and returned as those objects.
    *

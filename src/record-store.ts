@@ -74,17 +74,20 @@ export class RecordStore {
    * when it is not).
    *
    * @param record - A valid record.
+   * @returns Whether it is held as columns (false: the object itself is held).
    */
-  push(record: InvocationMetric): void {
+  push(record: InvocationMetric): boolean {
     const i = this.#length % CHUNK;
     if (i === 0) this.#chunks.push(newChunk());
     const chunk = this.#chunks[this.#chunks.length - 1]!;
-    if (!this.#compact(record, chunk, i)) {
+    const compact = this.#compact(record, chunk, i);
+    if (!compact) {
       chunk.ids[i] = record;
       chunk.taskIds[i] = undefined;
       chunk.timestamps[i] = undefined;
     }
     this.#length++;
+    return compact;
   }
 
   /** Writes `m` into the columns at `i` when its keys are the type's, in order, each of its type; false otherwise. */
