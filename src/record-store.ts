@@ -19,7 +19,6 @@ const ORDER = [
   'invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode',
   'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass', 'provider', 'costSource', 'priceTable',
 ] as const;
-const POSITION = new Map<string, number>(ORDER.map((k, i) => [k, i]));
 /** Per key: 's' a string, 'n' a number, 'b' a boolean. */
 const KIND = 'ssnsnnnnnnnbnbsssssss';
 
@@ -93,14 +92,16 @@ export class RecordStore {
   /** Writes `m` into the columns at `i` when its keys are the type's, in order, each of its type; false otherwise. */
   #compact(m: InvocationMetric, chunk: Chunk, i: number): boolean {
     const r = m as unknown as Record<string, unknown>;
-    let last = -1;
+    // Keys are compared by identity with the type's, walking forward (no hashing): a key that is not
+    // found further on is unknown or out of order.
+    let p = 0;
     for (const key in r) {
-      const p = POSITION.get(key);
-      if (p === undefined || p <= last) return false;
+      while (p < ORDER.length && ORDER[p] !== key) p++;
+      if (p === ORDER.length) return false;
       const v = r[key];
       const kind = KIND.charCodeAt(p);
       if (kind === 0x73 ? typeof v !== 'string' : kind === 0x6e ? typeof v !== 'number' : typeof v !== 'boolean') return false;
-      last = p;
+      p++;
     }
     // Symbol keys are not seen by for-in: such a record is held as it is.
     if (Object.getOwnPropertySymbols(m).length !== 0) return false;
