@@ -194,7 +194,8 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
         'summarize',
         { name: 'invocation-metrics summarize --json', command: cli(file) },
         [
-          { name: 'DuckDB SQL (simple half + peak)', command: script('summarize-duckdb.mjs', file) },
+          { name: 'DuckDB SQL (simple half + peak), default config', command: script('summarize-duckdb.mjs', file) },
+          { name: 'DuckDB SQL, best: threads = cores', command: script('summarize-duckdb.mjs', file, 'best') },
           { name: 'readline + JSON.parse (no aggregate)', command: script('summarize-readline.mjs', file) },
         ],
         pairs,
@@ -216,7 +217,7 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
       const sizes = args.records === undefined ? [100_000, 1_000_000, 3_000_000] : [args.records];
       for (const n of sizes) {
         const file = dataFile(n);
-        const [row] = compare(`growth ${n / 1000}k`, { name: 'summarize', command: cli(file) }, [{ name: 'DuckDB', command: script('summarize-duckdb.mjs', file) }], Math.min(pairs, 3), 's wall');
+        const [row] = compare(`growth ${n / 1000}k`, { name: 'summarize', command: cli(file) }, [{ name: 'DuckDB, threads = cores', command: script('summarize-duckdb.mjs', file, 'best') }], Math.min(pairs, 3), 's wall');
         rows.push({ ...row!, note: `${((row!.oursMedian / n) * 1e9).toFixed(0)} ns/record (ours), ${((row!.peerMedian / n) * 1e9).toFixed(0)} (DuckDB)` });
       }
       return rows;
@@ -225,10 +226,13 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
       const n = String(args.records ?? 300_000);
       const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
       const pick = (r: Record<string, number | string>): number => Number(r.recordsPerSec);
-      const pino = { name: 'pino, sync destination', command: script('record.mjs', 'pino-sync', file, n) };
+      const pinos = [
+        { name: 'pino default (pid, hostname, time; a write a record)', command: script('record.mjs', 'pino-sync', file, n) },
+        { name: 'pino best (base null, no timestamp, sync, minLength 4096)', command: script('record.mjs', 'pino-best', file, n) },
+      ];
       return [
-        ...compare('record()', { name: 'collector + mirror on a user Meter', command: script('record.mjs', 'ours-meter', file, n) }, [pino], pairs, 'records/s', pick, false),
-        ...compare('record()', { name: 'collector + createTelemetry', command: script('record.mjs', 'ours-telemetry', file, n) }, [pino], pairs, 'records/s', pick, false),
+        ...compare('record()', { name: 'collector + mirror on a user Meter', command: script('record.mjs', 'ours-meter', file, n) }, pinos, pairs, 'records/s', pick, false),
+        ...compare('record()', { name: 'collector + createTelemetry', command: script('record.mjs', 'ours-telemetry', file, n) }, pinos, pairs, 'records/s', pick, false),
       ];
     }
     case 'spans': {
@@ -243,7 +247,8 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
       const pick = (r: Record<string, number | string>): number => Number(r.recordsPerSec);
       const peers = [
         { name: 'naive OTel SDK calls', command: script('mirror.mjs', 'otel-naive', file, n) },
-        { name: 'prom-client', command: script('mirror.mjs', 'prom-client', file, n) },
+        { name: 'prom-client default (a fresh registry)', command: script('mirror.mjs', 'prom-client', file, n) },
+        { name: 'prom-client best (the default registry, reused)', command: script('mirror.mjs', 'prom-client-best', file, n) },
       ];
       return [
         ...compare('mirror only', { name: 'mirror on a user Meter', command: script('mirror.mjs', 'ours-meter', file, n) }, peers, pairs, 'records/s', pick, false),
@@ -254,7 +259,11 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
       const n = String(args.records ?? 100_000);
       const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
       const pick = (r: Record<string, number | string>): number => Number(r.medianMs);
-      const rows = compare('scrape /metrics', { name: 'createTelemetry endpoint', command: script('scrape.mjs', 'ours', file, n, '20') }, [{ name: 'prom-client registry', command: script('scrape.mjs', 'prom-client', file, n, '20') }], pairs, 'ms median', pick);
+      const peers = [
+        { name: 'prom-client default (a fresh registry)', command: script('scrape.mjs', 'prom-client', file, n, '20') },
+        { name: 'prom-client best (the default registry, reused)', command: script('scrape.mjs', 'prom-client-best', file, n, '20') },
+      ];
+      const rows = compare('scrape /metrics', { name: 'createTelemetry endpoint', command: script('scrape.mjs', 'ours', file, n, '20') }, peers, pairs, 'ms median', pick);
       const samples = (variant: string): string => String(runOnce(script('scrape.mjs', variant, file, n, '1')).report?.samples);
       return rows.map((r) => ({ ...r, note: `samples: ours ${samples('ours')}, prom-client ${samples('prom-client')}` }));
     }
@@ -271,6 +280,8 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
       const json = peer.map((r) => Number(r.report!.jsonBytesPerRecord));
       const ratios = held.map((h, k) => h / json[k]!);
       const columns = median(ours.map((r) => Number(r.report!.aggregatorBytesPerRecord)));
+      const getAllMs = median(ours.map((r) => Number(r.report!.getAllMs)));
+      const getAllBytes = median(ours.map((r) => Number(r.report!.getAllBytesPerRecord)));
       return [
         {
           scenario: 'memory per held record',
@@ -283,7 +294,7 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
           lowerIsBetter: true,
           oursRssMB: median(ours.map((r) => r.rssMB)),
           peerRssMB: median(peer.map((r) => r.rssMB)),
-          note: `aggregator columns: ${columns.toFixed(0)} bytes/record`,
+          note: `aggregator columns: ${columns.toFixed(0)} bytes/record; getAll() of them all: ${getAllMs.toFixed(0)} ms, its array ${getAllBytes.toFixed(0)} bytes/record while held`,
         },
       ];
     }

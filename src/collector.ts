@@ -22,6 +22,7 @@ import type { ProviderOption } from './otel/provider.js';
 import type { SnapshotSink } from './otel/snapshot.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
 import { metricLineBound, serializeFields, writeMetricLine } from './serialize.js';
+import { RecordStore } from './record-store.js';
 import { copyRecord, internFields, knownFields, lineOf } from './stored-record.js';
 import { checkSpanParents, type SpanParentsOption } from './traces/parent-spans.js';
 import { checkSpanOptions, SpanSink, type LiveSpan } from './traces/span-sink.js';
@@ -220,7 +221,8 @@ export class InvocationMetricsCollector extends EventEmitter {
   readonly path: string;
   readonly #logger: Logger;
   readonly #writer: LogWriter<InvocationMetric>;
-  #records: InvocationMetric[] = [];
+  /** Every record held (recorded, restored, loaded): see record-store.ts for how they are kept. */
+  readonly #records = new RecordStore();
   readonly #mirror: Mirror | undefined;
   readonly #spans: SpanSink | undefined;
   readonly #events: LogEventSink | undefined;
@@ -342,7 +344,6 @@ export class InvocationMetricsCollector extends EventEmitter {
     if (stored instanceof InvalidMetricError) return stored;
     const problem = findMetricProblem(stored);
     if (problem !== undefined) return problem;
-    internFields(stored, this.#interned);
     // A record of the type's fields is written as bytes straight into the writer's buffer (or, past
     // maxPendingBytes, kept until its turn without being serialized: its line is known to fit); any other
     // (unknown fields, huge strings) is serialized to a string first, which also finds what cannot be written.
@@ -352,7 +353,9 @@ export class InvocationMetricsCollector extends EventEmitter {
       if (line instanceof InvalidMetricError) return line;
       written = this.#writer.append(line, stored);
     }
-    this.#records.push(stored);
+    // The store holds the strings of a record it keeps as columns in its own table; any other record is
+    // held as the object, whose low-cardinality strings are then shared (equal values: nothing observable).
+    if (!this.#records.push(stored)) internFields(stored, this.#interned);
     this.#recordedHere++;
     if (this.#mirror !== undefined) this.#mirror.record(stored);
     if (live !== undefined) live.finish(stored);
@@ -400,10 +403,14 @@ export class InvocationMetricsCollector extends EventEmitter {
   /**
    * All records held in memory, in record order (loaded ones where `loadFromDisk` put them).
    *
-   * @returns A new array (the records themselves are shared: do not mutate them).
+   * Records of the type's fields are held compactly (see the README, `getAll()`) and made again as new
+   * objects on each call, equal to what was recorded (same keys, same order, same values); records with
+   * unknown fields are held as they were accepted and returned as those objects.
+   *
+   * @returns A new array (records held as objects are shared with later calls: do not mutate them).
    */
   getAll(): InvocationMetric[] {
-    return this.#records.slice();
+    return this.#records.toArray();
   }
 
   /**
@@ -454,9 +461,8 @@ export class InvocationMetricsCollector extends EventEmitter {
       skip: skipCount,
       onWarning: (w) => log(this.#logger, 'warn', `${w.file}:${w.line}: skipped: ${w.reason}`),
     });
-    // Nothing in memory yet (a plain restart): the loaded array becomes the collector's, with no copy.
-    if (this.#records.length === 0) this.#records = fresh;
-    else for (const r of fresh) this.#records.push(r);
+    // Into the compact store (see record-store.ts); the loaded objects themselves are not kept.
+    for (const r of fresh) this.#records.push(r);
     if (this.#replay && this.#mirror !== undefined) for (const r of fresh) this.#mirror.record(r);
     return { loaded: fresh.length, skipped };
   }
@@ -500,7 +506,7 @@ export class InvocationMetricsCollector extends EventEmitter {
    * ```
    */
   computeAggregate(options: AggregateOptions = {}): MetricsAggregate {
-    return computeAggregate(this.#records, { bucketMs: this.#bucketMs, ...options });
+    return computeAggregate(this.#records.values(), { bucketMs: this.#bucketMs, ...options });
   }
 
   /**

@@ -38,7 +38,8 @@ const MAX_INTERNED = 4096;
 /**
  * Makes the low-cardinality strings of a stored record (`agent`, `model`, `tier`, `errorClass`) share one
  * string per distinct value: records parsed from JSON or built by a framework carry a fresh copy of each,
- * and the collector keeps every record. The values are equal strings, so nothing observable changes.
+ * and the collector keeps every record (it calls this for the records its store holds as objects; the store
+ * interns the strings of the others in its own table). The values are equal strings, so nothing observable changes.
  *
  * @param stored - The collector's own copy (changed in place).
  * @param table - The collector's intern table.

@@ -1,8 +1,10 @@
 // Memory per record held by the collector (getAll() keeps every record in memory), measured as the
-// growth of the V8 heap after a full GC, and per record of the aggregator's columns; or (variant `json`)
+// growth of the V8 heap after a full GC, what getAll() then costs (ms, and bytes per record of the array it
+// returns while it is held), and per record of the aggregator's columns; or (variant `json`)
 // the peer: the same records as JSON.parse objects held in an array.
 //   node --expose-gc memory.mjs <file> <records> [ours|json]
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import { report } from './common.mjs';
@@ -36,8 +38,21 @@ try {
   const aggregator = lib.createAggregator();
   for (const r of collector.getAll()) aggregator.add(r);
   const aggregatorBytes = (heap() - aggregatorBefore) / lines.length;
+  // What getAll() costs: its time (median of 5 calls) and the heap its returned array and objects take
+  // while the caller holds them (the collector makes the objects of compactly held records on each call).
+  const times = [];
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    collector.getAll();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const getAllBefore = heap();
+  const all = collector.getAll();
+  const getAllBytes = (heap() - getAllBefore) / lines.length;
+  if (all.length !== lines.length) throw new Error(`getAll() gave ${all.length} records, not ${lines.length}`);
   await collector.close();
-  report({ records: lines.length, collectorBytesPerRecord: held, aggregatorBytesPerRecord: aggregatorBytes, count: aggregator.count });
+  report({ records: lines.length, collectorBytesPerRecord: held, getAllMs: times[2], getAllBytesPerRecord: getAllBytes, aggregatorBytesPerRecord: aggregatorBytes, count: aggregator.count });
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

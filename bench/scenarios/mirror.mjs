@@ -3,14 +3,15 @@
 //   ours-meter:  the library's mirror on a user's Meter (observable counters, SDK histograms)
 //   ours-telemetry: the library's mirror on createTelemetry() (pre-aggregated, no SDK call per record)
 //   otel-naive:  SDK counters and histograms of the same names and attributes, add()/record() per value
-//   prom-client: Counter and Histogram with the same names and labels, inc()/observe() per value
+//   prom-client: Counter and Histogram with the same names and labels, inc()/observe() per value (its default use)
+//   prom-client-best: the same on the process's one registry reused (`client.register`; see peer-metrics.mjs)
 // (see peer-metrics.mjs; the peers do not track previous attempts: escalations stay 0)
 import { performance } from 'node:perf_hooks';
 import { loadRecords, report, since } from './common.mjs';
 
 const [variant, file, n] = process.argv.slice(2);
 const records = loadRecords(file, Number(n));
-import { otelNaive, promClient } from './peer-metrics.mjs';
+import { otelNaive, promClient, promClientBest } from './peer-metrics.mjs';
 
 let record;
 let stop = async () => {};
@@ -40,6 +41,9 @@ if (variant === 'ours-meter' || variant === 'ours-telemetry') {
 } else if (variant === 'prom-client') {
   const client = await import('prom-client');
   record = promClient(client, new client.Registry());
+} else if (variant === 'prom-client-best') {
+  const client = await import('prom-client');
+  record = promClientBest(client);
 } else throw new Error(`unknown variant ${variant}`);
 
 const t0 = performance.now();

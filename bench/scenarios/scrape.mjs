@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import http from 'node:http';
 import { loadRecords, report } from './common.mjs';
-import { promClient } from './peer-metrics.mjs';
+import { promClient, promClientBest } from './peer-metrics.mjs';
 
 const [variant, file, n, k] = process.argv.slice(2);
 const records = loadRecords(file, Number(n));
@@ -35,10 +35,11 @@ if (variant === 'ours') {
   records.forEach((r, i) => mirror.record(widen(r, i)));
   url = telemetry.prometheusUrl;
   stop = () => telemetry.shutdown();
-} else if (variant === 'prom-client') {
+} else if (variant === 'prom-client' || variant === 'prom-client-best') {
+  // prom-client-best: the process's default registry, reused (see peer-metrics.mjs).
   const client = await import('prom-client');
-  const registry = new client.Registry();
-  const record = promClient(client, registry);
+  const registry = variant === 'prom-client' ? new client.Registry() : client.register;
+  const record = variant === 'prom-client' ? promClient(client, registry) : promClientBest(client);
   records.forEach((r, i) => record(widen(r, i)));
   const server = http.createServer(async (req, res) => {
     const body = await registry.metrics();

@@ -2,10 +2,14 @@
 // half of our aggregate: counts, sums and averages by agent and by phase, retries, success rate, and
 // the peak parallelism by a window sweep over start/end events. No previous attempts (infra retries,
 // escalations), no percentiles, no per-bucket series, no per-model tables.
+//   node summarize-duckdb.mjs <file> [default|best]
+//   default: DuckDB's own settings; best: `threads` set to the machine's cores (os.availableParallelism()),
+//   the setting DuckDB's performance guide names first.
+import os from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-const file = process.argv[2];
-const instance = await DuckDBInstance.create(':memory:');
+const [file, config = 'default'] = process.argv.slice(2);
+const instance = await DuckDBInstance.create(':memory:', config === 'best' ? { threads: String(os.availableParallelism()) } : {});
 const db = await instance.connect();
 const columns = `{invocationId: 'VARCHAR', agent: 'VARCHAR', phase: 'INTEGER', taskId: 'VARCHAR', durationMs: 'DOUBLE',
   tokens: 'BIGINT', inputTokens: 'BIGINT', outputTokens: 'BIGINT', cachedTokens: 'BIGINT', cost: 'DOUBLE', exitCode: 'INTEGER',
