@@ -61,11 +61,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const { runReport } = await import('./report.js');
       return finish(await runReport(rest, io), io);
     }
+    case 'sql': {
+      const { runSql } = await import('./sql.js');
+      return finish(runSql(rest, io), io);
+    }
     case 'demo': {
       const { runDemo } = await import('./demo.js');
       return runDemo(rest, io);
     }
     default:
-      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report or demo)` }, io);
+      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report, sql or demo)` }, io);
   }
 }

@@ -52,11 +52,13 @@ const MAX_BUCKETS = 100_000;
 export function buildAggregateSql(options: AggregateSqlOptions = {}): string {
   const d = dialectOf(options.dialect ?? 'duckdb');
   const w = options.bucketMs ?? 60_000;
+  const json = assemble(d, w);
   return `WITH ${recordCtes(d, options.from ?? 'invocations.jsonl', options.format ?? 'jsonl')},
 ${retryCtes(d)},
 ${parallelismCtes(d, w)},
-${durationCtes()}
-SELECT ${assemble(d, w)} AS aggregate${d.suffix}`;
+${durationCtes()},
+${json.ctes}
+SELECT ${json.select}${d.suffix}`;
 }
 
 /** Previous attempts (a window over candidates and retries per key and attempt level), infra retries, escalations. */
@@ -73,7 +75,7 @@ previous AS (
     kind
   FROM attempts
 ),
-retries AS (
+retries AS MATERIALIZED (
   SELECT q.agent,
     CASE WHEN p.ord IS NOT NULL AND p.err IS NOT NULL AND p.err <> '' THEN 1 ELSE 0 END AS infra,
     CASE WHEN p.ord IS NULL THEN NULL
@@ -105,11 +107,11 @@ function parallelismCtes(d: Dialect, w: number): string {
   UNION ALL
   SELECT start + dur AS t, -1 AS delta FROM recs WHERE ${positive}
 ),
-levels AS (
+levels AS MATERIALIZED (
   SELECT t, sum(net) OVER (ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS f
   FROM (SELECT t, sum(delta) AS net FROM events GROUP BY t) x
 ),
-bounds AS (
+bounds AS MATERIALIZED (
   SELECT count(*) AS n, min(start) AS first_start, max(start + dur) AS last_end,
     max(CASE WHEN ${positive} THEN start + dur END) AS last_pos_end,
     max(CASE WHEN NOT ${positive} THEN start END) AS last_zero_start
@@ -138,7 +140,7 @@ carried AS (
     ${d.lastNonNull('e.endf')} OVER (ORDER BY b.k ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS carry
   FROM bucket_keys b LEFT JOIN bucket_events e ON e.k = b.k
 ),
-buckets AS (
+buckets AS MATERIALIZED (
   SELECT k,
     CASE WHEN coalesce(maxf, 0) > (CASE WHEN mint = k * ${w} THEN 0 ELSE coalesce(carry, 0) END) THEN coalesce(maxf, 0)
       ELSE (CASE WHEN mint = k * ${w} THEN 0 ELSE coalesce(carry, 0) END) END AS concurrent,
@@ -162,80 +164,139 @@ function durationCtes(): string {
   return `ranked_agent AS (
   SELECT agent, dur, row_number() OVER (PARTITION BY agent ORDER BY dur) AS rn, count(*) OVER (PARTITION BY agent) AS cnt FROM recs
 ),
-duration_agent AS (
+duration_agent AS MATERIALIZED (
   SELECT agent, ${stats} FROM ranked_agent GROUP BY agent
 ),
 ranked_all AS (
   SELECT dur, row_number() OVER (ORDER BY dur) AS rn, count(*) OVER () AS cnt FROM recs
 ),
-duration_all AS (
+duration_all AS MATERIALIZED (
   SELECT ${stats} FROM ranked_all
 )`;
 }
 
-/** The final JSON text. */
-function assemble(d: Dialect, w: number): string {
+/**
+ * The final JSON text, from one-row CTEs `j_*` of JSON fragments: each groups the fields read from one
+ * relation with one grouping, so that each relation is scanned once (a scalar subquery per field would
+ * scan `recs` some 40 times).
+ */
+function assemble(d: Dialect, w: number): { ctes: string; select: string } {
   const num = d.numText;
   const dbl = (x: string): string => `CAST(${x} AS DOUBLE)`;
-  const scalar = (expr: string, from = 'recs'): string => `(SELECT ${expr} FROM ${from})`;
-  /** A JSON object from a query giving text keys `k` and JSON value texts `v`. */
-  const object = (query: string): string => `(SELECT '{' || ${d.joinAgg(`${d.jsonQuote('k')} || ':' || v`, 'k')} || '}' FROM (${query}) m)`;
-  const grouped = (key: string, value: string, where = 'true', from = 'recs'): string =>
-    object(`SELECT ${key} AS k, ${value} AS v FROM ${from} WHERE ${where} GROUP BY ${key}`);
+  /** A JSON object over the rows of a grouped relation: `k` the key text, `value` the JSON value text (NULL: no entry). */
+  const object = (value: string): string => `'{' || ${d.joinAgg(`${d.jsonQuote('k')} || ':' || ${value}`, 'k')} || '}'`;
   const phaseKey = `CASE WHEN phase <= 9007199254740991 THEN ${d.text(d.int('phase'))} ELSE ${num('phase')} END`;
   const modelKey = `coalesce(model, '(none)')`;
-  const statsJson = (p: string): string =>
-    `'{"count":' || ${num(`${p}cnt_all`)} || ',"min":' || ${num(`${p}dmin`)} || ',"p50":' || ${num(`${p}p50`)} || ',"p90":' || ${num(`${p}p90`)} ||
-      ',"p95":' || ${num(`${p}p95`)} || ',"p99":' || ${num(`${p}p99`)} || ',"max":' || ${num(`${p}dmax`)} || ',"mean":' || ${num(`${p}dsum / ${p}cnt_all`)} || '}'`;
-  const fields: [string, string][] = [
-    ['totalInvocations', scalar(num('count(*)'))],
-    ['invocationsByAgent', grouped('agent', num('count(*)'))],
-    ['invocationsByPhase', grouped(phaseKey, num('count(*)'))],
-    ['totalRetries', scalar(num('count(*)'), 'retries')],
-    ['retriesByAgent', grouped('agent', num('count(*)'), 'attempt > 1')],
-    ['retriesByPhase', grouped(phaseKey, num('count(*)'), 'attempt > 1')],
-    ['infraRetries', scalar(num('coalesce(sum(infra), 0)'), 'retries')],
-    ['codeRetries', scalar(num('count(*) - coalesce(sum(infra), 0)'), 'retries')],
-    ['escalationCount', scalar(num('count(move)'), 'retries')],
-    ['totalTokens', scalar(num(`coalesce(${d.bigSum('tokens')}, 0)`))],
-    ['totalCost', scalar(num(`coalesce(sum(cost), 0)`))],
-    ['totalCachedTokens', scalar(num(`coalesce(${d.bigSum('cached')}, 0)`))],
-    ['tokensByAgent', grouped('agent', num(d.bigSum('tokens')))],
-    ['costByAgent', grouped('agent', num('sum(cost)'))],
-    ['totalDurationMs', scalar(num('coalesce(sum(dur), 0)'))],
-    ['avgDurationByAgent', grouped('agent', num('sum(dur) / count(*)'))],
-    ['successRate', scalar(num(`CASE WHEN count(*) = 0 THEN 0 ELSE ${dbl('sum(CASE WHEN success THEN 1 ELSE 0 END)')} / count(*) END`))],
-    ['peakParallelInvocations', scalar(num('coalesce(max(f), 0)'), 'levels')],
+  const stats = `'{"count":' || ${num('cnt_all')} || ',"min":' || ${num('dmin')} || ',"p50":' || ${num('p50')} || ',"p90":' || ${num('p90')} ||
+      ',"p95":' || ${num('p95')} || ',"p99":' || ${num('p99')} || ',"max":' || ${num('dmax')} || ',"mean":' || ${num('dsum / cnt_all')} || '}'`;
+  const successes = 'sum(CASE WHEN success THEN 1 ELSE 0 END)';
+  const retried = 'sum(CASE WHEN attempt > 1 THEN 1 ELSE 0 END)';
+  /** name -> [CTE query, its fields as [field, expression]]. */
+  const groups: [string, string, [string, string][]][] = [
     [
-      'parallelismOverTime',
-      `(SELECT '[' || ${d.joinAgg(`'{"bucketStart":"' || b_iso || '","concurrent":' || ${num('concurrent')} || '}'`, 'k')} || ']' FROM buckets)`,
+      'j_totals',
+      'recs',
+      [
+        ['totalInvocations', num('count(*)')],
+        ['totalTokens', num(`coalesce(${d.bigSum('tokens')}, 0)`)],
+        ['totalCost', num('coalesce(sum(cost), 0)')],
+        ['totalCachedTokens', num(`coalesce(${d.bigSum('cached')}, 0)`)],
+        ['totalDurationMs', num('coalesce(sum(dur), 0)')],
+        ['successRate', num(`CASE WHEN count(*) = 0 THEN 0 ELSE ${dbl(successes)} / count(*) END`)],
+        ['totalSuccesses', num(`coalesce(${successes}, 0)`)],
+        ['totalInputTokens', num(`coalesce(${d.bigSum('input')}, 0)`)],
+        ['totalOutputTokens', num(`coalesce(${d.bigSum('output')}, 0)`)],
+        [
+          'cacheHitShare',
+          num(`CASE WHEN coalesce(${d.bigSum('input')}, 0) = 0 THEN 0 ELSE ${dbl(d.bigSum('CASE WHEN has_input = 1 THEN cached ELSE 0 END'))} / ${dbl(d.bigSum('input'))} END`),
+        ],
+        ['outputParseFailures', num('coalesce(sum(CASE WHEN parsed THEN 0 ELSE 1 END), 0)')],
+      ],
     ],
-    ['bucketMs', `'${w}'`],
-    ['totalSuccesses', scalar(num('sum(CASE WHEN success THEN 1 ELSE 0 END)'))],
-    ['successesByAgent', grouped('agent', num('sum(CASE WHEN success THEN 1 ELSE 0 END)'))],
-    ['infraRetriesByAgent', grouped('agent', num('sum(infra)'), 'true', 'retries')],
-    ['codeRetriesByAgent', grouped('agent', num('count(*) - sum(infra)'), 'true', 'retries')],
-    ['durationByAgent', object(`SELECT agent AS k, ${statsJson('')} AS v FROM duration_agent`)],
-    ['duration', `(SELECT CASE WHEN cnt_all = 0 THEN 'null' ELSE ${statsJson('')} END FROM duration_all)`],
-    ['costByPhase', grouped(phaseKey, num('sum(cost)'))],
-    ['tokensByPhase', grouped(phaseKey, num(d.bigSum('tokens')))],
-    ['invocationsByModel', grouped(modelKey, num('count(*)'))],
-    ['costByModel', grouped(modelKey, num('sum(cost)'))],
-    ['tokensByModel', grouped(modelKey, num(d.bigSum('tokens')))],
-    ['totalInputTokens', scalar(num(`coalesce(${d.bigSum('input')}, 0)`))],
-    ['totalOutputTokens', scalar(num(`coalesce(${d.bigSum('output')}, 0)`))],
     [
-      'cacheHitShare',
-      scalar(
-        num(`CASE WHEN coalesce(${d.bigSum('input')}, 0) = 0 THEN 0 ELSE ${dbl(d.bigSum('CASE WHEN has_input = 1 THEN cached ELSE 0 END'))} / ${dbl(d.bigSum('input'))} END`),
-      ),
+      'j_agents',
+      `(SELECT agent AS k, count(*) AS c, ${d.bigSum('tokens')} AS tok, sum(cost) AS cst, sum(dur) AS du, ${successes} AS ok, ${retried} AS re FROM recs GROUP BY agent) g`,
+      [
+        ['invocationsByAgent', object(num('c'))],
+        ['tokensByAgent', object(num('tok'))],
+        ['costByAgent', object(num('cst'))],
+        ['avgDurationByAgent', object(num('du / c'))],
+        ['successesByAgent', object(num('ok'))],
+        ['retriesByAgent', object(`CASE WHEN re > 0 THEN ${num('re')} END`)],
+      ],
     ],
-    ['failuresByErrorClass', grouped(`CASE WHEN err IS NULL OR err = '' THEN '(none)' ELSE err END`, num('count(*)'), 'NOT success')],
-    ['outputParseFailures', scalar(num('sum(CASE WHEN parsed THEN 0 ELSE 1 END)'))],
-    ['escalationsByTier', grouped('move', num('count(*)'), 'move IS NOT NULL', 'retries')],
-    ['firstStart', scalar(`CASE WHEN n = 0 THEN 'null' ELSE '"' || f_iso || '"' END`, 'span')],
-    ['lastEnd', scalar(`CASE WHEN n = 0 THEN 'null' ELSE '"' || l_iso || '"' END`, 'span')],
-    ['wallClockSpanMs', scalar(num('CASE WHEN n = 0 THEN 0 ELSE last_end - first_start END'), 'span')],
+    [
+      'j_phases',
+      `(SELECT ${phaseKey} AS k, count(*) AS c, ${d.bigSum('tokens')} AS tok, sum(cost) AS cst, ${retried} AS re FROM recs GROUP BY ${phaseKey}) g`,
+      [
+        ['invocationsByPhase', object(num('c'))],
+        ['retriesByPhase', object(`CASE WHEN re > 0 THEN ${num('re')} END`)],
+        ['costByPhase', object(num('cst'))],
+        ['tokensByPhase', object(num('tok'))],
+      ],
+    ],
+    [
+      'j_models',
+      `(SELECT ${modelKey} AS k, count(*) AS c, ${d.bigSum('tokens')} AS tok, sum(cost) AS cst FROM recs GROUP BY ${modelKey}) g`,
+      [
+        ['invocationsByModel', object(num('c'))],
+        ['costByModel', object(num('cst'))],
+        ['tokensByModel', object(num('tok'))],
+      ],
+    ],
+    [
+      'j_failures',
+      `(SELECT CASE WHEN err IS NULL OR err = '' THEN '(none)' ELSE err END AS k, count(*) AS c FROM recs WHERE NOT success GROUP BY CASE WHEN err IS NULL OR err = '' THEN '(none)' ELSE err END) g`,
+      [['failuresByErrorClass', object(num('c'))]],
+    ],
+    [
+      'j_retries',
+      'retries',
+      [
+        ['totalRetries', num('count(*)')],
+        ['infraRetries', num('coalesce(sum(infra), 0)')],
+        ['codeRetries', num('count(*) - coalesce(sum(infra), 0)')],
+        ['escalationCount', num('count(move)')],
+      ],
+    ],
+    [
+      'j_retry_agents',
+      `(SELECT agent AS k, count(*) AS c, sum(infra) AS inf FROM retries GROUP BY agent) g`,
+      [
+        ['infraRetriesByAgent', object(num('inf'))],
+        ['codeRetriesByAgent', object(num('c - inf'))],
+      ],
+    ],
+    ['j_moves', `(SELECT move AS k, count(*) AS c FROM retries WHERE move IS NOT NULL GROUP BY move) g`, [['escalationsByTier', object(num('c'))]]],
+    ['j_peak', 'levels', [['peakParallelInvocations', num('coalesce(max(f), 0)')]]],
+    [
+      'j_buckets',
+      'buckets',
+      [['parallelismOverTime', `'[' || ${d.joinAgg(`'{"bucketStart":"' || b_iso || '","concurrent":' || ${num('concurrent')} || '}'`, 'k')} || ']'`]],
+    ],
+    ['j_duration_agents', `(SELECT agent AS k, * FROM duration_agent) g`, [['durationByAgent', object(stats)]]],
+    ['j_duration', 'duration_all', [['duration', `CASE WHEN cnt_all = 0 THEN 'null' ELSE ${stats} END`]]],
+    [
+      'j_span',
+      'span',
+      [
+        ['firstStart', `CASE WHEN n = 0 THEN 'null' ELSE '"' || f_iso || '"' END`],
+        ['lastEnd', `CASE WHEN n = 0 THEN 'null' ELSE '"' || l_iso || '"' END`],
+        ['wallClockSpanMs', num('CASE WHEN n = 0 THEN 0 ELSE last_end - first_start END')],
+      ],
+    ],
   ];
-  return `'{' ||\n  ${fields.map(([name, value]) => `'"${name}":' || ${value}`).join(" || ',' ||\n  ")} ||\n  '}'`;
+  const ctes = groups.map(([name, from, fields]) => `${name} AS (\n  SELECT ${fields.map(([f, e]) => `${e} AS ${f}`).join(',\n    ')}\n  FROM ${from}\n)`);
+  // The fields in the order of `MetricsAggregate` (types.ts), as summarize --json writes them.
+  const order = [
+    'totalInvocations', 'invocationsByAgent', 'invocationsByPhase', 'totalRetries', 'retriesByAgent', 'retriesByPhase', 'infraRetries',
+    'codeRetries', 'escalationCount', 'totalTokens', 'totalCost', 'totalCachedTokens', 'tokensByAgent', 'costByAgent', 'totalDurationMs',
+    'avgDurationByAgent', 'successRate', 'peakParallelInvocations', 'parallelismOverTime', 'bucketMs', 'totalSuccesses', 'successesByAgent',
+    'infraRetriesByAgent', 'codeRetriesByAgent', 'durationByAgent', 'duration', 'costByPhase', 'tokensByPhase', 'invocationsByModel',
+    'costByModel', 'tokensByModel', 'totalInputTokens', 'totalOutputTokens', 'cacheHitShare', 'failuresByErrorClass', 'outputParseFailures',
+    'escalationsByTier', 'firstStart', 'lastEnd', 'wallClockSpanMs',
+  ];
+  const value = (f: string): string => (f === 'bucketMs' ? `'${w}'` : f);
+  const select = `'{' ||\n  ${order.map((f) => `'"${f}":' || ${value(f)}`).join(" || ',' ||\n  ")} ||\n  '}'`;
+  return { ctes: ctes.join(',\n'), select: `${select} AS aggregate\nFROM ${groups.map(([name]) => name).join(', ')}` };
 }

@@ -65,7 +65,7 @@ export interface Dialect {
   numText(x: string): string;
   /** A string as a JSON string text. */
   jsonQuote(s: string): string;
-  /** Aggregate: the texts joined by `,` in the order of `order`; `''` over no rows. */
+  /** Aggregate: the non-NULL texts joined by `,` in the order of `order`; `''` over no rows. */
   joinAgg(text: string, order: string): string;
   /** Window: the last non-NULL value of `x` in the frame. */
   lastNonNull(x: string): string;
@@ -133,9 +133,10 @@ export const CLICKHOUSE: Dialect = {
   name: 'clickhouse',
   str: chStr,
   lines(from, format) {
-    if (format === 'table') return `SELECT 1 AS fidx, rowNumberInAllBlocks() + 1 AS n, line FROM ${from}`;
+    // A Parquet or table column may be Nullable: a NULL line is skipped, as a blank line is.
+    if (format === 'table') return `SELECT 1 AS fidx, rowNumberInAllBlocks() + 1 AS n, ifNull(line, '') AS line FROM ${from}`;
     const source = (fmt: string): string => (/^(s3|gs|https?):\/\//.test(from) ? `s3(${chStr(from)}, '${fmt}')` : `file(${chStr(from)}, '${fmt}')`);
-    if (format === 'parquet') return `SELECT dense_rank() OVER (ORDER BY _path) AS fidx, _row_number + 1 AS n, line FROM ${source('Parquet')}`;
+    if (format === 'parquet') return `SELECT dense_rank() OVER (ORDER BY _path) AS fidx, _row_number + 1 AS n, ifNull(line, '') AS line FROM ${source('Parquet')}`;
     return `SELECT fidx, n, line FROM (SELECT row_number() OVER (ORDER BY _path) AS fidx, splitByChar('\\n', raw_blob) AS parts FROM ${source('RawBLOB')}) ARRAY JOIN parts AS line, arrayEnumerate(parts) AS n`;
   },
   validText: (line) => `isValidUTF8(${line})`,
@@ -158,7 +159,7 @@ export const CLICKHOUSE: Dialect = {
   bigSum: (x) => `sum(toInt128(${x}))`,
   numText: (x) => `toString(${x})`,
   jsonQuote: (s) => `toJSONString(${s})`,
-  joinAgg: (text, order) => `arrayStringConcat(arrayMap(x -> x.2, arraySort(x -> x.1, groupArray((${order}, ${text})))), ',')`,
+  joinAgg: (text, order) => `arrayStringConcat(arrayMap(x -> x.2, arraySort(x -> x.1, groupArrayIf((${order}, assumeNotNull(${text})), ${text} IS NOT NULL))), ',')`,
   lastNonNull: (x) => `last_value(${x})`,
   series: (first, last, from, where) => `SELECT arrayJoin(range(toInt64(${first}), toInt64(${last}) + 1)) AS k FROM ${from} WHERE ${where}`,
   argMax: (value, by) => `argMax(${value}, ${by})`,

@@ -73,7 +73,7 @@ objects AS (
 kv AS (
   SELECT fidx, n, ${d.reversedKeys('line')} AS rk, ${d.reversedValues('line')} AS rv FROM objects
 ),
-raw AS (
+raw AS MATERIALIZED (
   SELECT fidx, n,
     ${lookups}
   FROM kv
@@ -83,7 +83,7 @@ typed AS (
     ${types}
   FROM raw
 ),
-vals AS (
+vals AS MATERIALIZED (
   SELECT fidx, n, t_taskId, t_model, t_tier, t_errorClass, t_inputTokens, t_outputTokens, t_cachedTokens, t_costSource,
     t_provider, t_priceTable,
     ${str('invocationId')} AS s_invocationId, ${str('agent')} AS agent, ${num('phase')} AS phase, ${str('taskId')} AS task,
@@ -100,7 +100,7 @@ timed AS (
     CASE WHEN ts IS NOT NULL AND ${d.fullMatch(ts, TIMESTAMP_RE)} THEN 1 ELSE 0 END AS ts_ok
   FROM vals
 ),
-clock AS (
+clock AS MATERIALIZED (
   SELECT *,
     ${part(1, 4)} AS yr, ${part(6, 2)} AS mo, ${part(9, 2)} AS dy, ${part(12, 2)} AS hh, ${part(15, 2)} AS mi,
     CASE WHEN substr(${ts}, 17, 1) = ':' THEN ${part(18, 2)} ELSE 0 END AS ss,
@@ -123,7 +123,7 @@ civil AS (
     floor((153 * ((mo + 9) % 12) + 2) / 5.0) + dy - 1 AS doy
   FROM dated
 ),
-stamped AS (
+stamped AS MATERIALIZED (
   SELECT *,
     CAST((era * 146097 + (yoe * 365 + floor(yoe / 4.0) - floor(yoe / 100.0) + doy) - 719468) AS DOUBLE) * 86400000
       + CAST((((hh * 60 + mi - (CASE WHEN zs = '-' THEN -1 ELSE 1 END) * (zone_h * 60 + zone_m)) * 60 + ss) * 1000 + ms) AS DOUBLE) AS start
@@ -132,7 +132,7 @@ stamped AS (
     AND dy <= CASE WHEN mo = 2 THEN 28 + leap WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END
     AND hh <= 23 AND mi <= 59 AND ss <= 59 AND zone_h <= 23 AND zone_m <= 59
 ),
-recs AS (
+recs AS MATERIALIZED (
   SELECT fidx * 4294967296 + n AS ord, agent, phase, task, dur, tokens,
     coalesce(n_inputTokens, 0) AS input, coalesce(n_outputTokens, 0) AS output, coalesce(n_cachedTokens, 0) AS cached,
     CASE WHEN t_inputTokens IS NULL THEN 0 ELSE 1 END AS has_input,
