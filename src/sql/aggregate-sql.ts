@@ -261,10 +261,10 @@ function assemble(d: Dialect, w: number): { ctes: string; select: string } {
     ],
     [
       'j_retry_agents',
-      `(SELECT agent AS k, count(*) AS c, sum(infra) AS inf FROM retries GROUP BY agent) g`,
+      `(SELECT agent AS k, count(*) AS c, sum(infra) AS infra_n FROM retries GROUP BY agent) g`,
       [
-        ['infraRetriesByAgent', object(num('inf'))],
-        ['codeRetriesByAgent', object(num('c - inf'))],
+        ['infraRetriesByAgent', object(num('infra_n'))],
+        ['codeRetriesByAgent', object(num('c - infra_n'))],
       ],
     ],
     ['j_moves', `(SELECT move AS k, count(*) AS c FROM retries WHERE move IS NOT NULL GROUP BY move) g`, [['escalationsByTier', object(num('c'))]]],
