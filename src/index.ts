@@ -75,3 +75,7 @@ export { renderTextSummary } from './report/text.js';
 export type { TextSummaryOptions } from './report/text.js';
 export { toGanttItem, selectGanttItems, createGanttSampler, DEFAULT_GANTT_LIMIT } from './report/gantt.js';
 export type { GanttItem, GanttSampler } from './report/gantt.js';
+
+// The exact aggregate as SQL (DuckDB, ClickHouse): what `invocation-metrics sql` prints.
+export { buildAggregateSql, SQL_DIALECTS, SQL_FORMATS } from './sql/index.js';
+export type { AggregateSqlOptions, SqlDialect, SqlFormat } from './sql/index.js';

@@ -12,7 +12,7 @@ Offline analysis of invocation-metrics JSONL logs.
 Commands:
   summarize <file|dir>...        Print the aggregate of one or many logs (tables, or JSON with --json)
   report <file|dir>... --out F   Write an HTML (.html) or Markdown (.md) report
-  sql [--dialect duckdb|clickhouse] Print the exact aggregate as one SQL query (DuckDB, ClickHouse)
+  sql --from <glob|table>        Print the exact aggregate as one SQL query (DuckDB, ClickHouse)
   demo                           Run a simulated multi-agent fleet and show its metrics
 
 Options:
