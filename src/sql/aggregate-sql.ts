@@ -65,13 +65,15 @@ SELECT ${json.select}${d.suffix}`;
 function retryCtes(d: Dialect): string {
   return `attempts AS (
   SELECT r.ord, r.agent, r.phase, r.task IS NULL AS no_task, coalesce(r.task, '') AS task_key, r.attempt - k.kind AS lvl, r.start, k.kind,
-    CASE WHEN k.kind = 0 THEN r.ord END AS cand, r.tier, r.model
+    CASE WHEN k.kind = 0 THEN r.ord END AS cand, r.tier, r.model, r.attempt
   FROM recs r CROSS JOIN (SELECT 0 AS kind UNION ALL SELECT 1 AS kind) k
   WHERE k.kind = 0 OR r.attempt > 1
 ),
 previous AS (
   SELECT ord, agent, tier, model,
-    ${d.lastNonNull('cand')} OVER (PARTITION BY agent, phase, no_task, task_key, lvl ORDER BY start, kind, cand ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS prev_ord,
+    -- Past 2^53, attempt - 1 can round to attempt itself: no run of attempts then precedes it (as in previous-attempt.ts).
+    CASE WHEN kind = 1 AND attempt - 1 = attempt THEN NULL ELSE
+      ${d.lastNonNull('cand')} OVER (PARTITION BY agent, phase, no_task, task_key, lvl ORDER BY start, kind, cand ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) END AS prev_ord,
     kind
   FROM attempts
 ),
