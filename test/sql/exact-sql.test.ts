@@ -50,8 +50,10 @@ describe.each(ENGINES)('exact SQL on $name', (engine) => {
     { seed: 1, files: 3, perFile: 400, bucket: undefined },
     { seed: 2, files: 2, perFile: 700, bucket: '7s' },
     { seed: 3, files: 1, perFile: 300, bucket: '1500ms' },
-  ])(title('equals summarize --json on fleet seed $seed ($files files, bucket $bucket)'), async ({ seed, files, perFile, bucket }) => {
-    const paths = writeFleet(`${engine.name}-fleet-${seed}`, fleetFiles(seed, files, perFile));
+    // Across the epoch: negative instants, floor divisions and dates before 1970.
+    { seed: 4, files: 2, perFile: 200, bucket: '7s', base: '1969-12-31T23:57:00.000Z' },
+  ])(title('equals summarize --json on fleet seed $seed ($files files, bucket $bucket)'), async ({ seed, files, perFile, bucket, base }) => {
+    const paths = writeFleet(`${engine.name}-fleet-${seed}`, fleetFiles(seed, files, perFile, base));
     const expected = await summarize(paths, bucket);
     const bucketMs = bucket === undefined ? 60_000 : bucket.endsWith('ms') ? Number(bucket.slice(0, -2)) : Number(bucket.slice(0, -1)) * 1000;
     const sql = buildAggregateSql({ dialect, from: path.join(dir.dir, `${engine.name}-fleet-${seed}-*.jsonl`), bucketMs });
@@ -60,7 +62,7 @@ describe.each(ENGINES)('exact SQL on $name', (engine) => {
   }, TIMEOUT);
 
   test(title('equals summarize --json from Parquet files with a line column'), async () => {
-    const [jsonl] = writeFleet(`${engine.name}-pq`, fleetFiles(4, 1, 500));
+    const [jsonl] = writeFleet(`${engine.name}-pq`, fleetFiles(6, 1, 500));
     const parquet = path.join(dir.dir, `${engine.name}-pq.parquet`);
     // DuckDB writes the Parquet file for both engines, lines in file order (the last, torn one included).
     await runDuckDb(`COPY (SELECT unnest(string_split(content, chr(10))) AS line FROM read_text('${jsonl}')) TO '${parquet}' (FORMAT parquet)`);

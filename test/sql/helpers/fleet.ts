@@ -29,24 +29,43 @@ function random(seed: number): () => number {
 /** The hostile lines whose outcome SQL reproduces (the README's limits list the others). */
 export const REPRODUCIBLE_HOSTILE = HOSTILE_LINES.filter((line) => !line.includes('"invocationId":"surrogates"'));
 
+/** Valid lines at the edges of double arithmetic: attempts past 2^53, the largest safe phase, ends on bucket edges. */
+const NUMERIC_EDGES = [
+  { attempt: 1e20, errorClass: 'x', taskId: 'big' },
+  { attempt: 1e20, taskId: 'big', tier: 'large' },
+  { attempt: 2 ** 53 + 2, taskId: 'safe', errorClass: 'e' },
+  { attempt: 2 ** 53, taskId: 'safe', errorClass: 'e' },
+  { phase: 2 ** 53 - 1, durationMs: 60_000, timestamp: '2026-11-20T09:01:00.000Z' },
+  { durationMs: 59_999.999, timestamp: '2026-11-20T09:02:00.000+00:00' },
+  { durationMs: 5e-324, timestamp: '2026-11-20T10:03:00-01:00' },
+].map((patch, i) =>
+  serializeMetric({
+    invocationId: `edge-${i}`, agent: 'edge', phase: 1, durationMs: 10, tokens: 1, cost: 0, exitCode: 0, success: false, attempt: 1,
+    outputParsed: true, timestamp: '2026-11-20T09:00:30.000Z', ...patch,
+  }),
+);
+
 /**
  * The files of a fleet, as text.
  *
  * @param seed - PRNG seed.
  * @param files - Number of files.
  * @param perFile - Generated records per file.
+ * @param base - Earliest start; the scanner's hostile lines (of 2026-11-20) join the first file only at
+ *   the default, so that the records' span stays within 100,000 buckets.
  * @returns One text per file.
  */
-export function fleetFiles(seed: number, files: number, perFile: number): string[] {
+export function fleetFiles(seed: number, files: number, perFile: number, base = '2026-11-20T09:00:00.000Z'): string[] {
+  const withHostile = base === '2026-11-20T09:00:00.000Z';
   const rnd = random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const base = Date.parse('2026-11-20T09:00:00.000Z');
+  const baseMs = Date.parse(base);
   const texts: string[] = [];
   for (let f = 0; f < files; f++) {
     const lines: string[] = [];
     for (let i = 0; i < perFile; i++) {
       // Starts on a coarse grid, so that ties (previous attempts, sweep events on bucket edges) happen.
-      const start = base + Math.floor(rnd() * 400) * 1500;
+      const start = baseMs + Math.floor(rnd() * 400) * 1500;
       const r: InvocationMetric & Record<string, unknown> = {
         invocationId: `f${f}-${i}`,
         agent: pick(AGENTS),
@@ -72,7 +91,7 @@ export function fleetFiles(seed: number, files: number, perFile: number): string
       if (rnd() < 0.2) r.timestamp = new Date(start + 3_600_000).toISOString().replace('Z', '+01:00');
       lines.push(serializeMetric(r));
     }
-    if (f === 0) lines.push(...WRITER_LINES, ...REPRODUCIBLE_HOSTILE);
+    if (f === 0 && withHostile) lines.push(...WRITER_LINES, ...REPRODUCIBLE_HOSTILE, ...NUMERIC_EDGES);
     const eol = f === 1 ? '\r\n' : '\n';
     const torn = f === files - 1 ? '{"invocationId":"torn","agent":"co' : '';
     texts.push(lines.map((l) => l + eol).join('') + torn);
