@@ -62,6 +62,9 @@ export function recordCtes(d: Dialect, from: string, format: SqlFormat): string 
   const optString = (f: string): string => optional(f, `${type(f)} = 's'`);
   const optCount = (f: string): string => optional(f, `${type(f)} = 'n' AND ${count(`n_${f}`)}`);
   const ts = 'ts';
+  // DuckDB inlines each step into the next and its expressions grow with every step: it computes them once
+  // only when they are materialized. ClickHouse keeps common subexpressions, and materializing costs memory.
+  const step = d.name === 'duckdb' ? 'MATERIALIZED ' : '';
   const part = (start: number, len: number): string => `CAST(substr(${ts}, ${start}, ${len}) AS INTEGER)`;
   return `src AS (
   ${d.lines(from, format)}
@@ -73,7 +76,7 @@ objects AS (
 kv AS (
   SELECT fidx, n, ${d.reversedKeys('line')} AS rk, ${d.reversedValues('line')} AS rv FROM objects
 ),
-raw AS MATERIALIZED (
+raw AS ${step}(
   SELECT fidx, n,
     ${lookups}
   FROM kv
@@ -83,7 +86,7 @@ typed AS (
     ${types}
   FROM raw
 ),
-vals AS MATERIALIZED (
+vals AS ${step}(
   SELECT fidx, n, t_taskId, t_model, t_tier, t_errorClass, t_inputTokens, t_outputTokens, t_cachedTokens, t_costSource,
     t_provider, t_priceTable,
     ${str('invocationId')} AS s_invocationId, ${str('agent')} AS agent, ${num('phase')} AS phase, ${str('taskId')} AS task,
@@ -100,7 +103,7 @@ timed AS (
     CASE WHEN ts IS NOT NULL AND ${d.fullMatch(ts, TIMESTAMP_RE)} THEN 1 ELSE 0 END AS ts_ok
   FROM vals
 ),
-clock AS MATERIALIZED (
+clock AS ${step}(
   SELECT *,
     ${part(1, 4)} AS yr, ${part(6, 2)} AS mo, ${part(9, 2)} AS dy, ${part(12, 2)} AS hh, ${part(15, 2)} AS mi,
     CASE WHEN substr(${ts}, 17, 1) = ':' THEN ${part(18, 2)} ELSE 0 END AS ss,
@@ -123,7 +126,7 @@ civil AS (
     floor((153 * ((mo + 9) % 12) + 2) / 5.0) + dy - 1 AS doy
   FROM dated
 ),
-stamped AS MATERIALIZED (
+stamped AS ${step}(
   SELECT *,
     CAST((era * 146097 + (yoe * 365 + floor(yoe / 4.0) - floor(yoe / 100.0) + doy) - 719468) AS DOUBLE) * 86400000
       + CAST((((hh * 60 + mi - (CASE WHEN zs = '-' THEN -1 ELSE 1 END) * (zone_h * 60 + zone_m)) * 60 + ss) * 1000 + ms) AS DOUBLE) AS start
