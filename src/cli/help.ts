@@ -132,8 +132,8 @@ already sit in a warehouse or on object storage. Run it in the engine; it return
   duckdb -noheader -list -c "$(invocation-metrics sql --from 'logs/*.jsonl')"
   clickhouse local --output-format TSVRaw -q "$(invocation-metrics sql --dialect clickhouse --from 'logs/*.jsonl')"
 
-The SQL is slow next to summarize (about 20x on DuckDB, 150x on ClickHouse on one machine): to
-aggregate files you hold, use summarize. The README ("Exact SQL") lists what SQL cannot reproduce.
+The SQL is slow next to summarize (on the 1M-record benchmark log, about 27 times as long in DuckDB
+and over 100 times in chDB, BENCHMARKS.md): to aggregate files you hold, use summarize. The README ("Exact SQL") lists what SQL cannot reproduce.
 
 Options:
   --dialect <name>     duckdb (default) or clickhouse (ClickHouse 24+, clickhouse local, chDB)
