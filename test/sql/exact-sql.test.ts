@@ -44,7 +44,7 @@ const ENGINES: Engine[] = [
 describe.each(ENGINES)('exact SQL on $name', (engine) => {
   const dialect = engine.name as NonNullable<AggregateSqlOptions['dialect']>;
   const test = engine.skip === undefined ? it : it.skip;
-  const title = (t: string): string => (engine.skip === undefined ? t : `${t} (skipped: ${engine.skip})`);
+  const title = (t: string): string => (engine.skip === undefined ? t : `${t}; skipped: ${engine.skip}`);
 
   test.each([
     { seed: 1, files: 3, perFile: 400, bucket: undefined },

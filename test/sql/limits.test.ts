@@ -42,7 +42,7 @@ async function counts(engine: Engine, file: string): Promise<{ sql: number; load
 
 describe.each([duckdb, clickhouse])('limits of the exact SQL on $name', (engine) => {
   const test = engine.skip === undefined ? it : it.skip;
-  const title = (t: string): string => (engine.skip === undefined ? t : `${t} (skipped: ${engine.skip})`);
+  const title = (t: string): string => (engine.skip === undefined ? t : `${t}; skipped: ${engine.skip}`);
 
   test(title('reads duplicate keys as JSON.parse does: the last value wins'), async () => {
     const dup = line({ agent: 'first', tier: 'small' }).replace('"tier":"small"', '"tier":"small","agent":"last","tier":"large"');
