@@ -94,3 +94,7 @@ export type { AdapterOptions, AdapterWarning, CallFields, RecordTarget } from '.
 // The diff of two runs (`invocation-metrics diff`, `report --baseline`)
 export { diffRuns, DIFF_DEFAULTS, DIFF_FORMAT, samplesOfState, parseFailOn, applyGates } from './diff/index.js';
 export type { DiffSide, DiffSamples, GroupSamples, SampleSource, FailGate, GateOutcome, DiffMetric, DiffOptions, DiffResult, DiffRow, DiffTest, ResolvedDiffOptions } from './diff/index.js';
+
+// The exact aggregate as SQL (DuckDB, ClickHouse): what `invocation-metrics sql` prints.
+export { buildAggregateSql, SQL_DIALECTS, SQL_FORMATS } from './sql/index.js';
+export type { AggregateSqlOptions, SqlDialect, SqlFormat } from './sql/index.js';

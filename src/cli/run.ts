@@ -69,11 +69,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const { runWatch } = await import('./watch.js');
       return finish(await runWatch(rest, io), io);
     }
+    case 'sql': {
+      const { runSql } = await import('./sql.js');
+      return finish(runSql(rest, io), io);
+    }
     case 'demo': {
       const { runDemo } = await import('./demo.js');
       return runDemo(rest, io);
     }
     default:
-      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report, diff, watch or demo)` }, io);
+      return finish({ kind: 'usage', message: `Unknown command '${command}' (expected summarize, report, diff, watch, sql or demo)` }, io);
   }
 }
