@@ -6,35 +6,9 @@
  *
  * @module
  */
+import { DEFAULT_MAX_LINE_BYTES } from '../log/lines.js';
+import { FIELD_ORDER } from '../serialize.js';
 import type { Dialect, SqlFormat } from './dialect.js';
-
-/** Longest line read, bytes without the `\n` (the reader's `DEFAULT_MAX_LINE_BYTES`). */
-const MAX_LINE_BYTES = 1024 * 1024;
-
-/** The record's fields as the JSON line names them, in the validator's order. */
-const FIELDS = [
-  'invocationId',
-  'agent',
-  'phase',
-  'taskId',
-  'durationMs',
-  'tokens',
-  'inputTokens',
-  'outputTokens',
-  'cachedTokens',
-  'cost',
-  'exitCode',
-  'success',
-  'attempt',
-  'outputParsed',
-  'model',
-  'tier',
-  'timestamp',
-  'errorClass',
-  'provider',
-  'costSource',
-  'priceTable',
-] as const;
 
 /** The timestamp grammar of `parseTimestamp` (src/record.ts): minutes required, seconds and 1-9 fraction digits optional, a zone required. */
 const TIMESTAMP_RE = '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})';
@@ -52,8 +26,8 @@ const TIMESTAMP_RE = '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.
 export function recordCtes(d: Dialect, from: string, format: SqlFormat): string {
   const raw = (f: string): string => `r_${f}`;
   const type = (f: string): string => `t_${f}`;
-  const lookups = FIELDS.map((f) => `${d.element('rv', d.position('rk', f))} AS ${raw(f)}`).join(',\n    ');
-  const types = FIELDS.map((f) => `${d.jsonType(raw(f))} AS ${type(f)}`).join(',\n    ');
+  const lookups = FIELD_ORDER.map((f) => `${d.element('rv', d.position('rk', f))} AS ${raw(f)}`).join(',\n    ');
+  const types = FIELD_ORDER.map((f) => `${d.jsonType(raw(f))} AS ${type(f)}`).join(',\n    ');
   const num = (f: string): string => `CASE WHEN ${type(f)} = 'n' THEN ${d.jsonNumber(raw(f))} END`;
   const str = (f: string): string => `CASE WHEN ${type(f)} = 's' THEN ${d.jsonString(raw(f))} END`;
   const isInt = (x: string): string => `(${d.isFinite(x)} AND ${x} = floor(${x}))`;
@@ -70,7 +44,7 @@ export function recordCtes(d: Dialect, from: string, format: SqlFormat): string 
   ${d.lines(from, format)}
 ),
 objects AS (
-  SELECT fidx, n, line FROM (SELECT fidx, n, ${d.stripCr('line')} AS line FROM src WHERE ${d.bytes('line')} <= ${MAX_LINE_BYTES} AND ${d.validText('line')})
+  SELECT fidx, n, line FROM (SELECT fidx, n, ${d.stripCr('line')} AS line FROM src WHERE ${d.bytes('line')} <= ${DEFAULT_MAX_LINE_BYTES} AND ${d.validText('line')})
   WHERE NOT ${d.startsWithBom('line')} AND ${d.isObject('line')}
 ),
 kv AS (
