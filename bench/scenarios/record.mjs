@@ -149,7 +149,8 @@ try {
       options = { tracer: tracing.tracerProvider, provider: 'anthropic' };
       const { diag, DiagLogLevel } = await import('@opentelemetry/api');
       let dropped = 0;
-      diag.setLogger({ warn: (m) => { const d = /dropped (\d+) spans/.exec(String(m)); if (d) dropped = Number(d[1]); }, error() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+      // Its batch processors report drops as the SDK's does, when the next span fits again.
+      diag.setLogger({ warn: (m) => { const d = /Dropped (\d+) spans/.exec(String(m)); if (d) dropped += Number(d[1]); }, error() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
       spans = { ...spans, provider: tracing, dropped: () => dropped };
       stop = async () => {
         await tracing.shutdown();

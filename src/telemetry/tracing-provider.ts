@@ -5,10 +5,9 @@
  * @module
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { SCOPE_NAME } from '../otel/names.js';
-import { DIRECT_SPANS } from '../traces/direct.js';
-import { DirectExportQueue } from './direct-queue.js';
+import { DIRECT_SPANS, type DirectSpanQueue } from '../traces/direct.js';
 import { resourceOf } from './resource.js';
 import type { ResolvedTracingOptions, Tracing } from './tracing.js';
 
@@ -26,15 +25,23 @@ export function buildTracing(o: ResolvedTracingOptions): Tracing {
       ...(o.headers === undefined ? {} : { headers: o.headers }),
       timeoutMillis: OTLP_TIMEOUT_MS,
     });
-  const batch = { maxQueueSize: o.maxQueueSize, maxExportBatchSize: o.maxExportBatchSize, scheduledDelayMs: o.scheduledDelayMs };
-  const processor = new BatchSpanProcessor({ exporter: exporterOf(), maxQueueSize: batch.maxQueueSize, maxExportBatchSize: batch.maxExportBatchSize, scheduledDelayMillis: batch.scheduledDelayMs });
+  const batchProcessor = (): BatchSpanProcessor =>
+    new BatchSpanProcessor({
+      exporter: exporterOf(),
+      maxQueueSize: o.maxQueueSize,
+      maxExportBatchSize: o.maxExportBatchSize,
+      scheduledDelayMillis: o.scheduledDelayMs,
+    });
   const resource = resourceOf(o.serviceName);
-  const tracerProvider = new TracerProvider({ resource, spanProcessors: [processor] });
+  const tracerProvider = new TracerProvider({ resource, spanProcessors: [batchProcessor()] });
   const tracer = tracerProvider.getTracer(SCOPE_NAME);
-  // The collector's finished-record spans skip the SDK's span object: see traces/direct.ts. Its own
-  // exporter instance, so that exports on each stay one at a time.
-  const direct = o.direct ? new DirectExportQueue(exporterOf(), resource, batch) : undefined;
-  if (direct !== undefined) for (const target of [tracerProvider, tracer]) Object.defineProperty(target, DIRECT_SPANS, { value: direct });
+  // The collector's finished-record spans skip the SDK's span object (see traces/direct.ts) but not its
+  // batching: a batch processor of their own (bound, batches, delay, drops counted), with its own exporter.
+  const direct = o.direct ? batchProcessor() : undefined;
+  if (direct !== undefined) {
+    const queue: DirectSpanQueue = { resource, push: (span) => direct.onEnd(span as unknown as ReadableSpan) };
+    for (const target of [tracerProvider, tracer]) Object.defineProperty(target, DIRECT_SPANS, { value: queue });
+  }
   let stopped: Promise<void> | undefined;
   return {
     tracerProvider,

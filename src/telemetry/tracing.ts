@@ -43,10 +43,10 @@ export interface TracingOptions {
   scheduledDelayMs?: number;
   /**
    * Whether the collector's spans of finished records (from `record()`; not `begin()`'s live spans, nor
-   * your own) skip the SDK's span object: built as data by the collector and batched straight to the
-   * exporter, the same OTLP bytes at a fraction of the cost (see BENCHMARKS.md). They then bypass the
-   * provider's span processors, which are this bundle's own batch processor alone: nothing of yours runs
-   * on them either way. Sampling is the provider's (parent-based, always on at the root).
+   * your own) skip the SDK's span object: built as data by the collector and handed to a batch span
+   * processor of their own (the SDK's, same limits, its own exporter), the same OTLP bytes at a fraction
+   * of the cost (see BENCHMARKS.md). They then bypass the provider's span processors, which are this
+   * bundle's own batch processor alone: nothing of yours runs on them either way. Sampling is the provider's (parent-based, always on at the root).
    * @default true
    */
   direct?: boolean;

@@ -2,8 +2,9 @@
  * The direct span path: when the collector's `tracer` comes from `createTracing()` (which owns its
  * provider, its sampler and its exporter), a finished record's span needs none of what the SDK's span
  * object does for arbitrary callers (attribute sanitizing, span limits, processors): the sink builds the
- * finished span's data itself and hands it to the bundle's own export queue. API only: the queue is
- * implemented on the telemetry side; this module holds the contract and the span data.
+ * finished span's data itself and hands it to the bundle's own queue (a batch span processor of the SDK
+ * with its own exporter). API only: the queue is made on the telemetry side; this module holds the
+ * contract and the span data.
  *
  * @module
  */
@@ -37,11 +38,11 @@ export interface FinishedSpan {
   readonly droppedLinksCount: 0;
 }
 
-/** The export queue of a `createTracing()` bundle. */
+/** The export queue of a `createTracing()` bundle (its own batch span processor). */
 export interface DirectSpanQueue {
   /** The bundle's resource, for every span. */
   readonly resource: unknown;
-  /** Hands a finished, sampled span to the exporter (batched; dropped and counted when the queue is full). */
+  /** Hands a finished span to the batch processor (which skips an unsampled one, and drops and counts past its queue). */
   push(span: FinishedSpan): void;
 }
 

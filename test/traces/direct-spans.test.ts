@@ -1,16 +1,13 @@
 /**
  * The direct span path of `createTracing()` against the SDK path it replaces: the same records through
  * both, to a real OTLP/HTTP receiver decoding protobuf with the OTel proto definitions, give the same
- * spans (names, kinds, times, attributes, status, links, scope, resource), ids aside. Also its queue's
- * rules (bound, drops, flush, shutdown) with a recording exporter, and its sampling under a parent.
+ * spans (names, kinds, times, attributes, status, links, scope, resource), ids aside. Also its sampling
+ * under a parent, and the bound of its batch processor's queue.
  */
 import { context, trace, TraceFlags } from '@opentelemetry/api';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvocationMetricsCollector } from '../../src/collector.js';
-import { DirectExportQueue } from '../../src/telemetry/direct-queue.js';
 import { createTracing } from '../../src/telemetry/tracing.js';
-import type { FinishedSpan } from '../../src/traces/direct.js';
 import { startOtlpTraceReceiver } from '../helpers/otlp-trace-receiver.js';
 import type { OtlpSpan } from '../helpers/otlp-trace-proto.js';
 import { memoryLogger, metric, tempDir } from '../helpers/records.js';
@@ -113,54 +110,32 @@ describe('the direct span path', () => {
   }, 30_000);
 });
 
-describe('DirectExportQueue', () => {
-  const span = (n: number): FinishedSpan => ({ name: `s${n}` }) as unknown as FinishedSpan;
-  const stops: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    for (const s of stops) await s();
-  });
-
-  function exporter(): SpanExporter & { batches: string[][]; shutdowns: number } {
-    const e = {
-      batches: [] as string[][],
-      shutdowns: 0,
-      export(spans: ReadableSpan[], done: (r: { code: number }) => void) {
-        e.batches.push(spans.map((s) => s.name));
-        setTimeout(() => done({ code: 0 }), 5);
-      },
-      shutdown: async () => {
-        e.shutdowns++;
-      },
-    };
-    return e;
-  }
-
-  it('exports full batches at once, one export at a time, the rest at flush; drops and counts past the bound', async () => {
-    const e = exporter();
-    const q = new DirectExportQueue(e, {}, { maxQueueSize: 10, maxExportBatchSize: 4, scheduledDelayMs: 60_000 });
-    stops.push(() => q.shutdown());
-    for (let i = 0; i < 12; i++) q.push(span(i));
-    expect(q.dropped).toBe(2);
-    await q.forceFlush();
-    expect(e.batches).toEqual([
-      ['s0', 's1', 's2', 's3'],
-      ['s4', 's5', 's6', 's7'],
-      ['s8', 's9'],
-    ]);
-    await q.shutdown();
-    q.push(span(99));
-    await q.forceFlush();
-    expect(e.batches.flat()).not.toContain('s99');
-    expect(e.shutdowns).toBe(1);
-  });
-
-  it('exports a partial batch after the scheduled delay', async () => {
-    const e = exporter();
-    const q = new DirectExportQueue(e, {}, { maxQueueSize: 10, maxExportBatchSize: 4, scheduledDelayMs: 10 });
-    stops.push(() => q.shutdown());
-    q.push(span(1));
-    const until = Date.now() + 5000;
-    while (e.batches.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-    expect(e.batches).toEqual([['s1']]);
-  });
+describe('the direct path\'s batching (its own SDK batch processor)', () => {
+  it('holds at most OTEL_BSP_MAX_QUEUE_SIZE spans past the batch in flight, never blocking record(); the log keeps every record', async () => {
+    const receiver = await startOtlpTraceReceiver();
+    const tmp = tempDir('im-direct-bound-');
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { OTEL_BSP_MAX_QUEUE_SIZE: '2', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2' });
+      const tracing = await createTracing({ url: receiver.url, scheduledDelayMs: 20 });
+      const collector = new InvocationMetricsCollector(tmp.dir, memoryLogger(), { tracer: tracing.tracerProvider });
+      // Synchronous records: no export can finish between them.
+      const written = Array.from({ length: 10 }, (_, i) => collector.record(metric({ invocationId: `b-${i}` })));
+      await Promise.all(written);
+      await collector.close();
+      await tracing.shutdown();
+      // One batch of 2 in flight, 2 queued behind it: the other 6 dropped.
+      const spans = await receiver.waitForSpans(1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(receiver.spans.length).toBeGreaterThan(0);
+      expect(receiver.spans.length).toBeLessThanOrEqual(4);
+      expect(spans.every((s) => String(s.attributes['invocation_metrics.invocation_id']).startsWith('b-'))).toBe(true);
+      expect(collector.getAll()).toHaveLength(10);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+      await receiver.close();
+      tmp.cleanup();
+    }
+  }, 30_000);
 });
