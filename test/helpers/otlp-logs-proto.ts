@@ -6,6 +6,7 @@
  * reflection type holding the official field numbers of the path to it, not by hand.
  */
 import { createRequire } from 'node:module';
+import { attributes, hex, type AttrValue } from './otlp-trace-proto.js';
 
 interface Message {
   decode(body: Uint8Array): unknown;
@@ -34,7 +35,7 @@ const EventNames = protobuf.Root.fromJSON({
 }).lookupType('Request');
 
 /** An attribute value as decoded. */
-export type AttrValue = string | number | boolean;
+export type { AttrValue };
 
 /** One decoded log record. */
 export interface OtlpLogRecord {
@@ -53,22 +54,6 @@ export interface OtlpLogRecord {
 }
 
 type Obj = Record<string, unknown>;
-
-function value(v: Obj): AttrValue {
-  if ('stringValue' in v) return v.stringValue as string;
-  if ('boolValue' in v) return v.boolValue as boolean;
-  if ('intValue' in v) return Number(v.intValue as string);
-  if ('doubleValue' in v) return v.doubleValue as number;
-  throw new Error(`unexpected attribute value ${JSON.stringify(v)}`);
-}
-
-function attributes(list: unknown): Record<string, AttrValue> {
-  const out: Record<string, AttrValue> = {};
-  for (const kv of (list as Obj[] | undefined) ?? []) out[kv.key as string] = value(kv.value as Obj);
-  return out;
-}
-
-const hex = (b: unknown): string => Buffer.from((b as string | undefined) ?? '', 'base64').toString('hex');
 
 /**
  * @param body - The request body.

@@ -1,10 +1,9 @@
 /**
- * A local OTLP/HTTP logs receiver for tests: the loopback server of `otlp-receiver.ts`, decoding every
+ * A local OTLP/HTTP logs receiver for tests: `startDecodingReceiver` of `otlp-receiver.ts`, decoding every
  * request with {@link decodeLogsRequest}.
  */
-import { startLoopbackServer } from './otlp-receiver.js';
+import { startDecodingReceiver } from './otlp-receiver.js';
 import { decodeLogsRequest, type OtlpLogRecord } from './otlp-logs-proto.js';
-import { waitFor } from './wait.js';
 
 /** A running receiver. */
 export interface OtlpLogsReceiver {
@@ -23,23 +22,6 @@ export interface OtlpLogsReceiver {
 
 /** Starts a receiver on a free 127.0.0.1 port. */
 export async function startOtlpLogsReceiver(): Promise<OtlpLogsReceiver> {
-  const records: OtlpLogRecord[] = [];
-  const requests: { path: string; contentType: string | undefined }[] = [];
-  const errors: Error[] = [];
-  const server = await startLoopbackServer((path, headers, body) => {
-    requests.push({ path, contentType: headers['content-type'] });
-    try {
-      records.push(...decodeLogsRequest(body));
-    } catch (err) {
-      errors.push(err as Error);
-    }
-  });
-  return {
-    url: `${server.origin}/v1/logs`,
-    records,
-    requests,
-    errors,
-    waitForRecords: (count, timeoutMs = 10_000) => waitFor(() => (records.length >= count ? records : undefined), { timeoutMs, what: `${count} log records` }),
-    close: () => server.close(),
-  };
+  const r = await startDecodingReceiver('logs', decodeLogsRequest, 'log records');
+  return { url: r.url, records: r.items, requests: r.requests, errors: r.errors, waitForRecords: r.waitForItems, close: r.close };
 }

@@ -84,3 +84,47 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     close: () => server.close(),
   };
 }
+
+/** A running receiver of one OTLP signal, each request decoded into items (spans, log records). */
+export interface DecodingReceiver<T> {
+  /** `http://127.0.0.1:<port>/v1/<signal>`. */
+  readonly url: string;
+  /** Every item received, in arrival order. */
+  readonly items: T[];
+  /** Request paths and content types, in arrival order. */
+  readonly requests: { path: string; contentType: string | undefined }[];
+  /** Errors of requests that did not decode. */
+  readonly errors: Error[];
+  /** Resolves once at least `count` items arrived. */
+  waitForItems(count: number, timeoutMs?: number): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a receiver on a free 127.0.0.1 port that decodes every request with `decode`.
+ *
+ * @param signal - `traces` or `logs`: the URL's path.
+ * @param decode - The request body's items.
+ * @param what - What the items are, for a timeout's message.
+ */
+export async function startDecodingReceiver<T>(signal: string, decode: (body: Buffer) => T[], what: string): Promise<DecodingReceiver<T>> {
+  const items: T[] = [];
+  const requests: { path: string; contentType: string | undefined }[] = [];
+  const errors: Error[] = [];
+  const server = await startLoopbackServer((path, headers, body) => {
+    requests.push({ path, contentType: headers['content-type'] });
+    try {
+      items.push(...decode(body));
+    } catch (err) {
+      errors.push(err as Error);
+    }
+  });
+  return {
+    url: `${server.origin}/v1/${signal}`,
+    items,
+    requests,
+    errors,
+    waitForItems: (count, timeoutMs = 10_000) => waitFor(() => (items.length >= count ? items : undefined), { timeoutMs, what: `${count} ${what}` }),
+    close: () => server.close(),
+  };
+}

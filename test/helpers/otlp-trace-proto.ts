@@ -52,7 +52,8 @@ function value(v: Obj): AttrValue {
   throw new Error(`unexpected attribute value ${JSON.stringify(v)}`);
 }
 
-function attributes(list: unknown): Record<string, AttrValue> {
+/** An OTLP `KeyValue` list (as protobufjs's `toObject` gives it) as a plain object. */
+export function attributes(list: unknown): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = {};
   for (const kv of (list as Obj[] | undefined) ?? []) out[kv.key as string] = value(kv.value as Obj);
   return out;
@@ -93,4 +94,5 @@ export function decodeTraceRequest(body: Uint8Array): OtlpSpan[] {
 }
 
 /** Bytes decoded with `bytes: String` come as base64. */
-const hex = (b: unknown): string => Buffer.from((b as string | undefined) ?? '', 'base64').toString('hex');
+/** OTLP ids (base64 in `toObject`'s output) as hex. */
+export const hex = (b: unknown): string => Buffer.from((b as string | undefined) ?? '', 'base64').toString('hex');

@@ -5,6 +5,7 @@
  * error classes), mixed with the scanner's hostile lines (malformed and invalid lines, escapes, duplicate
  * keys, CRLF, a torn last line). Deterministic for a seed.
  */
+import { prng } from '../../../src/demo/prng.js';
 import { serializeMetric } from '../../../src/serialize.js';
 import type { InvocationMetric } from '../../../src/record.js';
 import { HOSTILE_LINES, WRITER_LINES } from '../../scan/helpers/hostile.js';
@@ -13,18 +14,6 @@ const AGENTS = ['coder', 'reviewer', '__proto__', 'rédacteur 🚀', '7', 'a"b\\
 const MODELS = ['model-small', 'model-large', '(none)', '模型'];
 const TIERS = ['small', 'large', ''];
 const ERRORS = ['timeout', 'rate_limit', ''];
-
-/** A small seeded PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The hostile lines whose outcome SQL reproduces (the README's limits list the others). */
 export const REPRODUCIBLE_HOSTILE = HOSTILE_LINES.filter((line) => !line.includes('"invocationId":"surrogates"'));
@@ -57,7 +46,7 @@ const NUMERIC_EDGES = [
  */
 export function fleetFiles(seed: number, files: number, perFile: number, base = '2026-11-20T09:00:00.000Z'): string[] {
   const withHostile = base === '2026-11-20T09:00:00.000Z';
-  const rnd = random(seed);
+  const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const baseMs = Date.parse(base);
   const texts: string[] = [];
