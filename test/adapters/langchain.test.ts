@@ -9,26 +9,19 @@ import type { Serialized } from '@langchain/core/load/serializable';
 import { AIMessage } from '@langchain/core/messages';
 import { FakeLLM } from '@langchain/core/utils/testing';
 import { END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { invocationMetricsHandler } from '../../src/adapters/langchain/index.js';
 import type { AdapterWarning } from '../../src/adapters/recorder.js';
 import { computeAggregate } from '../../src/aggregate/index.js';
 import { InvocationMetricsCollector } from '../../src/collector.js';
-import { guardNetwork, type NetworkGuard } from '../helpers/no-network.js';
+import { noNetworkInThisFile } from '../helpers/no-network.js';
 import { Barrier, httpError, ScriptedChatModel } from './langchain-fakes.js';
 
 // LangSmith tracing is off unless these are set; make sure of it.
 process.env.LANGSMITH_TRACING = 'false';
 process.env.LANGCHAIN_TRACING_V2 = 'false';
 
-let guard: NetworkGuard;
-beforeAll(() => {
-  guard = guardNetwork();
-});
-afterAll(() => {
-  guard.restore();
-  expect(guard.attempts).toEqual([]);
-});
+noNetworkInThisFile();
 
 const dirs: string[] = [];
 afterEach(() => {

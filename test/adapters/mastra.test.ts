@@ -12,24 +12,17 @@ import type { AnyExportedSpan, TracingEvent } from '@mastra/core/observability';
 import { RequestContext } from '@mastra/core/request-context';
 import { createTool } from '@mastra/core/tools';
 import { Observability } from '@mastra/observability';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { invocationMetricsExporter, type MastraAdapterOptions } from '../../src/adapters/mastra/index.js';
 import type { AdapterWarning } from '../../src/adapters/recorder.js';
 import { computeAggregate } from '../../src/aggregate/index.js';
 import { InvocationMetricsCollector } from '../../src/collector.js';
-import { guardNetwork, type NetworkGuard } from '../helpers/no-network.js';
+import { noNetworkInThisFile } from '../helpers/no-network.js';
 import { barrier, httpError, scriptedModel } from './mastra-fakes.js';
 
 process.env.MASTRA_TELEMETRY_DISABLED = '1';
 
-let guard: NetworkGuard;
-beforeAll(() => {
-  guard = guardNetwork();
-});
-afterAll(() => {
-  guard.restore();
-  expect(guard.attempts).toEqual([]);
-});
+noNetworkInThisFile();
 
 const dirs: string[] = [];
 afterEach(() => {

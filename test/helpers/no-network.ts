@@ -4,6 +4,7 @@
  * that a framework (its telemetry, tracing export, or analytics client) sent nothing anywhere.
  */
 import net from 'node:net';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
@@ -49,4 +50,19 @@ export function guardNetwork(): NetworkGuard {
       net.Socket.prototype.connect = originalConnect;
     },
   };
+}
+
+/**
+ * Installs the guard for the whole test file (vitest's `beforeAll`) and, after its last test, restores
+ * it and asserts that nothing was attempted.
+ */
+export function noNetworkInThisFile(): void {
+  let guard: NetworkGuard;
+  beforeAll(() => {
+    guard = guardNetwork();
+  });
+  afterAll(() => {
+    guard.restore();
+    expect(guard.attempts).toEqual([]);
+  });
 }
