@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { PROPERTY_SCALE } from './test/helpers/property.js';
+import LongFirstSequencer from './test/helpers/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: run files in parallel but bounded, so that crash tests keep realistic timing.
     maxWorkers: 2,
+    // The exact-SQL files start first (see test/helpers/sequencer.ts): on a fresh clone they started last.
+    sequence: { sequencer: LongFirstSequencer },
     // The default output, then the command that installs the servers some tests skipped for.
     reporters: ['default', './test/helpers/install-hint-reporter.ts'],
   },
