@@ -14,7 +14,7 @@ import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationMetricsError } from './errors.js';
 import { checkParent, openInvocation, type BeginFields, type BeginOptions, type InvocationHandle, type RecordOptions } from './invocation.js';
 import { LogWriter } from './log/writer.js';
-import { loadLogPrefixInto } from './log/reader.js';
+import { loadLogPrefixInto } from './log/load-into.js';
 import { log, type Logger } from './logger.js';
 import { createMirror, type Mirror } from './otel/mirror.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
