@@ -279,8 +279,12 @@ export class InvocationMetricsCollector extends EventEmitter {
    * `skipCount` above the records in memory that did not come from `record()` (restored or loaded) is
    * refused rather than guessed at: call `loadFromDisk(checkpoint.metricsCount)` before the first `record()`.
    *
-   * Malformed or invalid lines are skipped with one warning each. Loaded records are not mirrored into the
-   * OTel counters unless `replayLoadedRecords` is set, and are not emitted.
+   * Malformed or invalid lines are skipped with one warning each, in line order. Loaded records are not
+   * mirrored into the OTel counters unless `replayLoadedRecords` is set, and are not emitted. They are added
+   * to memory once the whole content is read (none when reading fails), after any recorded meanwhile. Content
+   * of 56 MiB or more is read by worker threads straight into the compact store, its records' `invocationId`,
+   * `taskId` and `timestamp` kept as UTF-8 bytes (decoded by `getAll()`: see the README); less is read in
+   * this thread.
    *
    * @param skipCount - Valid records to skip (`CheckpointState.metricsCount`).
    * @default skipCount 0
