@@ -194,7 +194,7 @@ describe('the line reader = the reader it replaced', () => {
         expectSameRecords(all, [...before, ...kept]);
         expectSameRecords([...store.values(got.from, got.from + got.loaded)], kept);
       }),
-      { numRuns: runs(30) },
+      { numRuns: runs(20) },
     );
   });
 });
