@@ -272,10 +272,13 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
       const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
       const ours: Run[] = [];
       const peer: Run[] = [];
+      const loaded: Run[] = [];
       for (let p = 0; p < pairs; p++) {
         ours.push(runOnce(node('--expose-gc', 'bench/scenarios/memory.mjs', file, n, 'ours')));
         peer.push(runOnce(node('--expose-gc', 'bench/scenarios/memory.mjs', file, n, 'json')));
+        loaded.push(runOnce(node('--expose-gc', 'bench/scenarios/memory.mjs', file, n, 'loaded')));
       }
+      const loadedHeld = loaded.map((r) => Number(r.report!.loadedBytesPerRecord));
       const held = ours.map((r) => Number(r.report!.collectorBytesPerRecord));
       const json = peer.map((r) => Number(r.report!.jsonBytesPerRecord));
       const ratios = held.map((h, k) => h / json[k]!);
@@ -295,6 +298,19 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
           oursRssMB: median(ours.map((r) => r.rssMB)),
           peerRssMB: median(peer.map((r) => r.rssMB)),
           note: `aggregator columns: ${columns.toFixed(0)} bytes/record; getAll() of them all: ${getAllMs.toFixed(0)} ms, its array ${getAllBytes.toFixed(0)} bytes/record while held`,
+        },
+        {
+          scenario: 'memory per held record',
+          ours: 'collector, records loaded by loadFromDisk() (getAll)',
+          peer: 'JSON.parse objects in an array',
+          unit: 'bytes/record',
+          oursMedian: median(loadedHeld),
+          peerMedian: median(json),
+          ratio: { median: median(loadedHeld.map((h, k) => h / json[k]!)), min: Math.min(...loadedHeld.map((h, k) => h / json[k]!)), max: Math.max(...loadedHeld.map((h, k) => h / json[k]!)) },
+          lowerIsBetter: true,
+          oursRssMB: median(loaded.map((r) => r.rssMB)),
+          peerRssMB: median(peer.map((r) => r.rssMB)),
+          note: `getAll() of them all: ${median(loaded.map((r) => Number(r.report!.getAllMs))).toFixed(0)} ms, its array ${median(loaded.map((r) => Number(r.report!.getAllBytesPerRecord))).toFixed(0)} bytes/record while held`,
         },
       ];
     }

@@ -14,7 +14,7 @@ import type { AggregateOptions, MetricsAggregate } from './aggregate/types.js';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationMetricsError } from './errors.js';
 import { checkParent, openInvocation, type BeginFields, type BeginOptions, type InvocationHandle, type RecordOptions } from './invocation.js';
 import { LogWriter } from './log/writer.js';
-import { loadLogPrefix } from './log/reader.js';
+import { loadLogPrefixInto } from './log/load-into.js';
 import { log, type Logger } from './logger.js';
 import { createMirror, type Mirror } from './otel/mirror.js';
 import { findMetricProblem, type InvocationMetric } from './record.js';
@@ -279,8 +279,12 @@ export class InvocationMetricsCollector extends EventEmitter {
    * `skipCount` above the records in memory that did not come from `record()` (restored or loaded) is
    * refused rather than guessed at: call `loadFromDisk(checkpoint.metricsCount)` before the first `record()`.
    *
-   * Malformed or invalid lines are skipped with one warning each. Loaded records are not mirrored into the
-   * OTel counters unless `replayLoadedRecords` is set, and are not emitted.
+   * Malformed or invalid lines are skipped with one warning each, in line order. Loaded records are not
+   * mirrored into the OTel counters unless `replayLoadedRecords` is set, and are not emitted. They are added
+   * to memory once the whole content is read (none when reading fails), after any recorded meanwhile. Content
+   * of 56 MiB or more is read by worker threads straight into the compact store, its records' `invocationId`,
+   * `taskId` and `timestamp` kept as UTF-8 bytes (decoded by `getAll()`: see the README); less is read in
+   * this thread.
    *
    * @param skipCount - Valid records to skip (`CheckpointState.metricsCount`).
    * @default skipCount 0
@@ -301,15 +305,16 @@ export class InvocationMetricsCollector extends EventEmitter {
         skipCount,
       );
     }
-    // The first skipCount valid records are checked and counted, never built: they are in memory already.
-    const { records: fresh, skipped } = await loadLogPrefix(this.path, this.#writer.priorContent, {
+    // The first skipCount valid records are checked and counted, never kept: they are in memory already.
+    // The loaded records go into the compact store at the end of the load, after those recorded meanwhile;
+    // a large log is read by worker threads straight into the store's columns (see reader.ts).
+    const { from, loaded, skipped } = await loadLogPrefixInto(this.path, this.#writer.priorContent, this.#records, {
       skip: skipCount,
       onWarning: (w) => log(this.#logger, 'warn', `${w.file}:${w.line}: skipped: ${w.reason}`),
     });
-    // Into the compact store (see record-store.ts); the loaded objects themselves are not kept.
-    for (const r of fresh) this.#records.push(r);
-    if (this.#replay && this.#mirror !== undefined) for (const r of fresh) this.#mirror.record(r);
-    return { loaded: fresh.length, skipped };
+    const mirror = this.#mirror;
+    if (this.#replay && mirror !== undefined) for (const r of this.#records.values(from, from + loaded)) mirror.record(r);
+    return { loaded, skipped };
   }
 
   /**

@@ -2,7 +2,9 @@
  * RecordStore: what toArray() gives back is, record by record, what was pushed: the same own keys in the
  * same order with the same values (as `Object.is` compares them: -0, huge and tiny numbers), whether the
  * record was held as columns or as the object itself; records it cannot hold as columns (unknown, symbol
- * or reordered keys, a field of another type) are the pushed objects themselves.
+ * or reordered keys, a field of another type) are the pushed objects themselves. A block of rows that the
+ * loader's scan built (`adopt`) holds the records pushing each line's record holds, as columns or as objects
+ * alike, its strings interned in the same order, up to the full table.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +12,11 @@ import { computeAggregate } from '../src/aggregate/compute-aggregate.js';
 import type { InvocationMetric } from '../src/record.js';
 import { metric } from './helpers/records.js';
 import { RecordStore } from '../src/record-store.js';
+import { ColumnWriter, type ColumnBlock } from '../src/scan/columns.js';
+import { LineScanner } from '../src/scan/line-scanner.js';
+import { serializeMetric } from '../src/serialize.js';
 import { runs } from './helpers/property.js';
+import { firstDifference } from './helpers/reference-reader.js';
 
 const ORDER = ['invocationId', 'agent', 'phase', 'taskId', 'durationMs', 'tokens', 'inputTokens', 'outputTokens', 'cachedTokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'model', 'tier', 'timestamp', 'errorClass', 'provider', 'costSource', 'priceTable'];
 const REQUIRED = new Set(['invocationId', 'agent', 'phase', 'durationMs', 'tokens', 'cost', 'exitCode', 'success', 'attempt', 'outputParsed', 'timestamp']);
@@ -87,5 +93,76 @@ describe('RecordStore', () => {
     for (const r of records) store.push(r);
     expect([...store.values()]).toEqual(store.toArray());
     expect(computeAggregate(store.values())).toEqual(computeAggregate(records));
+  });
+});
+
+/** The block a loader's worker makes of these lines (the line scanner's columns target, in this thread). */
+function blockOf(lines: string[]): ColumnBlock {
+  const writer = new ColumnWriter(4);
+  const scanner = new LineScanner({ maxLineBytes: 1 << 20, target: { kind: 'columns', sink: writer }, onWarning: () => {} });
+  const bytes = Buffer.from(`${lines.join('\n')}\n`);
+  expect(scanner.scan(bytes, 0, bytes.length, true)).toBe(bytes.length);
+  return writer.finish().block;
+}
+
+/** The store's records after adopting the block's rows from `first` (its text rows parsed, as the loader does). */
+function adopted(store: RecordStore, block: ColumnBlock, first: number): void {
+  const objects = new Map<number, InvocationMetric>();
+  block.textAt.forEach((row, t) => row >= first && objects.set(row, JSON.parse(block.texts[t]!) as InvocationMetric));
+  store.adopt(block, first, objects);
+}
+
+describe('RecordStore.adopt (a loader block)', () => {
+  it('holds what pushing each line\'s record holds, after a skip, up to and past a full string table', () => {
+    // 65,530 strings in the table first: the block's new agents, models, tiers and error classes fill it.
+    const filler = Array.from({ length: 65_530 }, (_, i) => metric({ invocationId: `f${i}`, agent: `agent-${i}` }));
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      i % 7 === 3
+        ? serializeMetric(metric({ invocationId: `u${i}`, note: { n: -0 } }))
+        : serializeMetric(
+            metric({
+              invocationId: `ü-${i}`,
+              agent: `new-agent-${i % 9}`,
+              model: i % 2 === 0 ? `m${i % 4}` : undefined,
+              tier: i % 3 === 0 ? 'standard' : undefined,
+              errorClass: i % 5 === 0 ? `e${i}` : undefined,
+              taskId: i % 4 === 0 ? undefined : `T-${i}`,
+              inputTokens: i % 6 === 0 ? undefined : i,
+              durationMs: 1000 + i,
+              cost: i * 0.1,
+            }),
+          ),
+    );
+    lines[11] = lines[11]!.replace('"durationMs":1011', '"durationMs":-0'); // JSON.parse keeps -0
+    const records = lines.map((l) => JSON.parse(l) as InvocationMetric);
+    for (const first of [0, 5]) {
+      const pushed = new RecordStore();
+      const loaded = new RecordStore();
+      for (const r of filler) {
+        pushed.push(r);
+        loaded.push(r);
+      }
+      for (const l of lines.slice(first)) pushed.push(JSON.parse(l) as InvocationMetric);
+      adopted(loaded, blockOf(lines), first);
+      expect(loaded.length).toBe(pushed.length);
+      const [a, b] = [loaded.toArray().slice(filler.length), loaded.toArray().slice(filler.length)];
+      const [c, d] = [pushed.toArray().slice(filler.length), pushed.toArray().slice(filler.length)];
+      a.forEach((r, i) => expect(firstDifference(r, c[i]), `record ${i}`).toBeUndefined());
+      expect(Object.is(a.find((r) => r.invocationId === 'ü-11')?.durationMs, -0)).toBe(true);
+      // Held as objects (the same one on each call) exactly where push holds them: the table filled alike.
+      expect(a.map((r, i) => r === b[i])).toEqual(c.map((r, i) => r === d[i]));
+      expect(a.filter((r, i) => r === b[i]).length).toBeGreaterThan(records.slice(first).filter((r) => 'note' in r).length);
+      expect([...loaded.values(filler.length + 2, filler.length + 4)]).toEqual(a.slice(2, 4));
+    }
+  });
+
+  it('adds no record for a block skipped whole, and pushes after an adopted block go after it', () => {
+    const lines = [serializeMetric(metric({ invocationId: 'a' })), serializeMetric(metric({ invocationId: 'b' }))];
+    const store = new RecordStore();
+    adopted(store, blockOf(lines), 2);
+    expect(store.length).toBe(0);
+    adopted(store, blockOf(lines), 1);
+    store.push(metric({ invocationId: 'c' }));
+    expect(store.toArray().map((r) => r.invocationId)).toEqual(['b', 'c']);
   });
 });

@@ -197,10 +197,29 @@ export interface LogPrefix {
  *   truncated) or cannot be read, and like {@link readLog}.
  */
 export async function loadLogPrefix(file: string, prefix: LogPrefix | undefined, options: ReadLogOptions & { skip?: number } = {}): Promise<LoadedLog> {
-  const action = 'load the records written before this collector opened';
+  const handle = await openPrefix(file, prefix);
+  if (handle === undefined) return { records: [], skipped: 0, warnings: [] };
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  return loadOpen(handle, { file, limit: prefix!.bytes, maxLineBytes, skip: options.skip ?? 0 }, options).catch((error: unknown) => {
+    throw new LogAccessError(file, LOAD_ACTION, error);
+  });
+}
+
+/** The action a failed load names. */
+export const LOAD_ACTION = 'load the records written before this collector opened';
+
+/**
+ * Opens the file `prefix` describes at `file`, checking that the path still names it.
+ *
+ * @param file - The log file.
+ * @param prefix - See {@link loadLogPrefix}.
+ * @returns The open file; `undefined` when the prefix is empty.
+ * @throws Rejects with {@link LogAccessError} as {@link loadLogPrefix} does.
+ */
+export async function openPrefix(file: string, prefix: LogPrefix | undefined): Promise<fs.FileHandle | undefined> {
   const gone = (how: string): LogAccessError =>
-    new LogAccessError(file, action, new Error(`the log was ${how} by another program since; those records are in the rotated file (read it with loadLog())`));
-  if (prefix?.bytes === 0) return { records: [], skipped: 0, warnings: [] };
+    new LogAccessError(file, LOAD_ACTION, new Error(`the log was ${how} by another program since; those records are in the rotated file (read it with loadLog())`));
+  if (prefix?.bytes === 0) return undefined;
   if (prefix === undefined) throw gone('truncated');
   let handle: fs.FileHandle;
   try {
@@ -209,21 +228,20 @@ export async function loadLogPrefix(file: string, prefix: LogPrefix | undefined,
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ELOOP') throw gone(code === 'ENOENT' ? 'moved or deleted' : 'replaced');
-    throw new LogAccessError(file, action, error);
+    throw new LogAccessError(file, LOAD_ACTION, error);
   }
   let stats: BigIntStats;
   try {
     stats = await handle.stat({ bigint: true });
   } catch (error) {
     await handle.close();
-    throw new LogAccessError(file, action, error);
+    throw new LogAccessError(file, LOAD_ACTION, error);
   }
   if (stats.dev !== prefix.dev || stats.ino !== prefix.ino || stats.size < BigInt(prefix.bytes)) {
     await handle.close();
     throw gone(stats.dev !== prefix.dev || stats.ino !== prefix.ino ? 'replaced' : 'truncated');
   }
-  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  return loadOpen(handle, { file, limit: prefix.bytes, maxLineBytes, skip: options.skip ?? 0 }, options);
+  return handle;
 }
 
 function checkMaxLineBytes(value: number | undefined): number {

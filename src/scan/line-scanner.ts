@@ -12,6 +12,7 @@ import { emptyRow, ROW_ATTEMPT, ROW_COST, ROW_DURATION_MS, ROW_START } from '../
 import { invalidReason, overlongReason, parseLogLine } from '../log/lines.js';
 import type { InvocationMetric } from '../record.js';
 import { ByteInterner } from './byte-interner.js';
+import type { ColumnSink } from './columns.js';
 import { FastLineParser, type FastLine } from './fast-line.js';
 import { recordObject, type LineStrings } from './record-object.js';
 
@@ -26,7 +27,12 @@ export type ScanTarget =
    * Record objects, equal to what `JSON.parse` gives (unknown fields included). The first `skip` valid
    * records (default 0) are counted, not built, nor passed on: those a resume has in memory already.
    */
-  | { kind: 'records'; onRecord: (record: InvocationMetric) => void; skip?: number };
+  | { kind: 'records'; onRecord: (record: InvocationMetric) => void; skip?: number }
+  /**
+   * The collector store's columns (`columns.ts`, for `loadFromDisk()` in a worker): a fast-path line as a
+   * row, any other valid record as its line's text. No record object.
+   */
+  | { kind: 'columns'; sink: ColumnSink };
 
 /** Options of {@link LineScanner}. */
 export interface LineScannerOptions {
@@ -122,6 +128,14 @@ export class LineScanner {
   #retarget(target: ScanTarget): void {
     this.#target = target;
     this.#skip = target.kind === 'records' ? (target.skip ?? 0) : 0;
+    if (target.kind === 'columns') {
+      // One table for all four: the store interns them in one table too.
+      const columns = target.sink;
+      const intern = (s: string): number => columns.intern(s);
+      this.#sink = NO_SINK;
+      for (const table of [this.#agents, this.#models, this.#tiers, this.#errorClasses]) table.retarget(intern);
+      return;
+    }
     const sink = target.kind === 'rows' ? target.sink : undefined;
     this.#sink = sink ?? NO_SINK;
     this.#agents.retarget(sink === undefined ? none : (s) => sink.internAgent(s));
@@ -219,10 +233,12 @@ export class LineScanner {
     const bytes = nl - pos;
     if (bytes > this.#max) return this.#warn(overlongReason(bytes, this.#max, terminated));
     const stop = bytes > 0 && buf[nl - 1] === CR ? nl - 1 : nl;
-    const parsed = parseLogLine(buf.toString('utf8', pos, stop));
+    const text = buf.toString('utf8', pos, stop);
+    const parsed = parseLogLine(text);
     if (parsed.kind === 'record') {
       if (++this.records <= this.#skip) return;
       if (this.#target.kind === 'rows') this.#target.add(parsed.record);
+      else if (this.#target.kind === 'columns') this.#target.sink.addText(text);
       else this.#target.onRecord(parsed.record);
     } else if (parsed.kind === 'invalid') this.#warn(invalidReason(parsed.reason, terminated));
   }
@@ -236,6 +252,7 @@ export class LineScanner {
       target.onRecord(l.unknownFields ? this.#parsed(buf, pos, nl) : this.#object(buf, view, l));
       return;
     }
+    if (target.kind === 'columns') return this.#column(target.sink, buf, view, pos, nl, l);
     const row = this.#row;
     const numbers = row.numbers;
     numbers[ROW_START] = l.start;
@@ -259,6 +276,19 @@ export class LineScanner {
     row.outputTokens = l.outputTokens;
     row.cachedTokens = l.cachedTokens;
     this.#sink.addRow(row);
+  }
+
+  /** A fast-path line into the store's columns: its strings' ids, its bytes and numbers (see `columns.ts`). */
+  #column(sink: ColumnSink, buf: Buffer, view: DataView, pos: number, nl: number, l: FastLine): void {
+    if (l.unknownFields) return sink.addText(utf8(buf, pos, buf[nl - 1] === CR ? nl - 1 : nl));
+    const agents = this.#agents;
+    const agent = agents.idOf(l.agentEntry >= 0 ? l.agentEntry : agents.remember(buf, view, l.agentStart, l.agentEnd, l.end));
+    const models = this.#models;
+    const model = l.modelStart < 0 ? 0 : models.idOf(l.modelEntry >= 0 ? l.modelEntry : models.remember(buf, view, l.modelStart, l.modelEnd, l.end));
+    const tiers = this.#tiers;
+    const tier = l.tierStart < 0 ? 0 : tiers.idOf(l.tierEntry >= 0 ? l.tierEntry : tiers.remember(buf, view, l.tierStart, l.tierEnd, l.end));
+    const errorClass = l.errorClassStart < 0 ? 0 : this.#errorClasses.id(buf, view, l.errorClassStart, l.errorClassEnd);
+    sink.addFast(buf, l, agent, model, tier, errorClass, pos, nl);
   }
 
   #str(table: ByteInterner, buf: Buffer, view: DataView, start: number, end: number): string {

@@ -5,7 +5,7 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import type { JobMessage, JobResult, TaskMessage, TaskResult } from './protocol.js';
+import type { ColumnsMessage, JobMessage, JobResult, TaskMessage, TaskResult } from './protocol.js';
 import { releaseStartedWorkers, takeStartedWorker } from './prestart.js';
 import type { ScanTask } from './tasks.js';
 
@@ -27,6 +27,8 @@ export interface PoolOptions {
   maxLineBytes: number;
   bucketMs: number;
   readBytes: number;
+  /** The message that sends a task. @default a {@link TaskMessage} (an aggregator shard) of the options above */
+  message?: (task: ScanTask) => TaskMessage | ColumnsMessage;
   /**
    * Runs after the last result was delivered, before the workers stop: `runJob` runs a job on worker
    * `worker % workers` (one job at a time per worker), while the caller works on.
@@ -43,10 +45,10 @@ export interface PoolOptions {
  *   results are delivered).
  * @returns Resolves when every result was delivered or the pool was stopped; rejects if a worker fails.
  */
-export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onResult: (result: TaskResult) => boolean): Promise<void> {
+export function runTasks<R extends { index: number } = TaskResult>(tasks: readonly ScanTask[], options: PoolOptions, onResult: (result: R) => boolean): Promise<void> {
   const count = Math.max(1, Math.min(options.workers, tasks.length));
   const workers: Worker[] = [];
-  const ready = new Map<number, TaskResult>();
+  const ready = new Map<number, R>();
   let next = 0; // next result to deliver
   let sent = 0; // next task to send
   let finished = false;
@@ -61,7 +63,8 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
     const send = (worker: Worker): void => {
       if (sent >= tasks.length) return;
       const { maxLineBytes, bucketMs, readBytes } = options;
-      const message: TaskMessage = { task: tasks[sent++]!, maxLineBytes, bucketMs, readBytes };
+      const task = tasks[sent++]!;
+      const message: TaskMessage | ColumnsMessage = options.message?.(task) ?? { task, maxLineBytes, bucketMs, readBytes };
       worker.postMessage(message);
     };
     const finish = (): void => {
@@ -78,7 +81,7 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
         (error: unknown) => end(error),
       );
     };
-    const received = (worker: Worker, result: TaskResult | JobResult): void => {
+    const received = (worker: Worker, result: R | JobResult): void => {
       if (finished) return;
       if ('ahead' in result) {
         jobReplies.get(worker)?.shift()?.(result);
@@ -102,7 +105,7 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
       const { url, execArgv } = options.source;
       const worker = takeStartedWorker(url, execArgv) ?? new Worker(url, execArgv === undefined ? {} : { execArgv });
       workers.push(worker);
-      worker.on('message', (result: TaskResult | JobResult) => received(worker, result));
+      worker.on('message', (result: R | JobResult) => received(worker, result));
       worker.on('error', (error) => end(error));
       worker.on('exit', (code) => {
         if (!finished) end(new Error(`a scan worker exited early (code ${code})`));

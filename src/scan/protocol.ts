@@ -5,6 +5,7 @@
  */
 import type { ShardState } from '../aggregate/aggregator.js';
 import type { Ahead, AheadInput, AheadJob } from '../aggregate/ahead-jobs.js';
+import type { ColumnBlock } from './columns.js';
 import type { ScanTask } from './tasks.js';
 
 /** Main thread to worker: scan one task. */
@@ -40,5 +41,37 @@ export interface TaskResult {
   /** Skipped lines as `[line within the task (1-based), reason]`, in order. */
   warnings: [number, string][];
   /** A file-system error that stopped the task (`code` as Node gives it). */
+  error?: { code?: string; message: string };
+}
+
+/** Main thread to worker: read one range of an open log into the collector store's columns (`columns-task.ts`). */
+export interface ColumnsMessage {
+  columns: {
+    /** Position of the task in input order. */
+    index: number;
+    /** The log, as opened and checked by the main thread (positional reads). */
+    fd: number;
+    /** The lines that start in `[start, end)`. */
+    start: number;
+    end: number;
+    /** No byte at or after this offset is read. */
+    limit: number;
+    /** Planned bytes (sizes the columns). */
+    bytes: number;
+  };
+  maxLineBytes: number;
+  readBytes: number;
+}
+
+/** Worker to main thread: what a {@link ColumnsMessage} gave. */
+export interface ColumnsResult {
+  /** The task's index. */
+  index: number;
+  /** The range's records (its buffers transferred). */
+  block?: ColumnBlock;
+  /** As in {@link TaskResult}. */
+  lines: number;
+  skipped: number;
+  warnings: [number, string][];
   error?: { code?: string; message: string };
 }

@@ -36,6 +36,14 @@ export interface ScanRangeOptions {
    * Never in a thread with an event loop to keep serving. @default false
    */
   sync?: boolean;
+  /**
+   * Read this open file descriptor (blocking reads at given positions, safe from any thread of the
+   * process) instead of opening `file`; it is not closed. For a worker reading a file that the main
+   * thread opened and checked. @default undefined
+   */
+  fd?: number;
+  /** No byte at or after this file offset is read (a prefix of the file). @default Infinity */
+  limit?: number;
 }
 
 /** An open file as {@link scanRange} reads it. */
@@ -44,7 +52,8 @@ interface RangeReader {
   close(): void | Promise<void>;
 }
 
-async function openReader(file: string, sync: boolean): Promise<RangeReader> {
+async function openReader(file: string, sync: boolean, fd: number | undefined): Promise<RangeReader> {
+  if (fd !== undefined) return { read: (buf, offset, length, position) => fsSync.readSync(fd, buf, offset, length, position), close: () => {} };
   if (sync) {
     const fd = fsSync.openSync(file, 'r');
     return { read: (buf, offset, length, position) => fsSync.readSync(fd, buf, offset, length, position), close: () => fsSync.closeSync(fd) };
@@ -73,7 +82,7 @@ export interface ByteRange {
 export async function scanRange(file: string, range: ByteRange, scanner: LineScanner, options: ScanRangeOptions = {}): Promise<void> {
   let handle: RangeReader;
   try {
-    handle = await openReader(file, options.sync ?? false);
+    handle = await openReader(file, options.sync ?? false, options.fd);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
@@ -83,7 +92,7 @@ export async function scanRange(file: string, range: ByteRange, scanner: LineSca
     const buf = buffer !== undefined && buffer.length === readBytes ? buffer : Buffer.allocUnsafe(readBytes);
     let from = range.start;
     if (from > 0) {
-      const first = await firstLineStart(handle, buf, from);
+      const first = await firstLineStart(handle, buf, from, options.limit ?? Infinity);
       if (first === undefined) return;
       from = first;
     }
@@ -150,10 +159,10 @@ export async function* scanChunks(read: ReadAt, scanner: LineScanner, options: S
  * The offset after the first `\n` at or after `from - 1`: the first line start >= `from`; none at EOF.
  * Reads small pieces: the `\n` is usually a few hundred bytes away, and the range's reads start after it.
  */
-async function firstLineStart(handle: RangeReader, buf: Buffer, from: number): Promise<number | undefined> {
-  const probe = Math.min(buf.length, PROBE_BYTES);
+async function firstLineStart(handle: RangeReader, buf: Buffer, from: number, limit: number): Promise<number | undefined> {
   for (let at = from - 1; ; ) {
-    const bytesRead = await handle.read(buf, 0, probe, at);
+    const probe = Math.min(buf.length, PROBE_BYTES, limit - at);
+    const bytesRead = probe > 0 ? await handle.read(buf, 0, probe, at) : 0;
     if (bytesRead === 0) return undefined;
     const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
     if (nl !== -1) return at + nl + 1;

@@ -6,7 +6,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runAheadJob } from '../aggregate/ahead-jobs.js';
-import type { JobMessage, JobResult, TaskMessage } from './protocol.js';
+import { runColumnsTask } from './columns-task.js';
+import type { ColumnsMessage, JobMessage, JobResult, TaskMessage } from './protocol.js';
 import { runTask } from './run-task.js';
 
 // Detaching an ArrayBuffer for the first time (each task's result transfers its buffers) makes V8 drop
@@ -19,13 +20,17 @@ structuredClone(detached, { transfer: [detached] });
 const port = parentPort;
 let queue: Promise<void> = Promise.resolve();
 if (port !== null) {
-  port.on('message', (message: TaskMessage | JobMessage) => {
+  port.on('message', (message: TaskMessage | JobMessage | ColumnsMessage) => {
     if ('job' in message) {
       const result: JobResult = { ahead: runAheadJob(message.job, message.input, message.bucketMs) };
       port.postMessage(result);
       return;
     }
     // One task at a time, in the order sent (the pool keeps a second one queued here).
+    if ('columns' in message) {
+      queue = queue.then(() => runColumnsTask(message)).then(({ result, transfer }) => port.postMessage(result, transfer));
+      return;
+    }
     queue = queue.then(() => runTask(message)).then(({ result, transfer }) => port.postMessage(result, transfer));
   });
 }

@@ -2,15 +2,19 @@
  * The one line reader against the reader it replaced (`test/helpers/reference-reader.ts`, frozen): over
  * generated hostile logs, `loadLog`, `readLog` and the collector's `loadLogPrefix` (a byte limit, records
  * skipped) accept and refuse the same lines, with the same warnings, line numbers and skip counts, and
- * give records equal to the old ones key for key (key order, `-0`, huge numbers, escapes, U+FFFD for
+ * give records equal to the old ones key for key; so does `loadLogPrefixInto`, the collector's load into its
+ * store, on worker threads (byte ranges of a few hundred bytes: lines cut at every boundary, the skip
+ * crossing ranges) as in this thread (key order, `-0`, huge numbers, escapes, U+FFFD for
  * invalid UTF-8, unknown and duplicate keys, CRLF, a torn last line), in any read size.
  */
 import fc from 'fast-check';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLogPrefixInto } from '../../src/log/load-into.js';
 import { loadLog, loadLogPrefix, readLog, type LogWarning } from '../../src/log/reader.js';
 import type { InvocationMetric } from '../../src/record.js';
+import { RecordStore } from '../../src/record-store.js';
 import { LineScanner } from '../../src/scan/line-scanner.js';
 import { scanChunks } from '../../src/scan/read-range.js';
 import { serializeMetric } from '../../src/serialize.js';
@@ -18,6 +22,7 @@ import { runs } from '../helpers/property.js';
 import { metric, tempDir } from '../helpers/records.js';
 import { firstDifference, referenceLoad, type ReferenceLoad } from '../helpers/reference-reader.js';
 import { validRecordArb } from '../reliability/arbitraries.js';
+import { TS_WORKER } from '../scan/helpers/compare.js';
 import { HOSTILE_LINES, WRITER_LINES } from '../scan/helpers/hostile.js';
 
 const MAX = 1500;
@@ -154,6 +159,42 @@ describe('the line reader = the reader it replaced', () => {
         expectSameRecords(got.records, want.records.slice(skip));
       }),
       { numRuns: runs(200) },
+    );
+  });
+
+  it("loadLogPrefixInto on worker threads: the old records after the skip, in the store after what it held, with the old warnings", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(logArb, { minLength: 1, maxLength: 4 }), fc.nat(), fc.nat({ max: 40 }), fc.integer({ min: 40, max: 900 }), async (logs, cut, skip, taskBytes) => {
+        // Several logs in one file: ranges of a few hundred bytes then hold many lines of every kind.
+        const bytes = Buffer.concat(logs.flatMap((l) => [l, Buffer.from('\n')]));
+        const file = join(dir, `w${n++}.jsonl`);
+        fs.writeFileSync(file, bytes);
+        const limit = cut % (bytes.length + 1);
+        const want = await referenceLoad(file, MAX, { limit });
+        const { dev, ino } = fs.statSync(file, { bigint: true });
+        const store = new RecordStore();
+        const before = [metric({ invocationId: 'held-0', agent: 'held' }), metric({ invocationId: 'held-1', extra: 1 })];
+        for (const r of before) store.push(r);
+        const warnings: LogWarning[] = [];
+        const got = await loadLogPrefixInto(file, { dev, ino, bytes: limit }, store, {
+          maxLineBytes: MAX,
+          skip,
+          onWarning: (w) => warnings.push(w),
+          parallelMinBytes: 0,
+          workers: 2,
+          workerSource: TS_WORKER,
+          taskBytes,
+          readBytes: 256,
+        });
+        expect(warnings).toEqual(want.warnings);
+        expect(got.skipped).toBe(want.skipped);
+        const kept = want.records.slice(skip);
+        expect(got).toMatchObject({ from: before.length, loaded: kept.length });
+        const all = store.toArray();
+        expectSameRecords(all, [...before, ...kept]);
+        expectSameRecords([...store.values(got.from, got.from + got.loaded)], kept);
+      }),
+      { numRuns: runs(20) },
     );
   });
 });
