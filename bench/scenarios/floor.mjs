@@ -12,6 +12,7 @@
 // the last reply), and the peak RSS. The runner times the whole process as it times summarize.
 import fs from 'node:fs';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { report } from './common.mjs';
 
