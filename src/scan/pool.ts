@@ -5,7 +5,7 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import type { JobMessage, JobResult, TaskMessage, TaskResult } from './protocol.js';
+import type { JobMessage, JobResult, SpareMessage, TaskMessage, TaskResult } from './protocol.js';
 import { releaseStartedWorkers, takeStartedWorker } from './prestart.js';
 import type { ScanTask } from './tasks.js';
 
@@ -31,6 +31,11 @@ export interface PoolOptions {
    * Runs after the last result was delivered, before the workers stop: `runJob` runs a job on worker
    * `worker % workers` (one job at a time per worker), while the caller works on.
    */
+  /**
+   * Called after `onResult` took a result: buffers of it to hand back to the worker that made it (a
+   * `SpareMessage`), or `undefined`.
+   */
+  spareOf?: (result: TaskResult) => SpareMessage | undefined;
   finish?: (runJob: (message: JobMessage, transfer: ArrayBuffer[], worker: number) => Promise<JobResult>) => Promise<void>;
 }
 
@@ -47,6 +52,7 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
   const count = Math.max(1, Math.min(options.workers, tasks.length));
   const workers: Worker[] = [];
   const ready = new Map<number, TaskResult>();
+  const madeBy = new Map<number, Worker>(); // task index to the worker of its result, until delivered
   let next = 0; // next result to deliver
   let sent = 0; // next task to send
   let finished = false;
@@ -85,9 +91,12 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
         return;
       }
       ready.set(result.index, result);
+      madeBy.set(result.index, worker);
       send(worker);
       for (let r = ready.get(next); r !== undefined; r = ready.get(next)) {
         ready.delete(next++);
+        const by = madeBy.get(r.index)!;
+        madeBy.delete(r.index);
         let go: boolean;
         try {
           go = onResult(r);
@@ -95,6 +104,8 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
           return end(error);
         }
         if (!go) return end();
+        const spare = options.spareOf?.(r);
+        if (spare !== undefined) by.postMessage(spare, spareTransfer(spare));
       }
       if (next === tasks.length) finish();
     };
@@ -114,4 +125,9 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
     for (const worker of workers) send(worker);
     if (tasks.length === 0) end();
   });
+}
+
+/** The distinct buffers of a spare message's columns (all unshared: see `spareColumnsOf`). */
+function spareTransfer(spare: SpareMessage): ArrayBuffer[] {
+  return [...new Set(Object.values(spare.spare).map((column: { buffer: ArrayBufferLike }) => column.buffer as ArrayBuffer))];
 }
