@@ -61,8 +61,11 @@ export function runTasks(tasks: readonly ScanTask[], options: PoolOptions, onRes
     const end = (error?: unknown): void => {
       if (finished) return;
       finished = true;
-      // Terminating a worker also frees the buffers of results it had not sent yet.
-      void Promise.all(workers.map((w) => w.terminate())).then(() => (error === undefined ? resolve() : reject(error)));
+      // Terminating a worker also frees the buffers of results it had not sent yet. A pool that finished
+      // does not wait for its workers to stop (10 to 25 ms of a 1M-record summarize): they stop meanwhile.
+      const stopped = Promise.all(workers.map((w) => w.terminate()));
+      if (error === undefined) resolve();
+      else void stopped.then(() => reject(error));
     };
     const send = (worker: Worker): void => {
       if (sent >= tasks.length) return;
