@@ -7,7 +7,8 @@
  * scripts (bench/scenarios/*.mjs), which report their own figures and `process.resourceUsage().maxRSS`.
  * Results are also written to bench/data/results-latest.json.
  *
- * Scenarios: summarize, load (the collector's loadFromDisk() beside summarize), growth, record, spans
+ * Scenarios: summarize, floor (summarize beside a read, a line split, the parser alone and the parser with
+ * its columns, in the scan's worker and task layout), load (the collector's loadFromDisk() beside summarize), growth, record, spans
  * (record() with a tracer vs without vs pino), mirror, scrape, memory (default: all).
  *
  * @module
@@ -22,7 +23,7 @@ import { DEFAULT_SEED, GENERATOR_VERSION, generateLog } from './generate.js';
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
 const DATA = path.join(BENCH, 'data');
-const SCENARIOS = ['summarize', 'load', 'growth', 'record', 'spans', 'mirror', 'scrape', 'memory'] as const;
+const SCENARIOS = ['summarize', 'floor', 'load', 'growth', 'record', 'spans', 'mirror', 'scrape', 'memory'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -51,7 +52,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** Scenarios whose peers are our own code: they need no `npm ci --prefix bench`. */
-const WITHOUT_PEER_PACKAGES: readonly Scenario[] = ['load', 'memory'];
+const WITHOUT_PEER_PACKAGES: readonly Scenario[] = ['floor', 'load', 'memory'];
 
 /** Builds dist and installs the peers if needed. */
 function prepare(scenarios: readonly Scenario[]): void {
@@ -201,6 +202,22 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
         pairs,
         's wall',
       );
+    }
+    case 'floor': {
+      // The physical floor (floor.mjs): summarize beside the same log read in the scan's layout doing less
+      // with the bytes at each step. Whole processes, alternately; the note has the CPU seconds and the
+      // floor's own scan-phase throughput.
+      const n = args.records ?? 1_000_000;
+      const file = dataFile(n);
+      const modes = [
+        ['read', 'read only (same workers, tasks, 4 MiB reads)'],
+        ['split', 'read + bare line split (indexOf loop)'],
+        ['parse', 'read + byte parser, rows dropped'],
+        ['columns', 'read + byte parser + worker columns (no merge, no tail)'],
+      ] as const;
+      const peers = modes.map(([mode, name]) => ({ name: `floor: ${name}`, command: script('floor.mjs', file, mode) }));
+      const rows = compare(`floor, ${n / 1000}k records`, { name: 'invocation-metrics summarize --json', command: cli(file) }, peers, pairs, 's wall');
+      return rows.map((row) => ({ ...row, note: `CPU s (user + system) ours / peer: ${fmt(row.oursCpuS!)} / ${fmt(row.peerCpuS!)}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}` }));
     }
     case 'load': {
       // loadFromDisk() of the summarize log, beside summarize of the same log: each a fresh process, alternately.

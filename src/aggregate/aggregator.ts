@@ -17,7 +17,7 @@ import { aheadFits, type Ahead, type AheadInput } from './ahead-jobs.js';
 import { OUTPUT_PARSED, RecordColumns, SUCCESS } from './record-columns.js';
 import { ROW_ATTEMPT, ROW_COST, ROW_DURATION_MS, ROW_START, type Row, type RowSink } from './row.js';
 import { TokenSums } from './token-sums.js';
-import type { AggregateOptions, Aggregator, AggregatorState, MetricsAggregate } from './types.js';
+import type { AggregateOptions, Aggregator, AggregatorColumns, AggregatorState, MetricsAggregate } from './types.js';
 
 const SMALL_PHASES = 64;
 
@@ -170,6 +170,16 @@ class ColumnarAggregator implements Aggregator, RowSink {
   #changed(): void {
     this.#ahead = undefined;
     this.#taskIds.changed();
+  }
+
+  /**
+   * Takes a merged shard's column buffers as this empty aggregator's (see `RecordColumns.adopt`).
+   *
+   * @param spare - The columns of a shard from {@link exportShard} with `move`, once merged elsewhere.
+   * @returns Whether they were taken.
+   */
+  adoptColumns(spare: AggregatorColumns): boolean {
+    return this.#columns.adopt(spare);
   }
 
   /**
@@ -345,6 +355,7 @@ export function shardsOf(
   exportShard(move?: boolean): ShardState;
   mergeShard(shard: ShardState): void;
   reserve(rows: number, taskIds: number): void;
+  adoptColumns(spare: AggregatorColumns): boolean;
   deferTaskIds(): void;
   aheadInput(): AheadInput | undefined;
   shareColumns(): void;
@@ -366,6 +377,17 @@ export function shardsOf(
  */
 export function resultFitting(aggregator: Aggregator, maxBuckets: number): MetricsAggregate {
   return aggregator instanceof ColumnarAggregator ? aggregator.resultFitting(maxBuckets) : aggregator.result();
+}
+
+/**
+ * A merged shard's columns, to hand back to the thread that made it for reuse (`adoptColumns`).
+ *
+ * @param shard - A shard from `exportShard(true)`, merged (its columns are not read again here).
+ * @returns Its columns; `undefined` when one of them is in shared memory (never moved, so never handed back).
+ */
+export function spareColumnsOf(shard: ShardState): AggregatorColumns | undefined {
+  const columns = shard.columns;
+  return Object.values(columns).every((column: { buffer: ArrayBufferLike }) => column.buffer instanceof ArrayBuffer) ? columns : undefined;
 }
 
 /**

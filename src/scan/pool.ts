@@ -5,7 +5,7 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import type { ColumnsMessage, JobMessage, JobResult, TaskMessage, TaskResult } from './protocol.js';
+import type { ColumnsMessage, JobMessage, JobResult, SpareMessage, TaskMessage, TaskResult } from './protocol.js';
 import { releaseStartedWorkers, takeStartedWorker } from './prestart.js';
 import type { ScanTask } from './tasks.js';
 
@@ -18,7 +18,7 @@ export interface WorkerSource {
 }
 
 /** Options of {@link runTasks}. */
-export interface PoolOptions {
+export interface PoolOptions<R = TaskResult> {
   /** Worker threads to start (at most one per task). */
   workers: number;
   /** The worker script. */
@@ -29,6 +29,11 @@ export interface PoolOptions {
   readBytes: number;
   /** The message that sends a task. @default a {@link TaskMessage} (an aggregator shard) of the options above */
   message?: (task: ScanTask) => TaskMessage | ColumnsMessage;
+  /**
+   * Called after `onResult` took a result: buffers of it to hand back to the worker that made it (a
+   * `SpareMessage`), or `undefined`. @default none handed back
+   */
+  spareOf?: (result: R) => SpareMessage | undefined;
   /**
    * Runs after the last result was delivered, before the workers stop: `runJob` runs a job on worker
    * `worker % workers` (one job at a time per worker), while the caller works on.
@@ -45,10 +50,11 @@ export interface PoolOptions {
  *   results are delivered).
  * @returns Resolves when every result was delivered or the pool was stopped; rejects if a worker fails.
  */
-export function runTasks<R extends { index: number } = TaskResult>(tasks: readonly ScanTask[], options: PoolOptions, onResult: (result: R) => boolean): Promise<void> {
+export function runTasks<R extends { index: number } = TaskResult>(tasks: readonly ScanTask[], options: PoolOptions<R>, onResult: (result: R) => boolean): Promise<void> {
   const count = Math.max(1, Math.min(options.workers, tasks.length));
   const workers: Worker[] = [];
   const ready = new Map<number, R>();
+  const madeBy = new Map<number, Worker>(); // task index to the worker of its result, until delivered
   let next = 0; // next result to deliver
   let sent = 0; // next task to send
   let finished = false;
@@ -57,8 +63,11 @@ export function runTasks<R extends { index: number } = TaskResult>(tasks: readon
     const end = (error?: unknown): void => {
       if (finished) return;
       finished = true;
-      // Terminating a worker also frees the buffers of results it had not sent yet.
-      void Promise.all(workers.map((w) => w.terminate())).then(() => (error === undefined ? resolve() : reject(error)));
+      // Terminating a worker also frees the buffers of results it had not sent yet. A pool that finished
+      // does not wait for its workers to stop (17 to 26 ms of a 1M-record summarize): they stop meanwhile.
+      const stopped = Promise.all(workers.map((w) => w.terminate()));
+      if (error === undefined) resolve();
+      else void stopped.then(() => reject(error));
     };
     const send = (worker: Worker): void => {
       if (sent >= tasks.length) return;
@@ -88,9 +97,12 @@ export function runTasks<R extends { index: number } = TaskResult>(tasks: readon
         return;
       }
       ready.set(result.index, result);
+      madeBy.set(result.index, worker);
       send(worker);
       for (let r = ready.get(next); r !== undefined; r = ready.get(next)) {
         ready.delete(next++);
+        const by = madeBy.get(r.index)!;
+        madeBy.delete(r.index);
         let go: boolean;
         try {
           go = onResult(r);
@@ -98,6 +110,8 @@ export function runTasks<R extends { index: number } = TaskResult>(tasks: readon
           return end(error);
         }
         if (!go) return end();
+        const spare = options.spareOf?.(r);
+        if (spare !== undefined) by.postMessage(spare, spareTransfer(spare));
       }
       if (next === tasks.length) finish();
     };
@@ -117,4 +131,9 @@ export function runTasks<R extends { index: number } = TaskResult>(tasks: readon
     for (const worker of workers) send(worker);
     if (tasks.length === 0) end();
   });
+}
+
+/** The distinct buffers of a spare message's columns (all unshared: see `spareColumnsOf`). */
+function spareTransfer(spare: SpareMessage): ArrayBuffer[] {
+  return [...new Set(Object.values(spare.spare).map((column: { buffer: ArrayBufferLike }) => column.buffer as ArrayBuffer))];
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ShardState } from '../aggregate/aggregator.js';
+import type { AggregatorColumns } from '../aggregate/types.js';
 import type { Ahead, AheadInput, AheadJob } from '../aggregate/ahead-jobs.js';
 import type { ColumnBlock } from './columns.js';
 import type { ScanTask } from './tasks.js';
@@ -14,6 +15,11 @@ export interface TaskMessage {
   maxLineBytes: number;
   bucketMs: number;
   readBytes: number;
+}
+
+/** Main thread to worker: the columns of one of its shards, merged, handed back for its next tasks to reuse. */
+export interface SpareMessage {
+  spare: AggregatorColumns;
 }
 
 /** Main thread to worker, after the last task: one job of ahead-jobs.ts on the merged columns (shared memory). */

@@ -16,6 +16,8 @@ export const READ_BYTES = 4 * 1024 * 1024;
 
 /** Bytes per read while looking for a range's first line start (a line is a few hundred bytes). */
 const PROBE_BYTES = 64 * 1024;
+/** Bytes read at most past a range's end at a time, while its last line is still incomplete. */
+const PAST_STOP_BYTES = 64 * 1024;
 
 /** Options of {@link scanRange}. */
 export interface ScanRangeOptions {
@@ -141,7 +143,9 @@ export async function* scanChunks(read: ReadAt, scanner: LineScanner, options: S
       buf.copy(bigger, 0, 0, carry);
       buf = bigger;
     }
-    const length = Math.min(buf.length - carry, limit - offset - carry);
+    // No read goes much past `stopAt`: the range's last line ends a few hundred bytes after it, and the
+    // bytes beyond are the next range's (a full read there cost each task about 2 MiB read for nothing).
+    const length = Math.min(buf.length - carry, limit - offset - carry, Math.max(stopAt - offset - carry, 0) + PAST_STOP_BYTES);
     const bytesRead = length > 0 ? await read(buf, carry, length, offset + carry) : 0;
     onBytes?.(bytesRead);
     const eof = bytesRead === 0;

@@ -9,14 +9,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createAggregator, rowSinkOf, shardsOf } from '../aggregate/aggregator.js';
+import { createAggregator, rowSinkOf, shardsOf, spareColumnsOf } from '../aggregate/aggregator.js';
 import type { Aggregator } from '../aggregate/types.js';
 import type { LogWarning } from '../log/reader.js';
 import type { InvocationMetric } from '../record.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../log/lines.js';
 import { LineScanner, type ScanTarget } from './line-scanner.js';
 import { runTasks, type WorkerSource } from './pool.js';
-import type { JobMessage, JobResult } from './protocol.js';
+import type { JobMessage, JobResult, SpareMessage, TaskResult } from './protocol.js';
 import { runAheadJob, type Ahead } from '../aggregate/ahead-jobs.js';
 import { READ_BYTES, scanRange } from './read-range.js';
 import { PARALLEL_MIN_BYTES, releaseStartedWorkers, SCAN_WORKER_URL } from './prestart.js';
@@ -178,7 +178,12 @@ async function scanInWorkers(
     const parts = await Promise.all(jobs);
     shards.adoptAhead(Object.assign({}, ...parts.map((p) => p.ahead), retries) as Ahead);
   };
-  const pool = { ...options, readBytes: options.readBytes ?? READ_BYTES, finish };
+  // A merged shard's columns go back to the worker that made it, for its next tasks (run-task.ts).
+  const spareOf = (r: TaskResult): SpareMessage | undefined => {
+    const spare = r.shard === undefined ? undefined : spareColumnsOf(r.shard);
+    return spare === undefined ? undefined : { spare };
+  };
+  const pool = { ...options, readBytes: options.readBytes ?? READ_BYTES, finish, spareOf };
   await runTasks(tasks, pool, (r) => {
     const task = tasks[r.index]!;
     for (const [line, reason] of r.warnings) {

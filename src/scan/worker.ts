@@ -7,8 +7,8 @@
 import { parentPort } from 'node:worker_threads';
 import { runAheadJob } from '../aggregate/ahead-jobs.js';
 import { runColumnsTask } from './columns-task.js';
-import type { ColumnsMessage, JobMessage, JobResult, TaskMessage } from './protocol.js';
-import { runTask } from './run-task.js';
+import type { ColumnsMessage, JobMessage, JobResult, SpareMessage, TaskMessage } from './protocol.js';
+import { addSpareColumns, runTask } from './run-task.js';
 
 // Detaching an ArrayBuffer for the first time (each task's result transfers its buffers) makes V8 drop
 // every optimized function that reads a typed array, assuming until then that none is ever detached: the
@@ -20,7 +20,8 @@ structuredClone(detached, { transfer: [detached] });
 const port = parentPort;
 let queue: Promise<void> = Promise.resolve();
 if (port !== null) {
-  port.on('message', (message: TaskMessage | JobMessage | ColumnsMessage) => {
+  port.on('message', (message: TaskMessage | JobMessage | ColumnsMessage | SpareMessage) => {
+    if ('spare' in message) return addSpareColumns(message.spare);
     if ('job' in message) {
       const result: JobResult = { ahead: runAheadJob(message.job, message.input, message.bucketMs) };
       port.postMessage(result);

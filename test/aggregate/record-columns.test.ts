@@ -67,4 +67,30 @@ describe('RecordColumns', () => {
     expect([...a.view().start]).toEqual([0, 1, 0]);
     expect([...a.view().flags]).toEqual([0, 1, 0]);
   });
+
+  it('adopts the buffers of other columns at their whole capacity, and refuses them when it holds rows or is shared', () => {
+    const spent = new RecordColumns();
+    spent.reserve(3000);
+    for (let i = 0; i < 3000; i++) fillRow(spent, i, i + 1);
+    spent.length = 3000;
+    const spare = spent.view();
+    const c = new RecordColumns();
+    expect(c.adopt(spare)).toBe(true);
+    for (const name of COLUMN_NAMES) expect(c[name].buffer).toBe(spare[name].buffer);
+    expect(c.length).toBe(0);
+    expect(c.start.length).toBe(spent.start.length);
+    // Rows written after the adoption are the only ones read: the old contents never show.
+    c.reserve(2);
+    fillRow(c, 0, 7);
+    c.length = 1;
+    expect([...c.view().agent]).toEqual([7]);
+    expect(c.copy().start.length).toBe(1);
+    // Not over rows held, not into shared columns, not from columns of unequal capacities.
+    expect(c.adopt(new RecordColumns().view())).toBe(false);
+    const shared = new RecordColumns();
+    shared.share();
+    expect(shared.adopt(spare)).toBe(false);
+    expect(new RecordColumns().adopt({ ...spare, flags: new Uint8Array(10) })).toBe(false);
+    expect(new RecordColumns().adopt(shared.view())).toBe(false);
+  });
 });

@@ -131,6 +131,23 @@ describe('scanLogs on worker threads', () => {
     expect(got).toEqual(want);
   });
 
+  it('reads a range whose last line runs far past its end (reads past a range stop 64 KiB at a time) into the sequential result', async () => {
+    // Lines of 150 to 300 KiB, valid (an unknown field) and not (longer than the limit, or malformed), so
+    // that most ranges of 200 KB end inside one, with the default 4 MiB reads.
+    const max = 256 * 1024;
+    const pad = (line: string, bytes: number): string => `${line.slice(0, -1)},"pad":"${'p'.repeat(bytes)}"}`;
+    const lines: string[] = [];
+    for (let k = 0; k < 12; k++) {
+      for (const line of WRITER_LINES.slice(0, 5)) lines.push(line.replace('"inv"', `"inv-${k}"`));
+      lines.push(pad(WRITER_LINES[k % WRITER_LINES.length]!, 150_000 + 10_000 * k), k % 3 === 0 ? `{"x":"${'q'.repeat(300_000)}"}` : 'x');
+    }
+    const file = writeLog(dir, 'long-lines.jsonl', logText(lines));
+    const { records: _records, ...want } = await reference([file], max);
+    expect(want.skipped).toBeGreaterThan(0);
+    const got = await scan([file], { maxLineBytes: max, workers: 2, parallelMinBytes: 0, taskBytes: 200_000, workerSource: TS_WORKER });
+    expect(got).toEqual(want);
+  });
+
   it('reads a missing file as empty and reports an unreadable one as failed in workers too (blocking reads)', async () => {
     const a = writeLog(dir, 'a.jsonl', logText(WRITER_LINES));
     const { records: _records, ...want } = await reference([a], MAX);
