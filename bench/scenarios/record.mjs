@@ -30,7 +30,7 @@
 // createTracing), so that none is dropped: each variant then encodes and sends every span, the same output.
 // ours-off and ours-spans yield to the event loop every 256 records (setImmediate), so that the batch
 // processor's timer can export while records come in, as it would in a live program.
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,14 +43,29 @@ const quiet = { warn() {}, info() {}, error() {}, debug() {} };
 // Besides wall time, each variant reports the CPU time of the timed part (this process, every thread: the
 // main thread, the GC's helpers, libuv's pool doing the async writes) per record: less swayed than wall time
 // by other processes on a loaded machine.
+// And the time the main thread spent in GC pauses during the timed part (gcMs), from the `gc` entries.
 let cpu0;
+let from = Infinity;
+let to = Infinity;
+const pauses = [];
+const gcObserver = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
+gcObserver.observe({ entryTypes: ['gc'] });
 const start = () => {
   cpu0 = process.cpuUsage();
-  return performance.now();
+  from = performance.now();
+  return from;
 };
 const cpuPerRecord = () => {
   const c = process.cpuUsage(cpu0);
+  to = performance.now();
   return (c.user + c.system) / records.length;
+};
+/** The report, with the GC pauses of the timed part (their entries are delivered later: wait for them). */
+const reportWithGc = async (result) => {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  gcObserver.disconnect();
+  const gcMs = pauses.filter((e) => e.startTime >= from && e.startTime < to).reduce((ms, e) => ms + e.duration, 0);
+  report({ ...result, gcMs });
 };
 let spans;
 
@@ -145,7 +160,7 @@ try {
     const seconds = since(t0);
     const cpu = cpuPerRecord();
     await provider.shutdown();
-    report({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, sdkCalls: captured.calls.length / 3 });
+    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, sdkCalls: captured.calls.length / 3 });
   } else if (variant === 'pino-sdk-spans') {
     // What a user glues together without us: a log line and a span per record, written the plain way.
     const { default: pino } = await import('pino');
@@ -191,7 +206,7 @@ try {
     const cpu = cpuPerRecord();
     const droppedSpans = spans.dropped();
     await spans.stop();
-    report({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, droppedSpans });
+    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, droppedSpans });
   } else if (variant === 'pino-sync' || variant === 'pino-best') {
     const { default: pino } = await import('pino');
     const dest = path.join(dir, 'pino.log');
@@ -202,7 +217,7 @@ try {
     for (const r of records) logger.info(r);
     logger.flush();
     const seconds = since(t0);
-    report({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpuPerRecord() });
+    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpuPerRecord() });
   } else {
     const lib = await import('../../dist/index.js');
     let options;
@@ -253,7 +268,7 @@ try {
     await collector.close();
     const extra = spans === undefined ? {} : { droppedSpans: spans.dropped() };
     await stop();
-    report({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, ...extra });
+    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, ...extra });
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
