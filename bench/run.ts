@@ -143,6 +143,7 @@ function compare(
   unit: string,
   pick?: (report: Record<string, number | string>) => number,
   lowerIsBetter = true,
+  noteOf?: (ours: Run[], peer: Run[]) => string,
 ): Row[] {
   const a: Run[] = [];
   const b: Run[][] = peers.map(() => []);
@@ -169,7 +170,9 @@ function compare(
       // The span variant reports how many spans its batch processor dropped (queue full): 0 means all were exported.
       ...(a.some((r) => r.report?.droppedSpans !== undefined)
         ? { note: `spans dropped per run: ${a.map((r) => String(r.report?.droppedSpans)).join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}` }
-        : {}),
+        : noteOf !== undefined
+          ? { note: noteOf(a, b[i]!) }
+          : {}),
     };
   });
 }
@@ -247,9 +250,22 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
         { name: 'pino default (pid, hostname, time; a write a record)', command: script('record.mjs', 'pino-sync', file, n) },
         { name: 'pino best (base null, no timestamp, sync, minLength 4096)', command: script('record.mjs', 'pino-best', file, n) },
       ];
+      // CPU time of the timed part per record (every thread of the process): steadier than wall time when
+      // other processes load the machine.
+      const cpu = (ours: Run[], peer: Run[]): string => {
+        const us = (runs: Run[]): string => median(runs.map((r) => Number(r.report?.cpuUsPerRecord))).toFixed(2);
+        return `CPU µs/record (median): ${us(ours)} ours, ${us(peer)} peer; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+      };
+      // The floor of the user-Meter path: the SDK histogram calls alone (the mirror's values and attribute
+      // objects, no log), and pino best doing the same calls beside its line (what a user glues together).
+      const floor = [
+        pinos[1]!,
+        { name: 'pino best + the same SDK histogram calls', command: script('record.mjs', 'pino-best-histograms', file, n) },
+      ];
       return [
-        ...compare('record()', { name: 'collector + mirror on a user Meter', command: script('record.mjs', 'ours-meter', file, n) }, pinos, pairs, 'records/s', pick, false),
-        ...compare('record()', { name: 'collector + createTelemetry', command: script('record.mjs', 'ours-telemetry', file, n) }, pinos, pairs, 'records/s', pick, false),
+        ...compare('record()', { name: 'collector + mirror on a user Meter', command: script('record.mjs', 'ours-meter', file, n) }, [...pinos, floor[1]!], pairs, 'records/s', pick, false, cpu),
+        ...compare('record()', { name: 'collector + createTelemetry', command: script('record.mjs', 'ours-telemetry', file, n) }, pinos, pairs, 'records/s', pick, false, cpu),
+        ...compare('record() floor', { name: 'the SDK histogram calls of a user Meter alone', command: script('record.mjs', 'sdk-histograms', file, n) }, floor, pairs, 'records/s', pick, false, cpu),
       ];
     }
     case 'spans': {

@@ -18,11 +18,19 @@
 //   pino-best:      pino({ base: null, timestamp: false }, pino.destination({ sync: true, minLength: 4096 })):
 //                   the configuration a user picks for throughput, writing the record's bytes (plus pino's
 //                   level) through a 4 KiB buffer
+//   sdk-histograms: the floor of ours-meter: ONLY the SDK histogram record() calls that the mirror makes on a
+//                   user's Meter (gen_ai.invoke_agent.duration and gen_ai.client.token.usage input / output), with
+//                   the very values and attribute objects the mirror passes (captured before timing by the
+//                   mirror's store with a recording HistogramRecorder), on the same MeterProvider + Prometheus
+//                   reader as ours-meter. No validation, no log, no counters: what no record() on that path can
+//                   go below.
+//   pino-best-histograms: pino-best plus those same SDK calls per record: the glue a user writes for the same
+//                   log line and histograms
 // Every span variant holds all spans in its queue (maxQueueSize = records; OTEL_BSP_MAX_QUEUE_SIZE for
 // createTracing), so that none is dropped: each variant then encodes and sends every span, the same output.
 // ours-off and ours-spans yield to the event loop every 256 records (setImmediate), so that the batch
 // processor's timer can export while records come in, as it would in a live program.
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +40,33 @@ const [variant, file, n] = process.argv.slice(2);
 const records = loadRecords(file, Number(n));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-bench-record-'));
 const quiet = { warn() {}, info() {}, error() {}, debug() {} };
+// Besides wall time, each variant reports the CPU time of the timed part (this process, every thread: the
+// main thread, the GC's helpers, libuv's pool doing the async writes) per record: less swayed than wall time
+// by other processes on a loaded machine.
+// And the time the main thread spent in GC pauses during the timed part (gcMs), from the `gc` entries.
+let cpu0;
+let from = Infinity;
+let to = Infinity;
+const pauses = [];
+const gcObserver = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
+gcObserver.observe({ entryTypes: ['gc'] });
+const start = () => {
+  cpu0 = process.cpuUsage();
+  from = performance.now();
+  return from;
+};
+const cpuPerRecord = () => {
+  const c = process.cpuUsage(cpu0);
+  to = performance.now();
+  return (c.user + c.system) / records.length;
+};
+/** The report, with the GC pauses of the timed part (their entries are delivered later: wait for them). */
+const reportWithGc = async (result) => {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  gcObserver.disconnect();
+  const gcMs = pauses.filter((e) => e.startTime >= from && e.startTime < to).reduce((ms, e) => ms + e.duration, 0);
+  report({ ...result, gcMs });
+};
 let spans;
 
 /** The trace SDK as a user sets it up, exporting to a receiver in a child process. */
@@ -67,8 +102,66 @@ async function startSpans() {
     kill: () => receiver.kill(),
   };
 }
+/**
+ * The SDK histogram calls the mirror makes for `records`, captured by its own store (dist/otel/store.js) with a
+ * recorder that keeps them: per record, its calls as (instrument name or null for the duration, value,
+ * attributes), the attribute objects being the ones the mirror reuses per series.
+ */
+async function captureHistogramCalls() {
+  const { MetricStore } = await import('../../dist/otel/store.js');
+  const calls = [];
+  const starts = [];
+  const histograms = { duration: (s, a) => calls.push(null, s, a), tokens: (name, n, a) => calls.push(name, n, a) };
+  const store = new MetricStore({ maxAttributeValues: 100, maxTrackedAttempts: 10_000, warn() {}, histograms });
+  for (const r of records) {
+    starts.push(calls.length);
+    store.record(r);
+  }
+  starts.push(calls.length);
+  return { calls, starts };
+}
+
+/** The mirror's instruments on a fresh user MeterProvider (as ours-meter sets it up): its HistogramRecorder. */
+async function sdkRecorder() {
+  const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
+  const { PrometheusExporter } = await import('@opentelemetry/exporter-prometheus');
+  const { createMeterInstruments } = await import('../../dist/otel/meter-path.js');
+  const provider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] });
+  return { provider, recorder: createMeterInstruments(provider.getMeter('bench'), () => {}).recorder };
+}
+
+/** Replays the calls of record `i` on `recorder`. */
+function replay(recorder, { calls, starts }, i) {
+  for (let c = starts[i]; c < starts[i + 1]; c += 3) {
+    const name = calls[c];
+    if (name === null) recorder.duration(calls[c + 1], calls[c + 2]);
+    else recorder.tokens(name, calls[c + 1], calls[c + 2]);
+  }
+}
+
 try {
-  if (variant === 'pino-sdk-spans') {
+  if (variant === 'sdk-histograms' || variant === 'pino-best-histograms') {
+    const captured = await captureHistogramCalls();
+    const { provider, recorder } = await sdkRecorder();
+    let logger;
+    if (variant === 'pino-best-histograms') {
+      const { default: pino } = await import('pino');
+      logger = pino({ base: null, timestamp: false }, pino.destination({ dest: path.join(dir, 'pino.log'), sync: true, minLength: 4096 }));
+    }
+    const t0 = start();
+    if (logger === undefined) for (let i = 0; i < records.length; i++) replay(recorder, captured, i);
+    else {
+      for (let i = 0; i < records.length; i++) {
+        logger.info(records[i]);
+        replay(recorder, captured, i);
+      }
+      logger.flush();
+    }
+    const seconds = since(t0);
+    const cpu = cpuPerRecord();
+    await provider.shutdown();
+    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, sdkCalls: captured.calls.length / 3 });
+  } else if (variant === 'pino-sdk-spans') {
     // What a user glues together without us: a log line and a span per record, written the plain way.
     const { default: pino } = await import('pino');
     const { SpanKind, SpanStatusCode } = await import('@opentelemetry/api');
@@ -76,7 +169,7 @@ try {
     const tracer = spans.provider.getTracer('app');
     const logger = pino(pino.destination({ dest: path.join(dir, 'pino.log'), sync: true }));
     const hr = (ms) => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
-    const t0 = performance.now();
+    const t0 = start();
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       logger.info(r);
@@ -110,19 +203,21 @@ try {
     logger.flush();
     await spans.provider.forceFlush();
     const seconds = since(t0);
+    const cpu = cpuPerRecord();
     const droppedSpans = spans.dropped();
     await spans.stop();
-    report({ variant, seconds, recordsPerSec: records.length / seconds, droppedSpans });
+    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, droppedSpans });
   } else if (variant === 'pino-sync' || variant === 'pino-best') {
     const { default: pino } = await import('pino');
     const dest = path.join(dir, 'pino.log');
     const logger = variant === 'pino-sync'
       ? pino(pino.destination({ dest, sync: true }))
       : pino({ base: null, timestamp: false }, pino.destination({ dest, sync: true, minLength: 4096 }));
-    const t0 = performance.now();
+    const t0 = start();
     for (const r of records) logger.info(r);
     logger.flush();
-    report({ variant, seconds: since(t0), recordsPerSec: records.length / since(t0) });
+    const seconds = since(t0);
+    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpuPerRecord() });
   } else {
     const lib = await import('../../dist/index.js');
     let options;
@@ -159,7 +254,7 @@ try {
     } else if (variant !== 'ours-off') throw new Error(`unknown variant ${variant}`);
     const collector = new lib.InvocationMetricsCollector(dir, quiet, options);
     const yielding = variant === 'ours-off' || variant === 'ours-spans' || variant === 'ours-tracing';
-    const t0 = performance.now();
+    const t0 = start();
     if (yielding) {
       for (let i = 0; i < records.length; i++) {
         void collector.record(records[i]);
@@ -169,10 +264,11 @@ try {
     await collector.flush();
     if (spans !== undefined) await spans.provider.forceFlush();
     const seconds = since(t0);
+    const cpu = cpuPerRecord();
     await collector.close();
     const extra = spans === undefined ? {} : { droppedSpans: spans.dropped() };
     await stop();
-    report({ variant, seconds, recordsPerSec: records.length / seconds, ...extra });
+    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, ...extra });
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -207,6 +207,23 @@ export class PendingQueue<S extends object> {
     return { parts, count, done };
   }
 
+  /**
+   * Lets the next lines reuse the current chunk from its start, when nothing is queued: the writer calls it
+   * once every line it took is written (and no part of the chunk is held any more). A program that records
+   * a few lines a tick then writes them into the same, already touched, memory instead of a fresh chunk per
+   * MiB of log: a fresh chunk's first writes cost page faults and cache misses (measured: writing the lines
+   * of the bench's 300k records took 2.4x the CPU time in fresh 1 MiB chunks as in one reused chunk, Node 24).
+   * A burst of lines in one tick still needs a chunk per MiB: they are all pending at once.
+   *
+   * @returns Whether the chunk was rewound (nothing was queued).
+   */
+  rewind(): boolean {
+    if (this.#count !== 0) return false;
+    this.#chunkOff = 0;
+    this.#lineStart = 0;
+    return true;
+  }
+
   #openGroup(): Group<S> {
     let group = this.#open;
     if (group === undefined) {

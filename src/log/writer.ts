@@ -461,7 +461,10 @@ export class LogWriter<S extends object = object> {
     }
     this.#delayMs = this.#retryDelayMs;
     for (const resolve of done) resolve();
+    // Every part taken is written and let go (`#parts` above): with nothing queued, no byte of the queue's
+    // chunk is still needed, and the next lines go to its start (warm memory, see `PendingQueue.rewind`).
     if (this.#queue.count > 0) this.#start();
+    else this.#queue.rewind();
   }
 
   #fail(error: unknown, retry: () => void, call = 'write'): void {

@@ -133,4 +133,25 @@ describe('PendingQueue: the byte path', () => {
     const lines = linesOf(q.take(Infinity));
     expect(lines.map((l) => l.length)).toEqual([1, big.length, 1]);
   });
+
+  it('rewinds its chunk only when nothing is queued, so a taken part keeps its bytes until then', () => {
+    const q = queue();
+    q.push('first');
+    const one = q.take(Infinity);
+    q.push('queued'); // goes after `first` in the same chunk
+    expect(q.rewind()).toBe(false); // `queued` waits: nothing is reused
+    q.push('more');
+    expect(linesOf(one)).toEqual(['first']);
+    const two = q.take(Infinity);
+    expect(linesOf(two)).toEqual(['queued', 'more']);
+    expect(two.parts[0]!.buffer).toBe(one.parts[0]!.buffer);
+    expect(two.parts[0]!.byteOffset).toBe(one.parts[0]!.byteOffset + 'first\n'.length);
+    // Everything taken (and, for the writer, written): the next line starts the same chunk again.
+    expect(q.rewind()).toBe(true);
+    q.push({ id: 's' });
+    const three = q.take(Infinity);
+    expect(linesOf(three)).toEqual(['line-s']);
+    expect(three.parts[0]!.buffer).toBe(one.parts[0]!.buffer);
+    expect(three.parts[0]!.byteOffset).toBe(one.parts[0]!.byteOffset);
+  });
 });

@@ -109,6 +109,25 @@ describe('LogWriter', () => {
     expect(fileText()).toBe(expected(lines(0, 50 * 37)));
   });
 
+  it('writes the next batch from the start of the same chunk once nothing is queued, and the file stays exact', async () => {
+    const starts: [ArrayBufferLike, number][] = [];
+    const w = open({
+      fs: {
+        write(fd, buffer, offset, length, position, callback) {
+          starts.push([buffer.buffer, buffer.byteOffset + offset]);
+          nodeLogFs.write(fd, buffer, offset, length, position, callback);
+        },
+      },
+    });
+    await Promise.all(lines(0, 10).map((l) => w.append(l)));
+    await Promise.all(lines(10, 25, 'm').map((l) => w.append(l)));
+    await w.append('{"last":true}');
+    expect(starts).toHaveLength(3);
+    expect(starts.map(([buffer]) => buffer === starts[0]![0])).toEqual([true, true, true]);
+    expect(starts.map(([, at]) => at)).toEqual([starts[0]![1], starts[0]![1], starts[0]![1]]);
+    expect(fileText()).toBe(expected([...lines(0, 10), ...lines(10, 25, 'm'), '{"last":true}']));
+  });
+
   it('resolves an append only once its batch is on disk', async () => {
     const w = open();
     const p = w.append('{"a":1}');

@@ -30,6 +30,17 @@ const reference = (records: readonly InvocationMetric[], seenOnly = false): Verd
 const count = (vs: Verdict[], f: (v: NonNullable<Verdict>) => boolean) => vs.filter((v) => v !== undefined && f(v)).length;
 
 describe('RetryTracker', () => {
+  it('judges a retry by its previous attempt as it was observed, not as that record object was changed since', () => {
+    const t = new RetryTracker(100);
+    const first = metric({ taskId: 'T-1', attempt: 1, success: false, errorClass: 'timeout', tier: 'small', timestamp: '2026-12-07T10:00:00.000Z' });
+    expect(t.observe(first)).toBeUndefined();
+    // What a `metric-recorded` listener could do to the record it is handed, after the mirror saw it.
+    first.errorClass = undefined;
+    first.tier = 'large';
+    const retry = metric({ taskId: 'T-1', attempt: 2, tier: 'large', timestamp: '2026-12-07T10:01:00.000Z' });
+    expect(t.observe(retry)).toEqual({ kind: 'infra', escalated: true });
+  });
+
   it('classifies every retry of the hand-made set as worked out by hand', () => {
     const records = coverageRecords();
     const got = verdicts(records);
