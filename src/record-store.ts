@@ -19,6 +19,7 @@
  * @module
  */
 import type { InvocationMetric } from './record.js';
+import { latin1Slice, utf8Slice } from './scan/byte-strings.js';
 import { F_OBJECT, F_TASK, ROW_NUMBERS as NUMBERS, ROW_STRINGS as INTERNED, type ColumnBlock } from './scan/columns.js';
 
 /** The type's keys in the order the serializer writes them (and records built from the type have). */
@@ -267,16 +268,6 @@ export class RecordStore {
     return makeRecord(this.#table, chunk.numbers, i * NUMBERS, chunk.strings, i * INTERNED, chunk.flags[i]!, row.id, row.taskId, row.timestamp);
   }
 }
-
-type Slice = (this: Buffer, start: number, end: number) => string;
-/** Node's own decoders behind `buf.toString(encoding, start, end)`, without its argument checks; `toString` where a runtime lacks them. */
-const slices = Buffer.prototype as unknown as { utf8Slice?: Slice; latin1Slice?: Slice };
-const utf8Slice: Slice = slices.utf8Slice ?? function (this: Buffer, start, end) {
-  return this.toString('utf8', start, end);
-};
-const latin1Slice: Slice = slices.latin1Slice ?? function (this: Buffer, start, end) {
-  return this.toString('latin1', start, end);
-};
 
 /** Reused by {@link RecordStore.adopt}: a row's ids in the store's table. */
 const scratch = new Int32Array(4);

@@ -12,6 +12,7 @@ import { emptyRow, ROW_ATTEMPT, ROW_COST, ROW_DURATION_MS, ROW_START } from '../
 import { invalidReason, overlongReason, parseLogLine } from '../log/lines.js';
 import type { InvocationMetric } from '../record.js';
 import { ByteInterner } from './byte-interner.js';
+import { latin1Slice, utf8Slice } from './byte-strings.js';
 import type { ColumnSink } from './columns.js';
 import { FastLineParser, type FastLine } from './fast-line.js';
 import { recordObject, type LineStrings } from './record-object.js';
@@ -323,17 +324,5 @@ export class LineScanner {
   readonly #strings: LineStrings = { invocationId: '', agent: '', taskId: undefined, model: undefined, tier: undefined, timestamp: '', errorClass: undefined };
 }
 
-type Slice = (this: Buffer, start: number, end: number) => string;
-/**
- * Node's own decoders behind `buf.toString(encoding, start, end)`, without its argument checks (a tenth
- * of a load's time went to them); `toString` where a runtime lacks them.
- */
-const slices = Buffer.prototype as unknown as { utf8Slice?: Slice; latin1Slice?: Slice };
-const utf8Slice: Slice = slices.utf8Slice ?? function (this: Buffer, start, end) {
-  return this.toString('utf8', start, end);
-};
-const latin1Slice: Slice = slices.latin1Slice ?? function (this: Buffer, start, end) {
-  return this.toString('latin1', start, end);
-};
 const utf8 = (buf: Buffer, start: number, end: number): string => utf8Slice.call(buf, start, end);
 const latin1 = (buf: Buffer, start: number, end: number): string => latin1Slice.call(buf, start, end);
