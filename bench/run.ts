@@ -8,7 +8,8 @@
  * Results are also written to bench/data/results-latest.json.
  *
  * Scenarios: summarize, floor (summarize beside a read, a line split, the parser alone and the parser with
- * its columns, in the scan's worker and task layout), load (the collector's loadFromDisk() beside summarize), growth, record, spans
+ * its columns, in the scan's worker and task layout), load (the collector's loadFromDisk() beside summarize), growth, record, record-paced (record() and pino
+ * yielding every 256 records, as a live program records), spans
  * (record() with a tracer vs without vs pino), mirror, scrape, memory (default: all).
  *
  * @module
@@ -23,7 +24,7 @@ import { DEFAULT_SEED, GENERATOR_VERSION, generateLog } from './generate.js';
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
 const DATA = path.join(BENCH, 'data');
-const SCENARIOS = ['summarize', 'floor', 'load', 'growth', 'record', 'spans', 'mirror', 'scrape', 'memory'] as const;
+const SCENARIOS = ['summarize', 'floor', 'load', 'growth', 'record', 'record-paced', 'spans', 'mirror', 'scrape', 'memory'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -79,6 +80,15 @@ function dataFile(records: number): string {
  * A metrics directory whose `invocations.jsonl` is a copy of `file` (the collector refuses a hard link to
  * its log), made on first use; a collector opens it and loads it without writing to it.
  */
+/**
+ * The note of a record() row: the CPU time of the timed part per record (every thread of the process),
+ * steadier than wall time when other processes load the machine.
+ */
+function cpuPerRecord(ours: Run[], peer: Run[]): string {
+  const us = (runs: Run[]): string => median(runs.map((r) => Number(r.report?.cpuUsPerRecord))).toFixed(2);
+  return `CPU µs/record (median): ${us(ours)} ours, ${us(peer)} peer; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+}
+
 function loadDir(file: string): string {
   const dir = path.join(DATA, `load-${path.basename(file, '.jsonl')}`);
   const log = path.join(dir, 'invocations.jsonl');
@@ -250,12 +260,6 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
         { name: 'pino default (pid, hostname, time; a write a record)', command: script('record.mjs', 'pino-sync', file, n) },
         { name: 'pino best (base null, no timestamp, sync, minLength 4096)', command: script('record.mjs', 'pino-best', file, n) },
       ];
-      // CPU time of the timed part per record (every thread of the process): steadier than wall time when
-      // other processes load the machine.
-      const cpu = (ours: Run[], peer: Run[]): string => {
-        const us = (runs: Run[]): string => median(runs.map((r) => Number(r.report?.cpuUsPerRecord))).toFixed(2);
-        return `CPU µs/record (median): ${us(ours)} ours, ${us(peer)} peer; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
-      };
       // The floor of the user-Meter path: the SDK histogram calls alone (the mirror's values and attribute
       // objects, no log), and pino best doing the same calls beside its line (what a user glues together).
       const floor = [
@@ -263,9 +267,21 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
         { name: 'pino best + the same SDK histogram calls', command: script('record.mjs', 'pino-best-histograms', file, n) },
       ];
       return [
-        ...compare('record()', { name: 'collector + mirror on a user Meter', command: script('record.mjs', 'ours-meter', file, n) }, [...pinos, floor[1]!], pairs, 'records/s', pick, false, cpu),
-        ...compare('record()', { name: 'collector + createTelemetry', command: script('record.mjs', 'ours-telemetry', file, n) }, pinos, pairs, 'records/s', pick, false, cpu),
-        ...compare('record() floor', { name: 'the SDK histogram calls of a user Meter alone', command: script('record.mjs', 'sdk-histograms', file, n) }, floor, pairs, 'records/s', pick, false, cpu),
+        ...compare('record()', { name: 'collector + mirror on a user Meter', command: script('record.mjs', 'ours-meter', file, n) }, [...pinos, floor[1]!], pairs, 'records/s', pick, false, cpuPerRecord),
+        ...compare('record()', { name: 'collector + createTelemetry', command: script('record.mjs', 'ours-telemetry', file, n) }, pinos, pairs, 'records/s', pick, false, cpuPerRecord),
+        ...compare('record() floor', { name: 'the SDK histogram calls of a user Meter alone', command: script('record.mjs', 'sdk-histograms', file, n) }, floor, pairs, 'records/s', pick, false, cpuPerRecord),
+      ];
+    }
+    case 'record-paced': {
+      // The same records, the loop yielding to the event loop every 256 records on both sides (record.mjs,
+      // "VARIANT-paced"): a live program's records end over time, not 300k in one synchronous tick.
+      const n = String(args.records ?? 300_000);
+      const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
+      const pick = (r: Record<string, number | string>): number => Number(r.recordsPerSec);
+      const pino = { name: 'pino best, paced (base null, no timestamp, sync, minLength 4096)', command: script('record.mjs', 'pino-best-paced', file, n) };
+      return [
+        ...compare('record(), paced', { name: 'collector + mirror on a user Meter, paced', command: script('record.mjs', 'ours-meter-paced', file, n) }, [pino], pairs, 'records/s', pick, false, cpuPerRecord),
+        ...compare('record(), paced', { name: 'collector + createTelemetry, paced', command: script('record.mjs', 'ours-telemetry-paced', file, n) }, [pino], pairs, 'records/s', pick, false, cpuPerRecord),
       ];
     }
     case 'spans': {

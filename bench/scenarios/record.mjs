@@ -18,6 +18,12 @@
 //   pino-best:      pino({ base: null, timestamp: false }, pino.destination({ sync: true, minLength: 4096 })):
 //                   the configuration a user picks for throughput, writing the record's bytes (plus pino's
 //                   level) through a 4 KiB buffer
+//   VARIANT-paced:  ours-meter-paced, ours-telemetry-paced, pino-best-paced: the same, but the loop yields to
+//                   the event loop every 256 records (setImmediate), as a live program records: an agent's
+//                   invocations end over time, never 300k in one synchronous tick. The burst (no suffix)
+//                   makes the collector hold every line of the run in fresh memory until the tick ends;
+//                   paced, its writer writes while records come in and reuses its warm chunk. pino writes
+//                   synchronously either way (the yield costs it the same setImmediate per 256 records).
 //   sdk-histograms: the floor of ours-meter: ONLY the SDK histogram record() calls that the mirror makes on a
 //                   user's Meter (gen_ai.invoke_agent.duration and gen_ai.client.token.usage input / output), with
 //                   the very values and attribute objects the mirror passes (captured before timing by the
@@ -36,7 +42,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRecords, report, since } from './common.mjs';
 
-const [variant, file, n] = process.argv.slice(2);
+const [named, file, n] = process.argv.slice(2);
+const paced = named.endsWith('-paced');
+const variant = paced ? named.slice(0, -'-paced'.length) : named;
+if (paced && !['ours-meter', 'ours-telemetry', 'pino-best'].includes(variant)) throw new Error(`no paced form of ${variant}`);
 const records = loadRecords(file, Number(n));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-bench-record-'));
 const quiet = { warn() {}, info() {}, error() {}, debug() {} };
@@ -160,7 +169,7 @@ try {
     const seconds = since(t0);
     const cpu = cpuPerRecord();
     await provider.shutdown();
-    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, sdkCalls: captured.calls.length / 3 });
+    await reportWithGc({ variant: named, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, sdkCalls: captured.calls.length / 3 });
   } else if (variant === 'pino-sdk-spans') {
     // What a user glues together without us: a log line and a span per record, written the plain way.
     const { default: pino } = await import('pino');
@@ -206,7 +215,7 @@ try {
     const cpu = cpuPerRecord();
     const droppedSpans = spans.dropped();
     await spans.stop();
-    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, droppedSpans });
+    await reportWithGc({ variant: named, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, droppedSpans });
   } else if (variant === 'pino-sync' || variant === 'pino-best') {
     const { default: pino } = await import('pino');
     const dest = path.join(dir, 'pino.log');
@@ -214,10 +223,15 @@ try {
       ? pino(pino.destination({ dest, sync: true }))
       : pino({ base: null, timestamp: false }, pino.destination({ dest, sync: true, minLength: 4096 }));
     const t0 = start();
-    for (const r of records) logger.info(r);
+    if (paced) {
+      for (let i = 0; i < records.length; i++) {
+        logger.info(records[i]);
+        if ((i & 255) === 255) await new Promise(setImmediate);
+      }
+    } else for (const r of records) logger.info(r);
     logger.flush();
     const seconds = since(t0);
-    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpuPerRecord() });
+    await reportWithGc({ variant: named, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpuPerRecord() });
   } else {
     const lib = await import('../../dist/index.js');
     let options;
@@ -253,7 +267,7 @@ try {
       };
     } else if (variant !== 'ours-off') throw new Error(`unknown variant ${variant}`);
     const collector = new lib.InvocationMetricsCollector(dir, quiet, options);
-    const yielding = variant === 'ours-off' || variant === 'ours-spans' || variant === 'ours-tracing';
+    const yielding = paced || variant === 'ours-off' || variant === 'ours-spans' || variant === 'ours-tracing';
     const t0 = start();
     if (yielding) {
       for (let i = 0; i < records.length; i++) {
@@ -268,7 +282,7 @@ try {
     await collector.close();
     const extra = spans === undefined ? {} : { droppedSpans: spans.dropped() };
     await stop();
-    await reportWithGc({ variant, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, ...extra });
+    await reportWithGc({ variant: named, seconds, recordsPerSec: records.length / seconds, cpuUsPerRecord: cpu, ...extra });
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
