@@ -5,14 +5,12 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { LogAccessError } from '../errors.js';
 import type { RecordStore } from '../record-store.js';
 import { appendLoaded, loadInWorkers, type LoadedColumns } from '../scan/load-columns.js';
-import type { WorkerSource } from '../scan/pool.js';
-import { PARALLEL_MIN_BYTES, SCAN_WORKER_URL } from '../scan/prestart.js';
+import { builtWorkerSource, type WorkerSource } from '../scan/pool.js';
+import { PARALLEL_MIN_BYTES } from '../scan/prestart.js';
 import { READ_BYTES } from '../scan/read-range.js';
 import { DEFAULT_MAX_LINE_BYTES } from './lines.js';
 import { LOAD_ACTION, loadLogPrefix, openPrefix, type LogPrefix, type ReadLogOptions } from './reader.js';
@@ -70,7 +68,7 @@ export async function loadLogPrefixInto(
   options: ReadLogOptions & { skip?: number } & ParallelLoadOptions = {},
 ): Promise<LoadedInto> {
   const workers = options.workers ?? os.availableParallelism();
-  const source = options.workerSource ?? defaultWorkerSource();
+  const source = options.workerSource ?? builtWorkerSource();
   if (prefix === undefined || workers < 2 || source === undefined || prefix.bytes < (options.parallelMinBytes ?? LOAD_PARALLEL_MIN_BYTES)) {
     const { records, skipped } = await loadLogPrefix(file, prefix, options);
     const from = store.length;
@@ -106,8 +104,3 @@ export async function loadLogPrefixInto(
 }
 
 const MiB = 1024 * 1024;
-
-function defaultWorkerSource(): WorkerSource | undefined {
-  // Running from the TypeScript sources (tests) there is no worker.js: read in this thread.
-  return existsSync(fileURLToPath(SCAN_WORKER_URL)) ? { url: SCAN_WORKER_URL } : undefined;
-}

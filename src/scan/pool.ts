@@ -4,9 +4,11 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ColumnsMessage, JobMessage, JobResult, SpareMessage, TaskMessage, TaskResult } from './protocol.js';
-import { releaseStartedWorkers, takeStartedWorker } from './prestart.js';
+import { releaseStartedWorkers, SCAN_WORKER_URL, takeStartedWorker } from './prestart.js';
 import type { ScanTask } from './tasks.js';
 
 /** The worker script to start. */
@@ -15,6 +17,16 @@ export interface WorkerSource {
   url: URL;
   /** Node options for the worker (e.g. a TypeScript loader when running from source). */
   execArgv?: string[];
+}
+
+/**
+ * The scan's built worker script, what `summarize` and `loadFromDisk()` start by default.
+ *
+ * @returns Its source; `undefined` when running from the TypeScript sources (tests), where there is no
+ *   `worker.js`: the caller then reads in its own thread.
+ */
+export function builtWorkerSource(): WorkerSource | undefined {
+  return existsSync(fileURLToPath(SCAN_WORKER_URL)) ? { url: SCAN_WORKER_URL } : undefined;
 }
 
 /** Options of {@link runTasks}. */

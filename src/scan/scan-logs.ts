@@ -6,20 +6,18 @@
  *
  * @module
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createAggregator, rowSinkOf, shardsOf, spareColumnsOf } from '../aggregate/aggregator.js';
 import type { Aggregator } from '../aggregate/types.js';
 import type { LogWarning } from '../log/reader.js';
 import type { InvocationMetric } from '../record.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../log/lines.js';
 import { LineScanner, type ScanTarget } from './line-scanner.js';
-import { runTasks, type WorkerSource } from './pool.js';
+import { builtWorkerSource, runTasks, type WorkerSource } from './pool.js';
 import type { JobMessage, JobResult, SpareMessage, TaskResult } from './protocol.js';
 import { runAheadJob, type Ahead } from '../aggregate/ahead-jobs.js';
 import { READ_BYTES, scanRange } from './read-range.js';
-import { PARALLEL_MIN_BYTES, releaseStartedWorkers, SCAN_WORKER_URL } from './prestart.js';
+import { PARALLEL_MIN_BYTES, releaseStartedWorkers } from './prestart.js';
 import { planTasks } from './tasks.js';
 
 /** An input file. */
@@ -78,12 +76,6 @@ const MiB = 1024 * 1024;
 /** A shard of at least this many bytes shows the log's bytes per record well enough to size the columns by. */
 const DENSITY_BYTES = 2 * MiB;
 
-function defaultWorkerSource(): WorkerSource | undefined {
-  const url = SCAN_WORKER_URL;
-  // Running from the TypeScript sources (tests) there is no worker.js: read in this thread.
-  return fs.existsSync(fileURLToPath(url)) ? { url } : undefined;
-}
-
 /**
  * Reads the files, in order, into one aggregator.
  *
@@ -97,7 +89,7 @@ export async function scanLogs(files: readonly ScanInput[], options: ScanLogsOpt
   const workers = options.workers ?? os.availableParallelism();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   const needsObjects = options.filter !== undefined || options.onRecord !== undefined || options.slowOnly === true;
-  const source = options.workerSource ?? defaultWorkerSource();
+  const source = options.workerSource ?? builtWorkerSource();
   if (workers > 1 && !needsObjects && source !== undefined && totalBytes >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)) {
     const taskBytes = options.taskBytes ?? Math.min(64 * MiB, Math.max(4 * MiB, Math.ceil(totalBytes / (24 * workers))));
     return scanInWorkers(files, { ...options, maxLineBytes, workers, taskBytes, source });
