@@ -20,7 +20,8 @@
  */
 import type { InvocationMetric } from './record.js';
 import { latin1Slice, utf8Slice } from './scan/byte-strings.js';
-import { F_OBJECT, F_TASK, ROW_NUMBERS as NUMBERS, ROW_STRINGS as INTERNED, type ColumnBlock } from './scan/columns.js';
+// The flags and the row layout are the scan's column writer's: an adopted block's rows are read as pushed ones.
+import { F_CACHED, F_INPUT, F_OBJECT, F_OUTPUT, F_PARSED, F_SUCCESS, F_TASK, ROW_NUMBERS as NUMBERS, ROW_STRINGS as INTERNED, type ColumnBlock } from './scan/columns.js';
 
 /** The type's keys in the order the serializer writes them (and records built from the type have). */
 const ORDER = [
@@ -34,12 +35,6 @@ const KIND = 'ssnsnnnnnnnbnbsssssss';
 const CHUNK = 4096;
 /** Most distinct interned strings; past it, a record with a new one is held as an object. */
 const MAX_STRINGS = 0xffff;
-
-const SUCCESS = 1;
-const PARSED = 2;
-const HAS_INPUT = 4;
-const HAS_OUTPUT = 8;
-const HAS_CACHED = 16;
 
 /**
  * Rows `[first, first + count)` of columns. A pushed chunk holds its strings in `ids` (the record itself for
@@ -200,11 +195,11 @@ export class RecordStore {
     numbers[n + 7] = m.exitCode;
     numbers[n + 8] = m.attempt;
     chunk.flags[i] =
-      (m.success ? SUCCESS : 0) |
-      (m.outputParsed ? PARSED : 0) |
-      (m.inputTokens === undefined ? 0 : HAS_INPUT) |
-      (m.outputTokens === undefined ? 0 : HAS_OUTPUT) |
-      (m.cachedTokens === undefined ? 0 : HAS_CACHED);
+      (m.success ? F_SUCCESS : 0) |
+      (m.outputParsed ? F_PARSED : 0) |
+      (m.inputTokens === undefined ? 0 : F_INPUT) |
+      (m.outputTokens === undefined ? 0 : F_OUTPUT) |
+      (m.cachedTokens === undefined ? 0 : F_CACHED);
     chunk.ids![i] = m.invocationId;
     chunk.taskIds![i] = m.taskId;
     chunk.timestamps![i] = m.timestamp;
@@ -304,14 +299,14 @@ function makeRecord(
   if (taskId !== undefined) r.taskId = taskId;
   r.durationMs = numbers[n + 1];
   r.tokens = numbers[n + 2];
-  if ((flags & HAS_INPUT) !== 0) r.inputTokens = numbers[n + 3];
-  if ((flags & HAS_OUTPUT) !== 0) r.outputTokens = numbers[n + 4];
-  if ((flags & HAS_CACHED) !== 0) r.cachedTokens = numbers[n + 5];
+  if ((flags & F_INPUT) !== 0) r.inputTokens = numbers[n + 3];
+  if ((flags & F_OUTPUT) !== 0) r.outputTokens = numbers[n + 4];
+  if ((flags & F_CACHED) !== 0) r.cachedTokens = numbers[n + 5];
   r.cost = numbers[n + 6];
   r.exitCode = numbers[n + 7];
-  r.success = (flags & SUCCESS) !== 0;
+  r.success = (flags & F_SUCCESS) !== 0;
   r.attempt = numbers[n + 8];
-  r.outputParsed = (flags & PARSED) !== 0;
+  r.outputParsed = (flags & F_PARSED) !== 0;
   if (strings[s + 1] !== 0) r.model = t[strings[s + 1]!];
   if (strings[s + 2] !== 0) r.tier = t[strings[s + 2]!];
   r.timestamp = timestamp;
