@@ -16,6 +16,7 @@ import { InvocationMetricsCollector } from '../../src/collector.js';
 import { InvalidOptionError } from '../../src/errors.js';
 import { DEFAULT_PRICE_TABLE, priceOf } from '../../src/prices/index.js';
 import type { InvocationMetric } from '../../src/record.js';
+import { latch } from '../helpers/wait.js';
 
 type Doc = Record<string, unknown>;
 type Part = Awaited<ReturnType<MockLanguageModelV4['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never;
@@ -67,17 +68,6 @@ function partStream(parts: Part[]): ReadableStream<Part> {
 }
 const textParts = (text: string): Part[] => [{ type: 'stream-start', warnings: [] }, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', delta: text }, { type: 'text-end', id: 't' }];
 const finishPart = (u: ReturnType<typeof usage>): Part => ({ type: 'finish', finishReason: stop, usage: u });
-
-/** Resolves once `n` callers have arrived: each caller waits for the others (so the calls overlap). */
-function latch(n: number): () => Promise<void> {
-  let arrived = 0;
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return async () => {
-    if (++arrived === n) open();
-    await opened;
-  };
-}
 
 const byStart = (a: Doc, b: Doc): number => String(a.timestamp).localeCompare(String(b.timestamp)) || Number(a.attempt) - Number(b.attempt);
 

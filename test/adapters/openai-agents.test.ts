@@ -15,6 +15,7 @@ import type { AdapterWarning } from '../../src/adapters/recorder.js';
 import { computeAggregate } from '../../src/aggregate/index.js';
 import { InvocationMetricsCollector } from '../../src/collector.js';
 import type { InvocationMetric } from '../../src/record.js';
+import { latch } from '../helpers/wait.js';
 
 type Doc = Record<string, unknown>;
 
@@ -51,17 +52,6 @@ function setup(models: Record<string, string> = {}) {
 
 const usage = (input: number, output: number, cached = 0) => new Usage({ requests: 1, inputTokens: input, outputTokens: output, totalTokens: input + output, inputTokensDetails: [{ cached_tokens: cached }] });
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
-
-/** Resolves once `n` callers have arrived (so the calls overlap). */
-function latch(n: number): () => Promise<void> {
-  let arrived = 0;
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return async () => {
-    if (++arrived === n) open();
-    await opened;
-  };
-}
 
 /** A Chat Completions client whose `create` answers from `answers` in turn (an Error is thrown). */
 function chatClient(model: string, answers: Array<Error | { input: number; output: number; cached?: number }>) {

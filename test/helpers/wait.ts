@@ -31,3 +31,20 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * A meeting point for `n` concurrent callers: each call resolves once all `n` have arrived, so that what
+ * each caller does before and after overlaps with the others (the adapters' parallel calls).
+ *
+ * @param n - Callers to wait for.
+ * @returns The function each caller awaits.
+ */
+export function latch(n: number): () => Promise<void> {
+  let arrived = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return async () => {
+    if (++arrived === n) open();
+    await opened;
+  };
+}
