@@ -148,7 +148,10 @@ export interface InvocationHandle {
   readonly context: Context;
   /**
    * Ends the invocation: measures `durationMs` (from `begin()` to the first `end()` call), fills
-   * `timestamp` (the start, ISO 8601 UTC), records it and lowers the in-flight count.
+   * `timestamp` (the start, ISO 8601 UTC), records it and lowers the in-flight count. Both ends are
+   * rounded down to whole milliseconds, as `timestamp` is, and `durationMs` is the difference: an
+   * invocation begun after another ended never overlaps it in the aggregate's parallelism (each duration
+   * is within 1 ms of the clock's, and their sum is the clock's on average).
    *
    * A rejected `end()` loses nothing: for a bad or unknown field it rejects with
    * {@link InvalidMetricError} (or {@link UnknownFieldError}), records nothing, and the handle stays open
@@ -260,6 +263,11 @@ function beginProblem(fields: unknown): InvalidMetricError | undefined {
   return optionalString(fields, 'taskId') ?? optionalString(fields, 'model') ?? optionalString(fields, 'tier') ?? optionalString(fields, 'provider');
 }
 
+/** Milliseconds from `start` to `end`, both rounded down to whole milliseconds (see `end()`); 0 when the clock went back. */
+function wholeMsBetween(start: number, end: number): number {
+  return Math.max(0, Math.floor(end) - Math.floor(start));
+}
+
 /** The record of an ended invocation: known fields in the line's order (end()'s value wins unless undefined), then the extras. */
 function buildRecord(begin: BeginFields, end: EndFields, measured: Pick<InvocationMetric, 'invocationId' | 'durationMs' | 'timestamp'>): InvocationMetric {
   const sources: readonly Record<string, unknown>[] = [measured, end as unknown as Record<string, unknown>, begin as unknown as Record<string, unknown>];
@@ -321,7 +329,7 @@ export function openInvocation(fields: BeginFields, sink: InvocationSink, option
       const accepted =
         bad ??
         sink.accept(
-          buildRecord(begin, result, { invocationId, durationMs: Math.max(0, endedAt - startedAt), timestamp: new Date(startedAt).toISOString() }),
+          buildRecord(begin, result, { invocationId, durationMs: wholeMsBetween(startedAt, endedAt), timestamp: new Date(startedAt).toISOString() }),
           live,
         );
       if (accepted instanceof Promise) {

@@ -50,7 +50,9 @@ export interface AdapterOptions {
 /** What an adapter knows of one finished call; the rest is filled in as {@link AdapterRecorder.emit} says. */
 export interface CallFields {
   readonly agent: string;
+  /** When the call started, epoch milliseconds (a fraction is rounded down: the log keeps whole milliseconds). */
   readonly startMs: number;
+  /** How long it ran, milliseconds; recorded from the whole-millisecond start to the whole-millisecond end. */
   readonly durationMs: number;
   readonly success: boolean;
   readonly invocationId?: string | undefined;
@@ -143,7 +145,9 @@ export class AdapterRecorder {
   /**
    * Makes the record of a call and records it. Fills in: `invocationId` (a random UUID), `phase` (the
    * call's own, else the option), `attempt` (1), `tokens` (the total, else input + output), `exitCode` (0 on success, 1 on
-   * failure: no process ran), `outputParsed` (true), `timestamp` (the start, ISO UTC), and `cost`: the
+   * failure: no process ran), `outputParsed` (true), `timestamp` (the start, ISO UTC, in whole milliseconds
+   * rounded down), `durationMs` (from that start to the end rounded down the same way, so a call that started
+   * after another ended never overlaps it in the aggregate's parallelism), and `cost`: the
    * call's `priced`, else {@link priceOf} of its `providerCost` or usage. A record that would be invalid (a framework's negative or fractional count, a
    * non-finite time) is not recorded: a warning names the field. A second record with the same
    * `invocationId` (among the last 10,000) is refused with a warning. Never throws.
@@ -174,7 +178,7 @@ export class AdapterRecorder {
         agent: call.agent,
         phase,
         taskId: call.taskId,
-        durationMs: call.durationMs,
+        durationMs: wholeMs(call.startMs, call.durationMs),
         tokens,
         inputTokens: input,
         outputTokens: output,
@@ -213,6 +217,18 @@ export class AdapterRecorder {
     if (this.#emitted.size >= REMEMBERED_IDS) this.#emitted.delete(this.#emitted.values().next().value!);
     this.#emitted.add(id);
   }
+}
+
+/**
+ * A duration whose start and end are both rounded down to whole milliseconds, as the log's `timestamp`
+ * is: rounding the start alone would stretch a call over the start of the next one in the same
+ * millisecond (a peak parallelism of 2 for calls made one after the other). Over many calls the sum is
+ * the true one on average; each differs from it by less than 1 ms. A non-finite or negative value is
+ * returned as it is, for the record's check to refuse by name.
+ */
+function wholeMs(startMs: number, durationMs: number): number {
+  if (!Number.isFinite(startMs) || !Number.isFinite(durationMs) || durationMs < 0) return durationMs;
+  return Math.max(0, Math.floor(startMs + durationMs) - Math.floor(startMs));
 }
 
 /**

@@ -10,7 +10,7 @@ import { InvalidOptionError } from '../../errors.js';
 import { AdapterRecorder, type AdapterOptions, type CallFields } from '../recorder.js';
 import type { PricedCost } from '../../prices/index.js';
 import { INVOKE_AGENT, MODEL_CALL_OPERATIONS, READ, type RecordedOperation } from './names.js';
-import { factsOf, hrMs, isOwnSpan, operationOf, parentIdOf, stringOf, type GenAiSpan, type SpanFacts, type SpanUsage } from './span-view.js';
+import { factsOf, hrMs, isOwnSpan, operationOf, parentIdOf, stringOf, wholeMsDuration, type GenAiSpan, type SpanFacts, type SpanUsage } from './span-view.js';
 import { describeSpan, inherited, type SpanDescription } from './describe.js';
 
 /** Options of {@link InvocationMetricsSpanProcessor}. */
@@ -178,7 +178,7 @@ export class InvocationMetricsSpanProcessor {
       invocationId: `${ctx.traceId}-${ctx.spanId}`,
       agent: given.agent ?? named ?? this.#fallbackAgent(span),
       startMs: hrMs(span.startTime),
-      durationMs: span.duration !== undefined ? hrMs(span.duration) : span.endTime !== undefined ? hrMs(span.endTime) - hrMs(span.startTime) : Number.NaN,
+      durationMs: wholeMsDuration(span),
       success: !facts.failed,
       taskId: given.taskId ?? attrs.taskId,
       attempt: given.attempt ?? attrs.attempt,

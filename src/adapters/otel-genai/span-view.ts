@@ -75,8 +75,24 @@ export function parentIdOf(span: GenAiSpan): string | undefined {
   return span.parentSpanContext?.spanId ?? span.parentSpanId;
 }
 
-/** Epoch milliseconds of an `HrTime`. */
-export const hrMs = (t: HrTime): number => t[0] * 1000 + t[1] / 1e6;
+/**
+ * Whole epoch milliseconds of an `HrTime`, rounded down (as the log's timestamps are): computed from the
+ * integer parts, so an instant is never moved across a millisecond by floating-point rounding.
+ */
+export const hrMs = (t: HrTime): number => t[0] * 1000 + Math.floor(t[1] / 1e6);
+
+/**
+ * The span's duration between its start and end, both in whole milliseconds ({@link hrMs}), so a span
+ * that started after another ended never overlaps it in the aggregate; `NaN` when the span has neither
+ * an end nor a duration (the recorder refuses it by name).
+ */
+export function wholeMsDuration(span: GenAiSpan): number {
+  const start = hrMs(span.startTime);
+  if (span.endTime !== undefined) return Math.max(0, hrMs(span.endTime) - start);
+  if (span.duration === undefined) return Number.NaN;
+  const [s, ns] = [span.startTime[0] + span.duration[0], span.startTime[1] + span.duration[1]];
+  return Math.max(0, hrMs([s + Math.floor(ns / 1e9), ns % 1e9]) - start);
+}
 
 const first = (attributes: Attributes, names: readonly string[]): [string, AttributeValue] | undefined => {
   for (const name of names) {
