@@ -11,7 +11,7 @@ import { runs } from '../helpers/property.js';
 import { tempDir } from '../helpers/records.js';
 import { validRecordArb } from '../reliability/arbitraries.js';
 import { HOSTILE_LINES, invalidUtf8Lines, record, WRITER_LINES } from '../scan/helpers/hostile.js';
-import { ensureBuilt, runBuiltCli } from './helpers/built-cli.js';
+import { ensureBuilt, runBuiltCli, runCliInProcess } from './helpers/built-cli.js';
 
 // Generated records span centuries and durations up to 1e15 ms: buckets of 2e10 ms (about 231 days) fit.
 const BUCKET = ['--bucket', '20000000000'];
@@ -46,11 +46,11 @@ function fixedLines(): Buffer[] {
 
 const joinLines = (lines: Buffer[]): Buffer => Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
 
-/** Runs the CLI and returns stdout, failing on an unexpected exit code. */
-async function cli(args: string[], expected = 0): Promise<string> {
-  const run = await runBuiltCli(args);
-  expect(run.code, run.stderr).toBe(expected);
-  return run.stdout;
+/** Runs the built CLI and returns stdout, failing on an unexpected exit code. */
+async function cli(args: string[], expected = 0, run: (args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }> = runBuiltCli): Promise<string> {
+  const done = await run(args);
+  expect(done.code, done.stderr).toBe(expected);
+  return done.stdout;
 }
 
 /**
@@ -58,28 +58,28 @@ async function cli(args: string[], expected = 0): Promise<string> {
  * and merges the states in `order`; returns the merged JSON and the JSON of the concatenated parts in
  * that order, read as one log.
  */
-async function mergedAndConcatenated(parts: Buffer[][], order: number[]): Promise<{ merged: string; whole: string }> {
+async function mergedAndConcatenated(parts: Buffer[][], order: number[], run = runBuiltCli): Promise<{ merged: string; whole: string }> {
   const d = fresh();
   const states = await Promise.all(
     parts.map(async (lines, i) => {
       const log = path.join(d, `part-${i}.jsonl`);
       fs.writeFileSync(log, joinLines(lines));
       const state = path.join(d, `part-${i}.state`);
-      const run = await runBuiltCli(['summarize', log, '--state', state]);
-      expect([0, 3], run.stderr).toContain(run.code);
-      if (run.code === 3) {
+      const done = await run(['summarize', log, '--state', state]);
+      expect([0, 3], done.stderr).toContain(done.code);
+      if (done.code === 3) {
         expect(fs.existsSync(state)).toBe(false);
         return undefined;
       }
-      expect(run.stdout).toBe('');
+      expect(done.stdout).toBe('');
       return state;
     }),
   );
   const inOrder = order.map((i) => states[i]).filter((s): s is string => s !== undefined);
   const concatenated = path.join(d, 'whole.jsonl');
   fs.writeFileSync(concatenated, joinLines(order.flatMap((i) => parts[i]!)));
-  const whole = await cli(['summarize', concatenated, '--json', ...BUCKET]);
-  const merged = inOrder.length === 0 ? '' : await cli(['summarize', ...inOrder, '--json', ...BUCKET]);
+  const whole = await cli(['summarize', concatenated, '--json', ...BUCKET], 0, run);
+  const merged = inOrder.length === 0 ? '' : await cli(['summarize', ...inOrder, '--json', ...BUCKET], 0, run);
   return { merged, whole };
 }
 
@@ -118,7 +118,8 @@ describe('summarize --state, then summarize of the states', () => {
       .chain((parts) => fc.tuple(fc.constant(parts), fc.shuffledSubarray([...parts.keys()], { minLength: parts.length, maxLength: parts.length })));
     await fc.assert(
       fc.asyncProperty(split, async ([parts, order]) => {
-        const { merged, whole } = await mergedAndConcatenated(parts, order);
+        // In this process: the property runs the CLI about 30 times; the test above runs the executable.
+        const { merged, whole } = await mergedAndConcatenated(parts, order, runCliInProcess);
         expect(merged).toBe(whole);
       }),
       { numRuns: runs(6) },
