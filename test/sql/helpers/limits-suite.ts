@@ -14,16 +14,9 @@ import { buildAggregateSql } from '../../../src/sql/aggregate-sql.js';
 import { metric, tempDir } from '../../helpers/records.js';
 import { findChdb, runChdb, runDuckDb } from './engines.js';
 
-const dir = tempDir('im-sql-limits-');
-afterAll(() => dir.cleanup());
 const TIMEOUT = 300_000;
 
 let n = 0;
-function log(content: string | Buffer): string {
-  const file = path.join(dir.dir, `log-${n++}.jsonl`);
-  writeFileSync(file, content);
-  return file;
-}
 const line = (patch: Record<string, unknown>): string => serializeMetric(metric({ invocationId: `i${n}`, ...patch }));
 /** A valid line and one whose agent holds the byte 0xFF (not UTF-8: the loader reads it as U+FFFD). */
 const notUtf8 = (): Buffer => {
@@ -46,6 +39,15 @@ async function counts(engine: Engine, file: string): Promise<{ sql: number; load
  *   command where absent, a failure under REQUIRE_SERVERS=1).
  */
 export function limitsSuite(name: Engine['name']): void {
+  // The suite's own folder: a module-level one would be removed by the first file that ends when test
+  // files share a worker (vitest.config.ts).
+  const dir = tempDir(`im-sql-limits-${name}-`);
+  afterAll(() => dir.cleanup());
+  const log = (content: string | Buffer): string => {
+    const file = path.join(dir.dir, `log-${n++}.jsonl`);
+    writeFileSync(file, content);
+    return file;
+  };
   const chdb = name === 'clickhouse' ? findChdb() : {};
   const engine: Engine =
     name === 'duckdb' ? { name, run: runDuckDb } : { name, ...(chdb.skip === undefined ? {} : { skip: chdb.skip }), run: async (sql) => runChdb(chdb.query!, sql) };
