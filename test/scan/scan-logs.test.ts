@@ -111,9 +111,12 @@ describe('scanLogs on worker threads', () => {
     const b = writeLog(dir, 'b.jsonl', logText(lines, { torn: WRITER_LINES[2]!.slice(0, 50) }));
     const c = writeLog(dir, 'c.jsonl', '');
     const { records: _records, ...want } = await reference([a, b, c], MAX);
-    for (const taskBytes of [97, 1000, 4096]) {
-      const got = await scan([a, c, b].sort(), { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes, readBytes: 211, workerSource: TS_WORKER });
-      expect(got, `taskBytes ${taskBytes}`).toEqual(want);
+    // This thread reading as one of the two workers (the default), or two worker threads.
+    for (const thisThread of [true, false]) {
+      for (const taskBytes of [97, 1000, 4096]) {
+        const got = await scan([a, c, b].sort(), { maxLineBytes: MAX, workers: 2, thisThread, parallelMinBytes: 0, taskBytes, readBytes: 211, workerSource: TS_WORKER });
+        expect(got, `taskBytes ${taskBytes}, thisThread ${thisThread}`).toEqual(want);
+      }
     }
   });
 
