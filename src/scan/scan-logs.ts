@@ -164,16 +164,15 @@ async function scanInWorkers(
   let lineOffset = 0;
   let reserved = false;
   // After the last shard, the parts of result() run in the workers on the merged columns, which live in
-  // shared memory (the parallelism sweep in one; the duration percentiles, then the tallies in the other;
-  // with this thread as the other, the percentiles go with the sweep), while this thread resolves the task
-  // ids that previous attempts need, then the previous attempts.
+  // shared memory (the parallelism sweep in one; the duration percentiles, then the tallies in the other,
+  // which may be this thread), while this thread resolves the task ids that previous attempts need, then
+  // the previous attempts.
   const finish = async (run: (message: JobMessage, transfer: ArrayBuffer[], worker: number) => Promise<JobResult>): Promise<void> => {
     if (result.stoppedAt !== undefined || result.failed !== undefined) return;
     const input = shards.aheadInput();
     if (input === undefined) return;
     const { bucketMs } = options;
-    const second = here ? 0 : 1;
-    const jobs = [run({ job: 'parallelism', input, bucketMs }, [], 0), run({ job: 'durations', input, bucketMs }, [], second), run({ job: 'tallies', input, bucketMs }, [], 1)];
+    const jobs = [run({ job: 'parallelism', input, bucketMs }, [], 0), run({ job: 'durations', input, bucketMs }, [], 1), run({ job: 'tallies', input, bucketMs }, [], 1)];
     // Meanwhile, here: the provisional task ids (see retryInput), then previous attempts.
     const retries = runAheadJob('retries', shards.retryInput()!, bucketMs);
     const parts = await Promise.all(jobs);
