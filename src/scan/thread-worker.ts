@@ -21,10 +21,15 @@ export interface PoolWorker {
 
 /** Whether this thread has detached an ArrayBuffer yet (see the constructor). */
 let detachedOnce = false;
+/**
+ * The tasks and jobs of every `ThreadWorker` of this thread, one at a time: `runTask` keeps one line
+ * scanner per thread (see run-task.ts), which two scans at once here (two pools: two `scanLogs` calls
+ * awaited together) would share mid-task.
+ */
+let queue: Promise<void> = Promise.resolve();
 
 /** A scan worker that runs in the calling thread (see the module comment). */
 export class ThreadWorker implements PoolWorker {
-  #queue: Promise<void> = Promise.resolve();
   #stopped = false;
   readonly #listeners = new Map<string, ((...args: never[]) => void)[]>();
 
@@ -56,14 +61,15 @@ export class ThreadWorker implements PoolWorker {
   }
 
   /**
-   * Queues a task or a job (run in order, each after the previous one's reply), or takes spare columns.
+   * Queues a task or a job (run in order, each after the previous one's reply, and after those of any
+   * other `ThreadWorker` queued before), or takes spare columns.
    *
    * @param message - What a worker thread is sent; nothing is transferred (this thread keeps the buffers).
    */
   postMessage(message: unknown): void {
     const m = message as TaskMessage | JobMessage | SpareMessage;
     if ('spare' in m) return addSpareColumns(m.spare);
-    this.#queue = this.#queue.then(async () => {
+    queue = queue.then(async () => {
       if (this.#stopped) return;
       let reply: TaskResult | JobResult;
       try {

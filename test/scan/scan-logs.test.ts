@@ -120,6 +120,17 @@ describe('scanLogs on worker threads', () => {
     }
   });
 
+  it('gives each of two scans awaited together its sequential result, this thread reading ranges for both', async () => {
+    const a = writeLog(dir, 'a.jsonl', logText([...WRITER_LINES, ...HOSTILE_LINES]));
+    const b = writeLog(dir, 'b.jsonl', logText([...WRITER_LINES.map((l) => l.replace('"inv"', '"inv-b"')), 'x', ...WRITER_LINES]));
+    const { records: _a, ...wantA } = await reference([a], MAX);
+    const { records: _b, ...wantB } = await reference([b], MAX);
+    const options = { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes: 300, readBytes: 97, workerSource: TS_WORKER };
+    const [gotA, gotB] = await Promise.all([scan([a], options), scan([b], options)]);
+    expect(gotA).toEqual(wantA);
+    expect(gotB).toEqual(wantB);
+  });
+
   it("merges a large file whose workers' first tasks are small into the sequential result", async () => {
     // Over 2 x 256 KiB plus a task: each worker's first task is a 256 KiB range (planTasks' smallFirst).
     // Writer lines and malformed ones (not the hostile lines whose token counts sum past 2^53, where
