@@ -164,15 +164,17 @@ async function scanInWorkers(
   let lineOffset = 0;
   let reserved = false;
   // After the last shard, the parts of result() run in the workers on the merged columns, which live in
-  // shared memory (the parallelism sweep in one; the duration percentiles, then the tallies in the other,
-  // which may be this thread), while this thread resolves the task ids that previous attempts need, then
-  // the previous attempts.
+  // shared memory (the parallelism sweep, then the tallies when this thread is the other worker, in one;
+  // the duration percentiles, and else the tallies, in the other), while this thread resolves the task ids
+  // that previous attempts need, then the previous attempts.
   const finish = async (run: (message: JobMessage, transfer: ArrayBuffer[], worker: number) => Promise<JobResult>): Promise<void> => {
     if (result.stoppedAt !== undefined || result.failed !== undefined) return;
     const input = shards.aheadInput();
     if (input === undefined) return;
     const { bucketMs } = options;
-    const jobs = [run({ job: 'parallelism', input, bucketMs }, [], 0), run({ job: 'durations', input, bucketMs }, [], 1), run({ job: 'tallies', input, bucketMs }, [], 1)];
+    // This thread as the second worker has the retries besides: the tallies then go after the sweep.
+    const tallies = here ? 0 : 1;
+    const jobs = [run({ job: 'parallelism', input, bucketMs }, [], 0), run({ job: 'durations', input, bucketMs }, [], 1), run({ job: 'tallies', input, bucketMs }, [], tallies)];
     // Meanwhile, here: the provisional task ids (see retryInput), then previous attempts.
     const retries = runAheadJob('retries', shards.retryInput()!, bucketMs);
     const parts = await Promise.all(jobs);
