@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import v8 from 'node:v8';
-import { PARALLEL_MIN_BYTES, prestartWorkers } from '../scan/prestart.js';
+import { PARALLEL_MIN_BYTES, prestartWorkers, workerThreadsFor } from '../scan/prestart.js';
 import { listLogFiles } from './log-files.js';
 
 /** Options of `summarize` that make it read record objects, in one thread. */
@@ -52,5 +52,5 @@ export function prestartScanWorkers(argv: readonly string[]): void {
   // 4% on Node 22, 24 and 26, `npm run bench:v8`).
   // Process-wide, so only this CLI's large summarize sets it; this thread's engine is not affected.
   v8.setFlagsFromString('--no-concurrent-recompilation');
-  prestartWorkers(workers);
+  prestartWorkers(workerThreadsFor(workers));
 }

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { ColumnsMessage, JobMessage, JobResult, SpareMessage, TaskMessage, TaskResult } from './protocol.js';
 import { releaseStartedWorkers, SCAN_WORKER_URL, takeStartedWorker } from './prestart.js';
 import type { ScanTask } from './tasks.js';
+import type { PoolWorker } from './thread-worker.js';
 
 /** The worker script to start. */
 export interface WorkerSource {
@@ -31,7 +32,7 @@ export function builtWorkerSource(): WorkerSource | undefined {
 
 /** Options of {@link runTasks}. */
 export interface PoolOptions<R = TaskResult> {
-  /** Worker threads to start (at most one per task). */
+  /** Workers (at most one per task): worker threads, but for the last one with {@link PoolOptions.inThisThread}. */
   workers: number;
   /** The worker script. */
   source: WorkerSource;
@@ -51,6 +52,11 @@ export interface PoolOptions<R = TaskResult> {
    * `worker % workers` (one job at a time per worker), while the caller works on.
    */
   finish?: (runJob: (message: JobMessage, transfer: ArrayBuffer[], worker: number) => Promise<JobResult>) => Promise<void>;
+  /**
+   * Makes the last of the `workers` (when there are two or more): one that runs in this thread (a
+   * `ThreadWorker`) instead of a worker thread. @default none: every worker is a thread
+   */
+  inThisThread?: () => PoolWorker;
 }
 
 /**
@@ -64,13 +70,13 @@ export interface PoolOptions<R = TaskResult> {
  */
 export function runTasks<R extends { index: number } = TaskResult>(tasks: readonly ScanTask[], options: PoolOptions<R>, onResult: (result: R) => boolean): Promise<void> {
   const count = Math.max(1, Math.min(options.workers, tasks.length));
-  const workers: Worker[] = [];
+  const workers: PoolWorker[] = [];
   const ready = new Map<number, R>();
-  const madeBy = new Map<number, Worker>(); // task index to the worker of its result, until delivered
+  const madeBy = new Map<number, PoolWorker>(); // task index to the worker of its result, until delivered
   let next = 0; // next result to deliver
   let sent = 0; // next task to send
   let finished = false;
-  const jobReplies = new Map<Worker, ((result: JobResult) => void)[]>(); // per worker, in the order sent
+  const jobReplies = new Map<PoolWorker, ((result: JobResult) => void)[]>(); // per worker, in the order sent
   return new Promise<void>((resolve, reject) => {
     const end = (error?: unknown): void => {
       if (finished) return;
@@ -81,7 +87,7 @@ export function runTasks<R extends { index: number } = TaskResult>(tasks: readon
       if (error === undefined) resolve();
       else void stopped.then(() => reject(error));
     };
-    const send = (worker: Worker): void => {
+    const send = (worker: PoolWorker): void => {
       if (sent >= tasks.length) return;
       const { maxLineBytes, bucketMs, readBytes } = options;
       const task = tasks[sent++]!;
@@ -102,7 +108,7 @@ export function runTasks<R extends { index: number } = TaskResult>(tasks: readon
         (error: unknown) => end(error),
       );
     };
-    const received = (worker: Worker, result: R | JobResult): void => {
+    const received = (worker: PoolWorker, result: R | JobResult): void => {
       if (finished) return;
       if ('ahead' in result) {
         jobReplies.get(worker)?.shift()?.(result);
@@ -129,7 +135,8 @@ export function runTasks<R extends { index: number } = TaskResult>(tasks: readon
     };
     for (let i = 0; i < count; i++) {
       const { url, execArgv } = options.source;
-      const worker = takeStartedWorker(url, execArgv) ?? new Worker(url, execArgv === undefined ? {} : { execArgv });
+      const here = i === count - 1 && count > 1 ? options.inThisThread?.() : undefined;
+      const worker: PoolWorker = here ?? takeStartedWorker(url, execArgv) ?? new Worker(url, execArgv === undefined ? {} : { execArgv });
       workers.push(worker);
       worker.on('message', (result: R | JobResult) => received(worker, result));
       worker.on('error', (error) => end(error));

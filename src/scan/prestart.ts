@@ -19,6 +19,22 @@ import { Worker } from 'node:worker_threads';
  */
 export const PARALLEL_MIN_BYTES = 56 * 1024 * 1024;
 
+/**
+ * Up to this many scan threads, the calling thread is one of them (`scanLogs`' `thisThread`): it merges
+ * the others' results between its own ranges. With more, merging keeps it busy enough.
+ */
+export const THIS_THREAD_MAX_WORKERS = 2;
+
+/**
+ * The worker threads a scan of `threads` threads starts (one fewer when this thread is one of them).
+ *
+ * @param threads - The scan's `workers`.
+ * @returns Worker threads to start.
+ */
+export function workerThreadsFor(threads: number): number {
+  return threads <= THIS_THREAD_MAX_WORKERS ? threads - 1 : threads;
+}
+
 /** The worker script of the scan pool, beside this module once built (`dist/scan/worker.js`). */
 export const SCAN_WORKER_URL = new URL('./worker.js', import.meta.url);
 

@@ -13,12 +13,13 @@ import type { LogWarning } from '../log/reader.js';
 import type { InvocationMetric } from '../record.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../log/lines.js';
 import { LineScanner, type ScanTarget } from './line-scanner.js';
-import { builtWorkerSource, runTasks, type WorkerSource } from './pool.js';
+import { builtWorkerSource, runTasks, type PoolOptions, type WorkerSource } from './pool.js';
 import type { JobMessage, JobResult, SpareMessage, TaskResult } from './protocol.js';
 import { runAheadJob, type Ahead } from '../aggregate/ahead-jobs.js';
 import { READ_BYTES, scanRange } from './read-range.js';
-import { PARALLEL_MIN_BYTES, releaseStartedWorkers } from './prestart.js';
+import { PARALLEL_MIN_BYTES, releaseStartedWorkers, THIS_THREAD_MAX_WORKERS } from './prestart.js';
 import { planTasks } from './tasks.js';
+import { ThreadWorker } from './thread-worker.js';
 
 /** An input file. */
 export interface ScanInput {
@@ -46,8 +47,13 @@ export interface ScanLogsOptions {
   onBytes?: (bytes: number) => void;
   /** A file was read completely (its index among the inputs), in input order. */
   onFileDone?: (fileIndex: number) => void;
-  /** Worker threads for large inputs; 1 reads in this thread. @default os.availableParallelism() */
+  /** Threads that read a large input; 1 reads in this thread alone. @default os.availableParallelism() */
   workers?: number;
+  /**
+   * With several `workers`, this thread is one of them (it reads ranges between merging the others'):
+   * one worker thread fewer to start. @default true up to {@link THIS_THREAD_MAX_WORKERS} workers
+   */
+  thisThread?: boolean;
   /** Inputs smaller than this in all are read in this thread (starting threads would cost more). @default {@link PARALLEL_MIN_BYTES}, 56 MiB */
   parallelMinBytes?: number;
   /** Bytes per worker task. @default total / (24 * workers), within [4 MiB, 64 MiB] */
@@ -154,17 +160,21 @@ async function scanInWorkers(
   const shards = shardsOf(total)!;
   shards.shareColumns(); // the workers read the merged columns at the end
   const result: ScanLogsResult = { aggregator: total, skipped: 0 };
+  const here = options.thisThread ?? options.workers <= THIS_THREAD_MAX_WORKERS;
   let lineOffset = 0;
   let reserved = false;
   // After the last shard, the parts of result() run in the workers on the merged columns, which live in
-  // shared memory (the parallelism sweep in one; the duration percentiles, then the tallies in the other),
-  // while this thread resolves the task ids that previous attempts need, then the previous attempts.
+  // shared memory (the parallelism sweep, then the tallies when this thread is the other worker, in one;
+  // the duration percentiles, and else the tallies, in the other), while this thread resolves the task ids
+  // that previous attempts need, then the previous attempts.
   const finish = async (run: (message: JobMessage, transfer: ArrayBuffer[], worker: number) => Promise<JobResult>): Promise<void> => {
     if (result.stoppedAt !== undefined || result.failed !== undefined) return;
     const input = shards.aheadInput();
     if (input === undefined) return;
     const { bucketMs } = options;
-    const jobs = [run({ job: 'parallelism', input, bucketMs }, [], 0), run({ job: 'durations', input, bucketMs }, [], 1), run({ job: 'tallies', input, bucketMs }, [], 1)];
+    // This thread as the second worker has the retries besides: the tallies then go after the sweep.
+    const tallies = here ? 0 : 1;
+    const jobs = [run({ job: 'parallelism', input, bucketMs }, [], 0), run({ job: 'durations', input, bucketMs }, [], 1), run({ job: 'tallies', input, bucketMs }, [], tallies)];
     // Meanwhile, here: the provisional task ids (see retryInput), then previous attempts.
     const retries = runAheadJob('retries', shards.retryInput()!, bucketMs);
     const parts = await Promise.all(jobs);
@@ -175,7 +185,8 @@ async function scanInWorkers(
     const spare = r.shard === undefined ? undefined : spareColumnsOf(r.shard);
     return spare === undefined ? undefined : { spare };
   };
-  const pool = { ...options, readBytes: options.readBytes ?? READ_BYTES, finish, spareOf };
+  const pool: PoolOptions = { ...options, readBytes: options.readBytes ?? READ_BYTES, finish, spareOf };
+  if (here) pool.inThisThread = () => new ThreadWorker();
   await runTasks(tasks, pool, (r) => {
     const task = tasks[r.index]!;
     for (const [line, reason] of r.warnings) {

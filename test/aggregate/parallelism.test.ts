@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { computeParallelism, sortInstants } from '../../src/aggregate/parallelism.js';
+import { computeParallelism, intervalEvents, sortedStarts, sortInstants } from '../../src/aggregate/parallelism.js';
 import { referenceParallelism } from './references.js';
 import { runs } from '../helpers/property.js';
 
@@ -171,9 +171,52 @@ describe('computeParallelism against the full-sort sweep', () => {
     );
   });
 
+  it('agrees on rows in start order, and nearly so (the starts then sorted by insertion)', () => {
+    fc.assert(
+      fc.property(intervalsArb, fc.nat(20), ({ bucketMs, start, durationMs }, swaps) => {
+        const order = start.map((_, i) => i).sort((a, b) => start[a]! - start[b]!);
+        for (let k = 0; k < swaps && order.length > 1; k++) {
+          const i = (k * 7919) % (order.length - 1);
+          [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
+        }
+        same({ bucketMs, start: order.map((i) => start[i]!), durationMs: order.map((i) => durationMs[i]!) });
+      }),
+      { numRuns: runs(100) },
+    );
+  });
+
   it('takes only the first `count` rows of the columns', () => {
     const r = computeParallelism(Float64Array.of(T0, T0, T0), Float64Array.of(10, 10, 10), 2, 1000);
     expect(r.peak).toBe(2);
+  });
+});
+
+describe('sortedStarts', () => {
+  it('gives the starts of the intervals of positive length in ascending order, whatever their order and spread, and leaves the columns alone', () => {
+    const startsArb = fc.oneof(
+      fc.array(fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true, noDefaultInfinity: true }), { maxLength: 400 }),
+      fc.array(fc.constantFrom(0, -0, 5e-324, -5e-324, 1), { maxLength: 300 }),
+      fc.array(fc.constantFrom(-Number.MAX_VALUE, Number.MAX_VALUE, 0), { maxLength: 200 }),
+      fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 64, maxLength: 600 }).map((xs) => xs.map((x) => T0 + x / 4)),
+      // Crowded: most values in one narrow cluster, a few far away.
+      fc.array(fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 1e9 })), { minLength: 64, maxLength: 600 }).map((xs) => xs.map((x) => T0 + x)),
+      fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 64, maxLength: 600 }).map((xs) => xs.sort((a, b) => a - b).map((x) => T0 + x)),
+    );
+    fc.assert(
+      fc.property(startsArb, fc.array(fc.constantFrom(0, 0.5, 1000, 0), { minLength: 1, maxLength: 4 }), (xs, durations) => {
+        const start = Float64Array.from(xs);
+        const durationMs = Float64Array.from(xs, (_, i) => durations[i % durations.length]!);
+        const before = Float64Array.from(start);
+        const got = sortedStarts(intervalEvents(start, durationMs, xs.length));
+        const expected = Float64Array.from(xs.filter((s, i) => s + durationMs[i]! > s)).sort();
+        expect(got.length).toBe(expected.length);
+        let same = true;
+        for (let i = 0; same && i < expected.length; i++) same = got[i] === expected[i] || (got[i] === 0 && expected[i] === 0);
+        expect(same).toBe(true);
+        expect(start).toEqual(before);
+      }),
+      { numRuns: runs(400) },
+    );
   });
 });
 

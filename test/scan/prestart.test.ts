@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prestartScanWorkers } from '../../src/cli/prestart.js';
-import { PARALLEL_MIN_BYTES, prestartWorkers, releaseStartedWorkers, SCAN_WORKER_URL, takeStartedWorker } from '../../src/scan/prestart.js';
+import { PARALLEL_MIN_BYTES, prestartWorkers, releaseStartedWorkers, SCAN_WORKER_URL, takeStartedWorker, workerThreadsFor } from '../../src/scan/prestart.js';
 import { reference, scan, tempDir, TS_WORKER, writeLog } from './helpers/compare.js';
 import { logText, WRITER_LINES } from './helpers/hostile.js';
 
@@ -45,11 +45,25 @@ describe('prestarted scan workers', () => {
     // Counts what each posts (to the pool that took it).
     const posted = workers.map(() => 0);
     workers.forEach((w, i) => w.on('message', () => posted[i]!++));
-    const got = await scan([file], { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes: 500, workerSource: TS_WORKER });
+    const got = await scan([file], { maxLineBytes: MAX, workers: 2, thisThread: false, parallelMinBytes: 0, taskBytes: 500, workerSource: TS_WORKER });
     expect(got).toEqual(want);
     // Two were taken and did the work, the third was stopped when the pool started.
     expect(posted.filter((n) => n > 0)).toHaveLength(2);
     expect(posted[2]).toBe(0);
+    expect(await drain(TS_WORKER.url)).toBe(0);
+  });
+
+  it('are taken one fewer when this thread reads as one of the workers (the default for 2)', async () => {
+    const file = writeLog(dir, 'a.jsonl', logText([...WRITER_LINES, ...WRITER_LINES.map((l) => l.replace('"inv"', '"inv-2"'))]));
+    const { records: _records, ...want } = await reference([file], MAX);
+    const workers = prestartWorkers(3, TS_WORKER.url);
+    const posted = workers.map(() => 0);
+    workers.forEach((w, i) => w.on('message', () => posted[i]!++));
+    const got = await scan([file], { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes: 500, workerSource: TS_WORKER });
+    expect(got).toEqual(want);
+    // One thread was taken and did part of the work (this thread the rest), the other two were stopped.
+    expect(posted[0]).toBeGreaterThan(0);
+    expect(posted.slice(1)).toEqual([0, 0]);
     expect(await drain(TS_WORKER.url)).toBe(0);
   });
 
@@ -98,10 +112,13 @@ describe("the CLI's guess", () => {
     fs.writeFileSync(big, '');
     fs.truncateSync(big, PARALLEL_MIN_BYTES); // sparse: only its size matters here
     const small = writeLog(dir, 'small.jsonl', logText(WRITER_LINES));
-    // One per CPU, as the scan uses; none with one CPU (the scan then reads in one thread).
+    // One per CPU, as the scan uses, less this thread's with 2 CPUs; none with one CPU (the scan then
+    // reads in one thread).
     const cpus = os.availableParallelism();
-    expect(await started(['summarize', big])).toBe(cpus < 2 ? 0 : cpus);
-    expect(await started(['summarize', '--json', dir])).toBe(cpus < 2 ? 0 : cpus);
+    const threads = cpus < 2 ? 0 : workerThreadsFor(cpus);
+    expect(threads).toBe(cpus < 2 ? 0 : cpus === 2 ? 1 : cpus);
+    expect(await started(['summarize', big])).toBe(threads);
+    expect(await started(['summarize', '--json', dir])).toBe(threads);
     expect(await started(['summarize', small])).toBe(0);
     expect(await started(['summarize', path.join(dir, 'missing.jsonl')])).toBe(0);
     expect(await started(['summarize', '--agent', 'coder', big])).toBe(0);

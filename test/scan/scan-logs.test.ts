@@ -111,10 +111,24 @@ describe('scanLogs on worker threads', () => {
     const b = writeLog(dir, 'b.jsonl', logText(lines, { torn: WRITER_LINES[2]!.slice(0, 50) }));
     const c = writeLog(dir, 'c.jsonl', '');
     const { records: _records, ...want } = await reference([a, b, c], MAX);
-    for (const taskBytes of [97, 1000, 4096]) {
-      const got = await scan([a, c, b].sort(), { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes, readBytes: 211, workerSource: TS_WORKER });
-      expect(got, `taskBytes ${taskBytes}`).toEqual(want);
+    // This thread reading as one of the two workers (the default), or two worker threads.
+    for (const thisThread of [true, false]) {
+      for (const taskBytes of [97, 1000, 4096]) {
+        const got = await scan([a, c, b].sort(), { maxLineBytes: MAX, workers: 2, thisThread, parallelMinBytes: 0, taskBytes, readBytes: 211, workerSource: TS_WORKER });
+        expect(got, `taskBytes ${taskBytes}, thisThread ${thisThread}`).toEqual(want);
+      }
     }
+  });
+
+  it('gives each of two scans awaited together its sequential result, this thread reading ranges for both', async () => {
+    const a = writeLog(dir, 'a.jsonl', logText([...WRITER_LINES, ...HOSTILE_LINES]));
+    const b = writeLog(dir, 'b.jsonl', logText([...WRITER_LINES.map((l) => l.replace('"inv"', '"inv-b"')), 'x', ...WRITER_LINES]));
+    const { records: _a, ...wantA } = await reference([a], MAX);
+    const { records: _b, ...wantB } = await reference([b], MAX);
+    const options = { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes: 300, readBytes: 97, workerSource: TS_WORKER };
+    const [gotA, gotB] = await Promise.all([scan([a], options), scan([b], options)]);
+    expect(gotA).toEqual(wantA);
+    expect(gotB).toEqual(wantB);
   });
 
   it("merges a large file whose workers' first tasks are small into the sequential result", async () => {
