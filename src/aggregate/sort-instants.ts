@@ -79,14 +79,7 @@ export function sortInstants(values: Float64Array, out: Float64Array | undefined
     const s = Math.floor((values[i]! - min) * scale);
     first[s < slots ? s : slots - 1]! += 1;
   }
-  const crowded: number[] = []; // slots holding more than SHORT_SEGMENT values
-  for (let s = 0, end = 0; s < slots; s++) {
-    const count = first[s]!;
-    if (count > SHORT_SEGMENT) crowded.push(s);
-    end += count;
-    first[s] = end;
-  }
-  first[slots] = n;
+  const crowded = segmentEnds(first, slots, n); // slots holding more than SHORT_SEGMENT values
   const sorted = out ?? new Float64Array(n);
   for (let i = n - 1; i >= 0; i--) {
     const v = values[i]!;
@@ -144,14 +137,7 @@ export function sortedStarts(events: IntervalEvents): Float64Array {
     const s = Math.floor((v - min) * scale);
     first[s < slots ? s : slots - 1]! += 1;
   }
-  const crowded: number[] = [];
-  for (let s = 0, end = 0; s < slots; s++) {
-    const c = first[s]!;
-    if (c > SHORT_SEGMENT) crowded.push(s);
-    end += c;
-    first[s] = end;
-  }
-  first[slots] = n;
+  const crowded = segmentEnds(first, slots, n);
   for (let i = count - 1; i >= 0; i--) {
     const v = start[i]!;
     if (!(v + durationMs[i]! > v)) continue;
@@ -167,6 +153,23 @@ export function sortedStarts(events: IntervalEvents): Float64Array {
   }
   insertionSort(sorted);
   return sorted;
+}
+
+/**
+ * Turns the slots' counts into the ends of their segments (prefix sums; `first[slots]` = `n`).
+ *
+ * @returns The slots holding more than SHORT_SEGMENT values.
+ */
+function segmentEnds(first: Int32Array, slots: number, n: number): number[] {
+  const crowded: number[] = [];
+  for (let s = 0, end = 0; s < slots; s++) {
+    const c = first[s]!;
+    if (c > SHORT_SEGMENT) crowded.push(s);
+    end += c;
+    first[s] = end;
+  }
+  first[slots] = n;
+  return crowded;
 }
 
 /**
