@@ -17,6 +17,11 @@
  * tick share one promise"); a group resolves once its last entry is written. A group that a take cuts in
  * two is closed, so that entries appended later never delay the part already being written.
  *
+ * Chunks are reused: each counts the bytes of its lines not yet written (queued, or taken and not yet
+ * reported by {@link PendingQueue.written}); one whose count falls to zero is let go to a small pool of
+ * free chunks (the current one starts again from its start) instead of leaving the next lines to fresh,
+ * never-touched memory.
+ *
  * @module
  */
 
@@ -28,6 +33,19 @@ export interface Taken {
   readonly count: number;
   /** Resolvers of the groups whose last entry is among the lines: call them once the lines are written. */
   readonly done: (() => void)[];
+  /** The chunk of each part, in the order of `parts`: what {@link PendingQueue.written} gives back. */
+  readonly chunks: Chunk[];
+}
+
+/** A buffer that lines are encoded into, and the bytes of its lines not yet written. */
+export class Chunk {
+  readonly buf: Buffer;
+  /** Bytes of lines in it that are queued, or taken and not yet reported written. */
+  unwritten = 0;
+
+  constructor(buf: Buffer) {
+    this.buf = buf;
+  }
 }
 
 /**
@@ -50,12 +68,12 @@ export interface ByteEncoder<S> {
 
 /** Consecutive lines of one group, encoded in one chunk. */
 class Run {
-  readonly chunk: Buffer;
+  readonly chunk: Chunk;
   readonly start: number;
   end: number;
   lines = 1;
 
-  constructor(chunk: Buffer, start: number, end: number) {
+  constructor(chunk: Chunk, start: number, end: number) {
     this.chunk = chunk;
     this.start = start;
     this.end = end;
@@ -71,7 +89,12 @@ interface Group<S> {
 
 /** Size of a chunk of encoded lines (a longer line gets a chunk of its own size). */
 const CHUNK_BYTES = 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
+/**
+ * Free chunks kept for reuse. While lines keep coming, a chunk fills as the one before it is written: two
+ * cover that, and an idle queue holds at most 3 MiB (its current chunk and these).
+ */
+const MAX_FREE_CHUNKS = 2;
+const EMPTY = new Chunk(Buffer.alloc(0));
 const NEWLINE = 0x0a;
 
 /** A FIFO of lines and sources, in groups that share a promise. */
@@ -86,7 +109,9 @@ export class PendingQueue<S extends object> {
   #bytes = 0;
   #last: Promise<void> | undefined;
   /** Where lines are encoded: bytes before `#chunkOff` belong to runs (queued or taken), never rewritten. */
-  #chunk: Buffer = EMPTY;
+  #chunk: Chunk = EMPTY;
+  /** Chunks whose every line is written, to be filled again (standard size only). */
+  readonly #free: Chunk[] = [];
   #chunkOff = 0;
   /** Where the last line encoded by `#encodeLine` / `#writeLine` starts (its end is `#chunkOff`). */
   #lineStart = 0;
@@ -157,13 +182,17 @@ export class PendingQueue<S extends object> {
    */
   take(maxBytes: number): Taken {
     const parts: Buffer[] = [];
+    const chunks: Chunk[] = [];
     const done: (() => void)[] = [];
     let count = 0;
     let held = this.#bytes;
     // Lines made from sources go into the chunk too; consecutive ones become one part.
     let made: Run | undefined;
     const close = (): void => {
-      if (made !== undefined) parts.push(made.chunk.subarray(made.start, made.end));
+      if (made !== undefined) {
+        parts.push(made.chunk.buf.subarray(made.start, made.end));
+        chunks.push(made.chunk);
+      }
       made = undefined;
     };
     while (this.#head < this.#groups.length) {
@@ -172,14 +201,15 @@ export class PendingQueue<S extends object> {
         const entry = group.entries[group.taken]!;
         if (entry instanceof Run) {
           close();
-          parts.push(entry.chunk.subarray(entry.start, entry.end));
+          parts.push(entry.chunk.buf.subarray(entry.start, entry.end));
+          chunks.push(entry.chunk);
           count += entry.lines;
           this.#count -= entry.lines;
           this.#bytes -= entry.end - entry.start;
         } else {
           if (count > 0 && held >= maxBytes) {
             close();
-            return this.#cut(group, parts, count, done);
+            return this.#cut(group, { parts, count, done, chunks });
           }
           this.#count--;
           if (this.#make(entry)) {
@@ -187,6 +217,7 @@ export class PendingQueue<S extends object> {
             const start = this.#lineStart;
             const end = this.#chunkOff;
             held += end - start;
+            chunk.unwritten += end - start;
             if (made !== undefined && made.chunk === chunk && made.end === start) made.end = end;
             else {
               close();
@@ -204,24 +235,32 @@ export class PendingQueue<S extends object> {
     close();
     this.#groups = [];
     this.#head = 0;
-    return { parts, count, done };
+    return { parts, count, done, chunks };
   }
 
   /**
-   * Lets the next lines reuse the current chunk from its start, when nothing is queued: the writer calls it
-   * once every line it took is written (and no part of the chunk is held any more). A program that records
-   * a few lines a tick then writes them into the same, already touched, memory instead of a fresh chunk per
-   * MiB of log: a fresh chunk's first writes cost page faults and cache misses (measured: writing the lines
-   * of the bench's 300k records took 2.4x the CPU time in fresh 1 MiB chunks as in one reused chunk, Node 24).
-   * A burst of lines in one tick still needs a chunk per MiB: they are all pending at once.
+   * Reports the parts of a take as written: a chunk none of whose lines waits any more is reused. The
+   * current chunk starts again from its start; another goes to the pool of free chunks, which
+   * {@link PendingQueue} fills before allocating. So lines that come while earlier ones are written (a live
+   * program's) go to memory already touched instead of a fresh chunk per MiB of log: the first writes to a
+   * fresh chunk cost page faults and cache misses (measured: writing the lines of the bench's 300k records
+   * took 2.4x the CPU time in fresh 1 MiB chunks as in one reused chunk, Node 24). A burst of lines in one
+   * tick still needs a chunk per MiB: they are all pending at once.
    *
-   * @returns Whether the chunk was rewound (nothing was queued).
+   * @param taken - What {@link PendingQueue.take} returned, once every part of it is written; each take is
+   *   reported at most once (a take never reported keeps its chunks from reuse).
    */
-  rewind(): boolean {
-    if (this.#count !== 0) return false;
-    this.#chunkOff = 0;
-    this.#lineStart = 0;
-    return true;
+  written(taken: Taken): void {
+    const { parts, chunks } = taken;
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i]!;
+      chunk.unwritten -= parts[i]!.length;
+      if (chunk.unwritten !== 0) continue;
+      if (chunk === this.#chunk) {
+        this.#chunkOff = 0;
+        this.#lineStart = 0;
+      } else if (chunk.buf.length === CHUNK_BYTES && this.#free.length < MAX_FREE_CHUNKS && !this.#free.includes(chunk)) this.#free.push(chunk);
+    }
   }
 
   #openGroup(): Group<S> {
@@ -239,6 +278,7 @@ export class PendingQueue<S extends object> {
     const start = this.#lineStart;
     const end = this.#chunkOff;
     this.#bytes += end - start;
+    chunk.unwritten += end - start;
     const entries = group.entries;
     const last = entries.length > 0 ? entries[entries.length - 1] : undefined;
     if (last instanceof Run && last.chunk === chunk && last.end === start) {
@@ -260,13 +300,14 @@ export class PendingQueue<S extends object> {
     return true;
   }
 
-  /** Room for `bytes` bytes at the end of the chunk (a new chunk when they may not fit). */
+  /** Room for `bytes` bytes at the end of the chunk (a free or new chunk when they may not fit). */
   #room(bytes: number): Buffer {
-    if (this.#chunk.length - this.#chunkOff < bytes) {
-      this.#chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    if (this.#chunk.buf.length - this.#chunkOff < bytes) {
+      const free = bytes <= CHUNK_BYTES ? this.#free.pop() : undefined;
+      this.#chunk = free ?? new Chunk(Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes)));
       this.#chunkOff = 0;
     }
-    return this.#chunk;
+    return this.#chunk.buf;
   }
 
   /** Encodes `line` and a newline at the end of the chunk: the line spans `#lineStart` to `#chunkOff`. */
@@ -290,13 +331,13 @@ export class PendingQueue<S extends object> {
     this.#chunkOff = end;
   }
 
-  #cut(group: Group<S>, parts: Buffer[], count: number, done: (() => void)[]): Taken {
+  #cut(group: Group<S>, taken: Taken): Taken {
     if (group === this.#open) this.#open = undefined;
     if (this.#head > 1024) {
       this.#groups = this.#groups.slice(this.#head);
       this.#head = 0;
     }
-    return { parts, count, done };
+    return taken;
   }
 }
 

@@ -32,7 +32,7 @@ import { acquireLock, type LockHandle } from './lock.js';
 import { nodeLogFs, type LogFs } from './fs.js';
 import { openLogForAppend, type OpenLog } from './open-log.js';
 import type { LogPrefix } from './reader.js';
-import { PendingQueue, type ByteEncoder } from './pending.js';
+import { PendingQueue, type ByteEncoder, type Taken } from './pending.js';
 import { checkOptions, DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions } from './writer-options.js';
 
 export { DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions };
@@ -40,6 +40,7 @@ export { DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions };
 
 const NO_PARTS: Buffer[] = [];
 const NO_DONE: (() => void)[] = [];
+const NOTHING_TAKEN: Taken = { parts: NO_PARTS, count: 0, done: NO_DONE, chunks: [] };
 
 /**
  * The single writer of one JSONL log file: it holds the file's lock from {@link LogWriter.open} to
@@ -73,6 +74,8 @@ export class LogWriter<S extends object = object> {
    * other: no copy into one buffer), the part and offset where writing goes on, and its line count.
    */
   #inflight: (() => void)[] | undefined;
+  /** The take being written, handed back to the queue once written (its chunks are then reused). */
+  #taken: Taken = NOTHING_TAKEN;
   #parts: Buffer[] = NO_PARTS;
   #part = 0;
   #off = 0;
@@ -284,7 +287,8 @@ export class LogWriter<S extends object = object> {
   readonly #start = (): void => {
     this.#scheduled = false;
     if (this.#inflight !== undefined || this.#queue.count === 0) return;
-    const { parts, count, done } = this.#queue.take(this.#maxPendingBytes);
+    const taken = this.#queue.take(this.#maxPendingBytes);
+    const { parts, count, done } = taken;
     if (count === 0) {
       // Every entry was dropped (logged by `encode`): nothing to write, but their promises must not hang.
       for (const resolve of done) resolve();
@@ -292,6 +296,7 @@ export class LogWriter<S extends object = object> {
     }
     this.#inflight = done;
     this.#inflightCount = count;
+    this.#taken = taken;
     this.#parts = parts;
     this.#part = 0;
     this.#off = 0;
@@ -448,6 +453,10 @@ export class LogWriter<S extends object = object> {
 
   #done(): void {
     const done = this.#inflight ?? NO_DONE;
+    // Every part taken is written: the queue reuses the chunks none of whose lines waits any more (see
+    // `PendingQueue.written`).
+    this.#queue.written(this.#taken);
+    this.#taken = NOTHING_TAKEN;
     this.#inflight = undefined;
     this.#inflightCount = 0;
     this.#parts = NO_PARTS;
@@ -461,10 +470,7 @@ export class LogWriter<S extends object = object> {
     }
     this.#delayMs = this.#retryDelayMs;
     for (const resolve of done) resolve();
-    // Every part taken is written and let go (`#parts` above): with nothing queued, no byte of the queue's
-    // chunk is still needed, and the next lines go to its start (warm memory, see `PendingQueue.rewind`).
     if (this.#queue.count > 0) this.#start();
-    else this.#queue.rewind();
   }
 
   #fail(error: unknown, retry: () => void, call = 'write'): void {
