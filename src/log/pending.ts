@@ -13,6 +13,11 @@
  * A source can also be written as bytes straight into the chunk by a {@link ByteEncoder} (no line string
  * at all): {@link PendingQueue.pushBytes}, and sources taken after waiting past the byte budget.
  *
+ * An entry can also be a *row*: the index of a source that the caller holds and can give back unchanged
+ * ({@link PendingQueue.pushRow}); its line is made when it is taken, at most {@link ROW_TAKE_BYTES} of
+ * such lines a take. A row costs no line bytes and no object while it waits: what a long burst of lines in
+ * one tick (none of which can be written before the tick ends) keeps instead of fresh chunks.
+ *
  * Entries appended between two takes form a group that shares one promise ("lines recorded in the same
  * tick share one promise"); a group resolves once its last entry is written. A group that a take cuts in
  * two is closed, so that entries appended later never delay the part already being written.
@@ -81,7 +86,8 @@ class Run {
 }
 
 interface Group<S> {
-  entries: (Run | S | undefined)[];
+  /** Runs of lines, sources, and rows (numbers). */
+  entries: (Run | S | number | undefined)[];
   taken: number;
   readonly promise: Promise<void>;
   readonly resolve: () => void;
@@ -94,6 +100,11 @@ const CHUNK_BYTES = 1024 * 1024;
  * cover that, and an idle queue holds at most 3 MiB (its current chunk and these).
  */
 const MAX_FREE_CHUNKS = 2;
+/**
+ * Most bytes of lines made from rows in one take: the batch stays about a chunk, so that the chunks of the
+ * batch before are written and free again (warm memory) by the time the next rows become lines.
+ */
+export const ROW_TAKE_BYTES = 1024 * 1024;
 const EMPTY = new Chunk(Buffer.alloc(0));
 const NEWLINE = 0x0a;
 
@@ -101,6 +112,7 @@ const NEWLINE = 0x0a;
 export class PendingQueue<S extends object> {
   readonly #encode: (source: S) => string | undefined;
   readonly #byteEncoder: ByteEncoder<S> | undefined;
+  readonly #row: ((index: number) => S) | undefined;
   #groups: (Group<S> | undefined)[] = [];
   #head = 0;
   /** The group that takes new entries; closed by a take that reaches it. */
@@ -119,11 +131,14 @@ export class PendingQueue<S extends object> {
   /**
    * @param encode - Makes the line of a source; `undefined` drops the entry (the caller has logged why).
    * @param bytes - Writes the line of a source straight into the chunk, where it does not decline it.
+   * @param row - Gives the source of a row pushed by {@link PendingQueue.pushRow}, when it is taken.
    * @default bytes undefined (lines of sources are made by `encode`)
+   * @default row undefined (no rows)
    */
-  constructor(encode: (source: S) => string | undefined, bytes?: ByteEncoder<S>) {
+  constructor(encode: (source: S) => string | undefined, bytes?: ByteEncoder<S>, row?: (index: number) => S) {
     this.#encode = encode;
     this.#byteEncoder = bytes;
+    this.#row = row;
   }
 
   /** Entries queued (lines and sources). */
@@ -174,8 +189,24 @@ export class PendingQueue<S extends object> {
   }
 
   /**
-   * Takes entries from the head, in order: every queued line, and sources (made into lines) while the lines
-   * held, taken ones included, stay within `maxBytes`. At least one entry is taken when any is queued.
+   * Appends a row: the index of a source whose line is made (by the `row` function given to the
+   * constructor, then as a source's) only when it is taken. The source the row gives back must not change
+   * meanwhile, and its line must be writable (its encoder does not decline it).
+   *
+   * @param index - The row.
+   * @returns The group's promise, as {@link PendingQueue.push} returns it.
+   */
+  pushRow(index: number): Promise<void> {
+    const group = this.#openGroup();
+    group.entries.push(index);
+    this.#count++;
+    return (this.#last = group.promise);
+  }
+
+  /**
+   * Takes entries from the head, in order: every queued line, and sources and rows (made into lines) while
+   * the lines held, taken ones included, stay within `maxBytes`, rows also while the lines made of rows in
+   * this take stay within {@link ROW_TAKE_BYTES}. At least one entry is taken when any is queued.
    *
    * @param maxBytes - Most bytes of lines to hold after the take (the batch plus what stays queued).
    * @returns The lines' bytes and the resolvers of the groups they complete.
@@ -186,6 +217,7 @@ export class PendingQueue<S extends object> {
     const done: (() => void)[] = [];
     let count = 0;
     let held = this.#bytes;
+    let fromRows = 0;
     // Lines made from sources go into the chunk too; consecutive ones become one part.
     let made: Run | undefined;
     const close = (): void => {
@@ -207,16 +239,18 @@ export class PendingQueue<S extends object> {
           this.#count -= entry.lines;
           this.#bytes -= entry.end - entry.start;
         } else {
-          if (count > 0 && held >= maxBytes) {
+          const row = typeof entry === 'number';
+          if (count > 0 && (held >= maxBytes || (row && fromRows >= ROW_TAKE_BYTES))) {
             close();
             return this.#cut(group, { parts, count, done, chunks });
           }
           this.#count--;
-          if (this.#make(entry)) {
+          if (this.#make(row ? this.#row!(entry) : entry)) {
             const chunk = this.#chunk;
             const start = this.#lineStart;
             const end = this.#chunkOff;
             held += end - start;
+            if (row) fromRows += end - start;
             chunk.unwritten += end - start;
             if (made !== undefined && made.chunk === chunk && made.end === start) made.end = end;
             else {

@@ -38,6 +38,15 @@ import { checkOptions, DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions } from '
 export { DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions };
 
 
+/**
+ * Bytes of lines queued (appended in this tick, or waiting since) past which a source given with its row
+ * is kept as the row. Up to it, lines go to the queue's chunks, which are warm while lines are written as
+ * they come (a live program's records, a few a tick). Past it, a burst of lines in one tick (none can be
+ * written before the tick ends) would fill fresh chunks, a page fault per 4 KiB of log (measured: on the
+ * 2-core VM of BENCHMARKS.md, a burst of 300k records' lines cost 1.5-2x the CPU time of the same lines
+ * written into reused chunks). Two chunks: what the queue keeps free.
+ */
+const ROW_AFTER_BYTES = 2 * 1024 * 1024;
 const NO_PARTS: Buffer[] = [];
 const NO_DONE: (() => void)[] = [];
 const NOTHING_TAKEN: Taken = { parts: NO_PARTS, count: 0, done: NO_DONE, chunks: [] };
@@ -68,6 +77,7 @@ export class LogWriter<S extends object = object> {
   readonly #rotationCheckMs: number;
   readonly #queue: PendingQueue<S>;
   readonly #bytes: ByteEncoder<S> | undefined;
+  readonly #rows: boolean;
   #delayMs: number;
   /**
    * The batch being written: its group resolvers, its bytes (the queue's views, written one after the
@@ -123,7 +133,8 @@ export class LogWriter<S extends object = object> {
         log(this.#logger, 'error', `${this.path}: a waiting record could not be serialized and is dropped: ${(error as Error)?.message ?? String(error)}`);
         return undefined;
       }
-    }, options.bytes);
+    }, options.bytes, options.row);
+    this.#rows = options.row !== undefined;
   }
 
   /**
@@ -205,19 +216,26 @@ export class LogWriter<S extends object = object> {
   /**
    * Queues the line of `source`, written by the `bytes` encoder straight into the queue's buffer (no line
    * string), or, past `maxPendingBytes`, keeps `source` alone until its turn comes. Either way the source
-   * is accepted only when the encoder can write it (it gave a bound), so nothing fails later.
+   * is accepted only when the encoder can write it (it gave a bound), so nothing fails later. With `row`
+   * (and the `row` option), past 2 MiB of queued lines the source is kept as its row instead, its line made
+   * when its turn comes: a long burst in one tick then fills no fresh memory.
    *
    * @param source - What the line is made from; it must not change until the line is written.
+   * @param row - Its index in the caller's store, from which the `row` option gives it back unchanged.
+   * @default row undefined (the line is made now, or the source kept past `maxPendingBytes`)
    * @returns The promise of {@link LogWriter.append}, or `undefined` when there is no `bytes` encoder or it
    *   declines the source: nothing was queued, call `append(line, source)`.
    * @throws Rejects with {@link CollectorClosedError} once `close()` was called (unless that close failed).
    */
-  appendSource(source: S): Promise<void> | undefined {
+  appendSource(source: S, row?: number): Promise<void> | undefined {
     if (this.#closing !== undefined || this.#closed) return Promise.reject(new CollectorClosedError(this.path));
     const bytes = this.#bytes;
     const bound = bytes === undefined ? -1 : bytes.bound(source);
     if (bound < 0) return undefined;
-    const written = this.pendingBytes < this.#maxPendingBytes ? this.#queue.pushBytes(source, bound) : this.#queue.push(source);
+    const queue = this.#queue;
+    let written: Promise<void>;
+    if (row !== undefined && this.#rows && (queue.bytes >= ROW_AFTER_BYTES || this.pendingBytes >= this.#maxPendingBytes)) written = queue.pushRow(row);
+    else written = this.pendingBytes < this.#maxPendingBytes ? queue.pushBytes(source, bound) : queue.push(source);
     this.#schedule();
     return written;
   }

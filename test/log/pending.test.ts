@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PendingQueue } from '../../src/log/pending.js';
+import { PendingQueue, ROW_TAKE_BYTES } from '../../src/log/pending.js';
 import { isSettled } from './fake-fs.js';
 
 interface Src {
@@ -192,5 +192,43 @@ describe('PendingQueue: the byte path', () => {
     expect(fifth.chunks).toBe('CB');
     // The lines taken and not reported written are intact.
     for (const { taken, own } of [fourth, fifth]) expect(linesOf(taken)).toEqual(own);
+  });
+
+  it('makes the line of a row from its source when taken, in order with lines and sources, a bounded amount a take', async () => {
+    const held: Rec[] = []; // the caller's store
+    const made: number[] = [];
+    const q = new PendingQueue<Rec>(
+      (s) => `line-${s.id}`,
+      { bound: (s) => 3 * `line-${s.id}`.length, write: (s, buf, start) => start + buf.write(`line-${s.id}`, start, 'utf8') },
+      (index) => (made.push(index), held[index]!),
+    );
+    const pad = 'r'.repeat(100 * 1024); // a row's line: about 100 KiB
+    held.push({ id: `0${pad}` }, { id: `1${pad}` });
+    const first = q.push('a');
+    q.pushRow(0);
+    q.push({ id: 's' });
+    q.pushRow(1);
+    for (let i = 2; i < 40; i++) {
+      held.push({ id: `${i}${pad}` });
+      q.pushRow(i);
+    }
+    const last = q.push('z');
+    expect(made).toEqual([]); // nothing made before it is taken
+    expect([q.count, q.bytes]).toEqual([43, 2 + 2]);
+    const taken = [q.take(Infinity)];
+    // Lines of rows stop at ROW_TAKE_BYTES a take (lines of sources do not count): the group is cut.
+    expect(linesOf(taken[0]!).slice(0, 4)).toEqual(['a', `line-0${pad}`, 'line-s', `line-1${pad}`]);
+    expect(made.length).toBe(Math.ceil(ROW_TAKE_BYTES / (pad.length + 8)));
+    expect(taken[0]!.done).toEqual([]);
+    while (q.count > 0) taken.push(q.take(Infinity));
+    expect(taken.length).toBeGreaterThan(3);
+    expect(made).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(taken.flatMap(linesOf)).toEqual(['a', ...held.map((h, i) => (i === 1 ? ['line-s', `line-${h.id}`] : [`line-${h.id}`])).flat(), 'z']);
+    // The tick's one promise resolves once its last entry is written, not before.
+    for (const t of taken.slice(0, -1)) run(t.done);
+    expect(await isSettled(first)).toBe(false);
+    run(taken.at(-1)!.done);
+    expect(first).toBe(last);
+    expect(await isSettled(first)).toBe(true);
   });
 });
