@@ -199,10 +199,11 @@ export class InvocationMetricsCollector extends EventEmitter {
     // observable). A record held as columns is given to the writer with its row: in a long burst the writer
     // keeps the row and makes the line from the columns when its turn comes (no fresh memory for the line).
     let written: Promise<void>;
-    if (metricLineBound(stored) >= 0) {
+    const bound = metricLineBound(stored);
+    if (bound >= 0) {
       const compact = this.#records.push(stored);
       if (!compact) internFields(stored, this.#interned);
-      written = this.#writer.appendSource(stored, compact ? this.#records.length - 1 : undefined)!;
+      written = this.#writer.appendSource(stored, compact ? this.#records.length - 1 : undefined, bound)!;
     } else {
       const line = lineOf(stored);
       if (line instanceof InvalidMetricError) return line;

@@ -222,16 +222,16 @@ export class LogWriter<S extends object = object> {
    *
    * @param source - What the line is made from; it must not change until the line is written.
    * @param row - Its index in the caller's store, from which the `row` option gives it back unchanged.
+   * @param bound - What the `bytes` encoder's `bound(source)` gives, when the caller asked it already.
    * @default row undefined (the line is made now, or the source kept past `maxPendingBytes`)
+   * @default bound asked of the `bytes` encoder (`-1` without one)
    * @returns The promise of {@link LogWriter.append}, or `undefined` when there is no `bytes` encoder or it
    *   declines the source: nothing was queued, call `append(line, source)`.
    * @throws Rejects with {@link CollectorClosedError} once `close()` was called (unless that close failed).
    */
-  appendSource(source: S, row?: number): Promise<void> | undefined {
+  appendSource(source: S, row?: number, bound = this.#bytes === undefined ? -1 : this.#bytes.bound(source)): Promise<void> | undefined {
     if (this.#closing !== undefined || this.#closed) return Promise.reject(new CollectorClosedError(this.path));
-    const bytes = this.#bytes;
-    const bound = bytes === undefined ? -1 : bytes.bound(source);
-    if (bound < 0) return undefined;
+    if (bound < 0 || this.#bytes === undefined) return undefined;
     const queue = this.#queue;
     let written: Promise<void>;
     if (row !== undefined && this.#rows && (queue.bytes >= ROW_AFTER_BYTES || this.pendingBytes >= this.#maxPendingBytes)) written = queue.pushRow(row);
