@@ -44,6 +44,7 @@ export interface Taken {
 
 /** A buffer that lines are encoded into, and the bytes of its lines not yet written. */
 export class Chunk {
+  /** The bytes (1 MiB, or a longer line's own size). */
   readonly buf: Buffer;
   /** Bytes of lines in it that are queued, or taken and not yet reported written. */
   unwritten = 0;
