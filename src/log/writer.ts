@@ -42,9 +42,9 @@ export { DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions };
  * Bytes of lines queued (appended in this tick, or waiting since) past which a source given with its row
  * is kept as the row. Up to it, lines go to the queue's chunks, which are warm while lines are written as
  * they come (a live program's records, a few a tick). Past it, a burst of lines in one tick (none can be
- * written before the tick ends) would fill fresh chunks, a page fault per 4 KiB of log (measured: on the
- * 2-core VM of BENCHMARKS.md, a burst of 300k records' lines cost 1.5-2x the CPU time of the same lines
- * written into reused chunks). Two chunks: what the queue keeps free.
+ * written before the tick ends) would fill fresh chunks, a page fault per 4 KiB of log (measured on the
+ * 2-core VM of BENCHMARKS.md: `record()` of a 300k-record burst took 1.3-1.5x the CPU time it takes with
+ * the lines past this kept as rows). Two chunks: what the queue keeps free.
  */
 const ROW_AFTER_BYTES = 2 * 1024 * 1024;
 const NO_PARTS: Buffer[] = [];
