@@ -138,6 +138,8 @@ export class InvocationMetricsCollector extends EventEmitter {
       rotationCheckMs: options.rotationCheckMs,
       encode: (stored) => this.#lateLine(stored),
       bytes: { bound: metricLineBound, write: writeMetricLine },
+      // A row is a record the store holds as columns: made again, it equals the record, key for key.
+      row: (index) => this.#records.get(index),
     });
   }
 
@@ -190,17 +192,24 @@ export class InvocationMetricsCollector extends EventEmitter {
     const problem = findMetricProblem(stored);
     if (problem !== undefined) return problem;
     // A record of the type's fields is written as bytes straight into the writer's buffer (or, past
-    // maxPendingBytes, kept until its turn without being serialized: its line is known to fit); any other
-    // (unknown fields, huge strings) is serialized to a string first, which also finds what cannot be written.
-    let written = this.#writer.appendSource(stored);
-    if (written === undefined) {
+    // maxPendingBytes or in a long burst, kept until its turn without being serialized: its line is known to
+    // fit); any other (unknown fields, huge strings) is serialized to a string first, which also finds what
+    // cannot be written. The store holds the strings of a record it keeps as columns in its own table; any
+    // other record is held as the object, whose low-cardinality strings are then shared (equal values: nothing
+    // observable). A record held as columns is given to the writer with its row: in a long burst the writer
+    // keeps the row and makes the line from the columns when its turn comes (no fresh memory for the line).
+    let written: Promise<void>;
+    const bound = metricLineBound(stored);
+    if (bound >= 0) {
+      const compact = this.#records.push(stored);
+      if (!compact) internFields(stored, this.#interned);
+      written = this.#writer.appendSource(stored, compact ? this.#records.length - 1 : undefined, bound)!;
+    } else {
       const line = lineOf(stored);
       if (line instanceof InvalidMetricError) return line;
       written = this.#writer.append(line, stored);
+      if (!this.#records.push(stored)) internFields(stored, this.#interned);
     }
-    // The store holds the strings of a record it keeps as columns in its own table; any other record is
-    // held as the object, whose low-cardinality strings are then shared (equal values: nothing observable).
-    if (!this.#records.push(stored)) internFields(stored, this.#interned);
     this.#recordedHere++;
     if (this.#mirror !== undefined) this.#mirror.record(stored);
     if (live !== undefined) live.finish(stored);

@@ -75,6 +75,9 @@ export class RecordStore {
   readonly #table: string[] = [''];
   readonly #index = new Map<string, number>();
   #length = 0;
+  /** The chunk {@link RecordStore.get} read last, and the index of its first record: rows are read in order. */
+  #at = 0;
+  #atBase = 0;
 
   /** How many records are held. */
   get length(): number {
@@ -215,6 +218,24 @@ export class RecordStore {
     this.#table.push(value);
     this.#index.set(value, id);
     return id;
+  }
+
+  /**
+   * The record at `index`, as {@link RecordStore.toArray} makes it (a new object for a record held as
+   * columns, the held object for another). Reading records in order costs no search.
+   *
+   * @param index - From 0 to `length - 1`.
+   * @returns The record.
+   */
+  get(index: number): InvocationMetric {
+    const chunks = this.#chunks;
+    if (index < this.#atBase) {
+      this.#at = 0;
+      this.#atBase = 0;
+    }
+    while (index - this.#atBase >= chunks[this.#at]!.count) this.#atBase += chunks[this.#at++]!.count;
+    const chunk = chunks[this.#at]!;
+    return this.#make(chunk, chunk.first + index - this.#atBase);
   }
 
   /**

@@ -315,6 +315,25 @@ describe('InvocationMetricsCollector: the byte path of the log', () => {
     });
   }
 
+  it('writes a burst past 2 MiB in one tick byte for byte from its held columns, whatever listeners do to their records', async () => {
+    const c = collector();
+    // A listener that changes the record it gets: the lines made later, from the store's columns, are the records as recorded.
+    c.on('metric-recorded', (m: InvocationMetric) => {
+      m.agent = 'changed';
+      m.cost = 99;
+    });
+    // Most in the type's key order (held as columns), the others with unknown fields (held as objects, string path).
+    const records = mixed(12_000).map((m) => ('extra' in m ? m : (JSON.parse(serializeMetric({ ...m })) as InvocationMetric)));
+    const expected = records.map((m) => `${serializeMetric({ ...m })}\n`).join('');
+    expect(Buffer.byteLength(expected)).toBeGreaterThan(3 * 1024 * 1024);
+    const all = records.map((m) => c.record(m));
+    // The lines of records held as columns wait past 2 MiB as rows: far less than the burst's bytes held.
+    expect(c.pendingBytes).toBeLessThan(Buffer.byteLength(expected) * 0.8);
+    expect(c.pendingRecords).toBe(12_000);
+    await Promise.all(all);
+    expect(readFileSync(c.path).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+  });
+
   it('counts pending bytes as UTF-8 bytes', () => {
     const c = collector();
     const m = metric({ agent: 'é\ud83d\ude80' });

@@ -165,4 +165,18 @@ describe('RecordStore.adopt (a loader block)', () => {
     store.push(metric({ invocationId: 'c' }));
     expect(store.toArray().map((r) => r.invocationId)).toEqual(['b', 'c']);
   });
+
+  it('get(i) gives the record toArray() gives at i, across pushed and adopted chunks, in any order', () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => serializeMetric(metric({ invocationId: `l${i}`, agent: `a${i % 3}` })));
+    const store = new RecordStore();
+    for (let i = 0; i < 4100; i++) store.push(metric({ invocationId: `p${i}`, phase: i % 7 }));
+    adopted(store, blockOf(lines), 10);
+    store.push({ ...metric({ invocationId: 'object' }), extra: 1 } as InvocationMetric);
+    for (let i = 0; i < 5000; i++) store.push(metric({ invocationId: `q${i}` }));
+    const all = store.toArray();
+    expect(all.length).toBe(4100 + 4990 + 1 + 5000);
+    for (let i = 0; i < all.length; i++) expect(store.get(i)).toEqual(all[i]);
+    for (const i of [14_000, 3, 9000, 4099, 4100, 9090, 9091, 0, all.length - 1]) expect(store.get(i)).toEqual(all[i]);
+    expect(store.get(9090)).toBe(all[9090]); // held as the object: that object
+  });
 });

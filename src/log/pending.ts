@@ -13,9 +13,19 @@
  * A source can also be written as bytes straight into the chunk by a {@link ByteEncoder} (no line string
  * at all): {@link PendingQueue.pushBytes}, and sources taken after waiting past the byte budget.
  *
+ * An entry can also be a *row*: the index of a source that the caller holds and can give back unchanged
+ * ({@link PendingQueue.pushRow}); its line is made when it is taken, at most {@link ROW_TAKE_BYTES} of
+ * such lines a take. A row costs no line bytes and no object while it waits: what a long burst of lines in
+ * one tick (none of which can be written before the tick ends) keeps instead of fresh chunks.
+ *
  * Entries appended between two takes form a group that shares one promise ("lines recorded in the same
  * tick share one promise"); a group resolves once its last entry is written. A group that a take cuts in
  * two is closed, so that entries appended later never delay the part already being written.
+ *
+ * Chunks are reused: each counts the bytes of its lines not yet written (queued, or taken and not yet
+ * reported by {@link PendingQueue.written}); one whose count falls to zero is let go to a small pool of
+ * free chunks (the current one starts again from its start) instead of leaving the next lines to fresh,
+ * never-touched memory.
  *
  * @module
  */
@@ -28,6 +38,20 @@ export interface Taken {
   readonly count: number;
   /** Resolvers of the groups whose last entry is among the lines: call them once the lines are written. */
   readonly done: (() => void)[];
+  /** The chunk of each part, in the order of `parts`: what {@link PendingQueue.written} gives back. */
+  readonly chunks: Chunk[];
+}
+
+/** A buffer that lines are encoded into, and the bytes of its lines not yet written. */
+export class Chunk {
+  /** The bytes (1 MiB, or a longer line's own size). */
+  readonly buf: Buffer;
+  /** Bytes of lines in it that are queued, or taken and not yet reported written. */
+  unwritten = 0;
+
+  constructor(buf: Buffer) {
+    this.buf = buf;
+  }
 }
 
 /**
@@ -50,12 +74,12 @@ export interface ByteEncoder<S> {
 
 /** Consecutive lines of one group, encoded in one chunk. */
 class Run {
-  readonly chunk: Buffer;
+  readonly chunk: Chunk;
   readonly start: number;
   end: number;
   lines = 1;
 
-  constructor(chunk: Buffer, start: number, end: number) {
+  constructor(chunk: Chunk, start: number, end: number) {
     this.chunk = chunk;
     this.start = start;
     this.end = end;
@@ -63,7 +87,8 @@ class Run {
 }
 
 interface Group<S> {
-  entries: (Run | S | undefined)[];
+  /** Runs of lines, sources, and rows (numbers). */
+  entries: (Run | S | number | undefined)[];
   taken: number;
   readonly promise: Promise<void>;
   readonly resolve: () => void;
@@ -71,13 +96,24 @@ interface Group<S> {
 
 /** Size of a chunk of encoded lines (a longer line gets a chunk of its own size). */
 const CHUNK_BYTES = 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
+/**
+ * Free chunks kept for reuse. While lines keep coming, a chunk fills as the one before it is written: two
+ * cover that, and an idle queue holds at most 3 MiB (its current chunk and these).
+ */
+const MAX_FREE_CHUNKS = 2;
+/**
+ * Most bytes of lines made from rows in one take: the batch stays about a chunk, so that the chunks of the
+ * batch before are written and free again (warm memory) by the time the next rows become lines.
+ */
+export const ROW_TAKE_BYTES = 1024 * 1024;
+const EMPTY = new Chunk(Buffer.alloc(0));
 const NEWLINE = 0x0a;
 
 /** A FIFO of lines and sources, in groups that share a promise. */
 export class PendingQueue<S extends object> {
   readonly #encode: (source: S) => string | undefined;
   readonly #byteEncoder: ByteEncoder<S> | undefined;
+  readonly #row: ((index: number) => S) | undefined;
   #groups: (Group<S> | undefined)[] = [];
   #head = 0;
   /** The group that takes new entries; closed by a take that reaches it. */
@@ -86,7 +122,9 @@ export class PendingQueue<S extends object> {
   #bytes = 0;
   #last: Promise<void> | undefined;
   /** Where lines are encoded: bytes before `#chunkOff` belong to runs (queued or taken), never rewritten. */
-  #chunk: Buffer = EMPTY;
+  #chunk: Chunk = EMPTY;
+  /** Chunks whose every line is written, to be filled again (standard size only). */
+  readonly #free: Chunk[] = [];
   #chunkOff = 0;
   /** Where the last line encoded by `#encodeLine` / `#writeLine` starts (its end is `#chunkOff`). */
   #lineStart = 0;
@@ -94,11 +132,14 @@ export class PendingQueue<S extends object> {
   /**
    * @param encode - Makes the line of a source; `undefined` drops the entry (the caller has logged why).
    * @param bytes - Writes the line of a source straight into the chunk, where it does not decline it.
+   * @param row - Gives the source of a row pushed by {@link PendingQueue.pushRow}, when it is taken.
    * @default bytes undefined (lines of sources are made by `encode`)
+   * @default row undefined (no rows)
    */
-  constructor(encode: (source: S) => string | undefined, bytes?: ByteEncoder<S>) {
+  constructor(encode: (source: S) => string | undefined, bytes?: ByteEncoder<S>, row?: (index: number) => S) {
     this.#encode = encode;
     this.#byteEncoder = bytes;
+    this.#row = row;
   }
 
   /** Entries queued (lines and sources). */
@@ -149,21 +190,42 @@ export class PendingQueue<S extends object> {
   }
 
   /**
-   * Takes entries from the head, in order: every queued line, and sources (made into lines) while the lines
-   * held, taken ones included, stay within `maxBytes`. At least one entry is taken when any is queued.
+   * Appends a row: the index of a source whose line is made (by the `row` function given to the
+   * constructor, then as a source's) only when it is taken. The source the row gives back must not change
+   * meanwhile, and its line must be writable (its encoder does not decline it).
+   *
+   * @param index - The row.
+   * @returns The group's promise, as {@link PendingQueue.push} returns it.
+   */
+  pushRow(index: number): Promise<void> {
+    const group = this.#openGroup();
+    group.entries.push(index);
+    this.#count++;
+    return (this.#last = group.promise);
+  }
+
+  /**
+   * Takes entries from the head, in order: every queued line, and sources and rows (made into lines) while
+   * the lines held, taken ones included, stay within `maxBytes`, rows also while the lines made of rows in
+   * this take stay within {@link ROW_TAKE_BYTES}. At least one entry is taken when any is queued.
    *
    * @param maxBytes - Most bytes of lines to hold after the take (the batch plus what stays queued).
    * @returns The lines' bytes and the resolvers of the groups they complete.
    */
   take(maxBytes: number): Taken {
     const parts: Buffer[] = [];
+    const chunks: Chunk[] = [];
     const done: (() => void)[] = [];
     let count = 0;
     let held = this.#bytes;
+    let fromRows = 0;
     // Lines made from sources go into the chunk too; consecutive ones become one part.
     let made: Run | undefined;
     const close = (): void => {
-      if (made !== undefined) parts.push(made.chunk.subarray(made.start, made.end));
+      if (made !== undefined) {
+        parts.push(made.chunk.buf.subarray(made.start, made.end));
+        chunks.push(made.chunk);
+      }
       made = undefined;
     };
     while (this.#head < this.#groups.length) {
@@ -172,21 +234,25 @@ export class PendingQueue<S extends object> {
         const entry = group.entries[group.taken]!;
         if (entry instanceof Run) {
           close();
-          parts.push(entry.chunk.subarray(entry.start, entry.end));
+          parts.push(entry.chunk.buf.subarray(entry.start, entry.end));
+          chunks.push(entry.chunk);
           count += entry.lines;
           this.#count -= entry.lines;
           this.#bytes -= entry.end - entry.start;
         } else {
-          if (count > 0 && held >= maxBytes) {
+          const row = typeof entry === 'number';
+          if (count > 0 && (held >= maxBytes || (row && fromRows >= ROW_TAKE_BYTES))) {
             close();
-            return this.#cut(group, parts, count, done);
+            return this.#cut(group, { parts, count, done, chunks });
           }
           this.#count--;
-          if (this.#make(entry)) {
+          if (this.#make(row ? this.#row!(entry) : entry)) {
             const chunk = this.#chunk;
             const start = this.#lineStart;
             const end = this.#chunkOff;
             held += end - start;
+            if (row) fromRows += end - start;
+            chunk.unwritten += end - start;
             if (made !== undefined && made.chunk === chunk && made.end === start) made.end = end;
             else {
               close();
@@ -204,24 +270,32 @@ export class PendingQueue<S extends object> {
     close();
     this.#groups = [];
     this.#head = 0;
-    return { parts, count, done };
+    return { parts, count, done, chunks };
   }
 
   /**
-   * Lets the next lines reuse the current chunk from its start, when nothing is queued: the writer calls it
-   * once every line it took is written (and no part of the chunk is held any more). A program that records
-   * a few lines a tick then writes them into the same, already touched, memory instead of a fresh chunk per
-   * MiB of log: a fresh chunk's first writes cost page faults and cache misses (measured: writing the lines
-   * of the bench's 300k records took 2.4x the CPU time in fresh 1 MiB chunks as in one reused chunk, Node 24).
-   * A burst of lines in one tick still needs a chunk per MiB: they are all pending at once.
+   * Reports the parts of a take as written: a chunk none of whose lines waits any more is reused. The
+   * current chunk starts again from its start; another goes to the pool of free chunks, which
+   * {@link PendingQueue} fills before allocating. So lines that come while earlier ones are written (a live
+   * program's) go to memory already touched instead of a fresh chunk per MiB of log: the first writes to a
+   * fresh chunk cost page faults and cache misses (measured: writing the lines of the bench's 300k records
+   * took 2.4x the CPU time in fresh 1 MiB chunks as in one reused chunk, Node 24). A burst of lines in one
+   * tick still needs a chunk per MiB: they are all pending at once.
    *
-   * @returns Whether the chunk was rewound (nothing was queued).
+   * @param taken - What {@link PendingQueue.take} returned, once every part of it is written; each take is
+   *   reported at most once (a take never reported keeps its chunks from reuse).
    */
-  rewind(): boolean {
-    if (this.#count !== 0) return false;
-    this.#chunkOff = 0;
-    this.#lineStart = 0;
-    return true;
+  written(taken: Taken): void {
+    const { parts, chunks } = taken;
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i]!;
+      chunk.unwritten -= parts[i]!.length;
+      if (chunk.unwritten !== 0) continue;
+      if (chunk === this.#chunk) {
+        this.#chunkOff = 0;
+        this.#lineStart = 0;
+      } else if (chunk.buf.length === CHUNK_BYTES && this.#free.length < MAX_FREE_CHUNKS && !this.#free.includes(chunk)) this.#free.push(chunk);
+    }
   }
 
   #openGroup(): Group<S> {
@@ -239,6 +313,7 @@ export class PendingQueue<S extends object> {
     const start = this.#lineStart;
     const end = this.#chunkOff;
     this.#bytes += end - start;
+    chunk.unwritten += end - start;
     const entries = group.entries;
     const last = entries.length > 0 ? entries[entries.length - 1] : undefined;
     if (last instanceof Run && last.chunk === chunk && last.end === start) {
@@ -260,13 +335,14 @@ export class PendingQueue<S extends object> {
     return true;
   }
 
-  /** Room for `bytes` bytes at the end of the chunk (a new chunk when they may not fit). */
+  /** Room for `bytes` bytes at the end of the chunk (a free or new chunk when they may not fit). */
   #room(bytes: number): Buffer {
-    if (this.#chunk.length - this.#chunkOff < bytes) {
-      this.#chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    if (this.#chunk.buf.length - this.#chunkOff < bytes) {
+      const free = bytes <= CHUNK_BYTES ? this.#free.pop() : undefined;
+      this.#chunk = free ?? new Chunk(Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes)));
       this.#chunkOff = 0;
     }
-    return this.#chunk;
+    return this.#chunk.buf;
   }
 
   /** Encodes `line` and a newline at the end of the chunk: the line spans `#lineStart` to `#chunkOff`. */
@@ -290,13 +366,13 @@ export class PendingQueue<S extends object> {
     this.#chunkOff = end;
   }
 
-  #cut(group: Group<S>, parts: Buffer[], count: number, done: (() => void)[]): Taken {
+  #cut(group: Group<S>, taken: Taken): Taken {
     if (group === this.#open) this.#open = undefined;
     if (this.#head > 1024) {
       this.#groups = this.#groups.slice(this.#head);
       this.#head = 0;
     }
-    return { parts, count, done };
+    return taken;
   }
 }
 

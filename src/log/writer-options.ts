@@ -59,6 +59,13 @@ export interface LogWriterOptions<S extends object = object> {
    */
   bytes?: ByteEncoder<S>;
   /**
+   * Gives back, unchanged, the source of a row passed to {@link LogWriter.appendSource} (its index in the
+   * caller's own store). With it, a source appended while a burst's lines already fill the writer's warm
+   * chunks is kept as that index, and its line is made when its turn comes (see `PendingQueue.pushRow`).
+   * @default undefined (no rows: every line is made when it is appended)
+   */
+  row?: (index: number) => S;
+  /**
    * Shortest time between two checks that the path still names the open file (one `fstat` and one
    * `stat`, before a batch). When another tool moved or deleted the log (rotation), the writer opens a
    * fresh file at the path (taking the lock again if it went too) before writing the batch. `0` checks

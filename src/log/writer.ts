@@ -32,14 +32,24 @@ import { acquireLock, type LockHandle } from './lock.js';
 import { nodeLogFs, type LogFs } from './fs.js';
 import { openLogForAppend, type OpenLog } from './open-log.js';
 import type { LogPrefix } from './reader.js';
-import { PendingQueue, type ByteEncoder } from './pending.js';
+import { PendingQueue, type ByteEncoder, type Taken } from './pending.js';
 import { checkOptions, DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions } from './writer-options.js';
 
 export { DEFAULT_MAX_PENDING_BYTES, type LogWriterOptions };
 
 
+/**
+ * Bytes of lines queued (appended in this tick, or waiting since) past which a source given with its row
+ * is kept as the row. Up to it, lines go to the queue's chunks, which are warm while lines are written as
+ * they come (a live program's records, a few a tick). Past it, a burst of lines in one tick (none can be
+ * written before the tick ends) would fill fresh chunks, a page fault per 4 KiB of log (measured on the
+ * 2-core VM of BENCHMARKS.md: `record()` of a 300k-record burst took 1.3-1.5x the CPU time it takes with
+ * the lines past this kept as rows). Two chunks: what the queue keeps free.
+ */
+const ROW_AFTER_BYTES = 2 * 1024 * 1024;
 const NO_PARTS: Buffer[] = [];
 const NO_DONE: (() => void)[] = [];
+const NOTHING_TAKEN: Taken = { parts: NO_PARTS, count: 0, done: NO_DONE, chunks: [] };
 
 /**
  * The single writer of one JSONL log file: it holds the file's lock from {@link LogWriter.open} to
@@ -67,12 +77,15 @@ export class LogWriter<S extends object = object> {
   readonly #rotationCheckMs: number;
   readonly #queue: PendingQueue<S>;
   readonly #bytes: ByteEncoder<S> | undefined;
+  readonly #rows: boolean;
   #delayMs: number;
   /**
    * The batch being written: its group resolvers, its bytes (the queue's views, written one after the
    * other: no copy into one buffer), the part and offset where writing goes on, and its line count.
    */
   #inflight: (() => void)[] | undefined;
+  /** The take being written, handed back to the queue once written (its chunks are then reused). */
+  #taken: Taken = NOTHING_TAKEN;
   #parts: Buffer[] = NO_PARTS;
   #part = 0;
   #off = 0;
@@ -120,7 +133,8 @@ export class LogWriter<S extends object = object> {
         log(this.#logger, 'error', `${this.path}: a waiting record could not be serialized and is dropped: ${(error as Error)?.message ?? String(error)}`);
         return undefined;
       }
-    }, options.bytes);
+    }, options.bytes, options.row);
+    this.#rows = options.row !== undefined;
   }
 
   /**
@@ -202,19 +216,26 @@ export class LogWriter<S extends object = object> {
   /**
    * Queues the line of `source`, written by the `bytes` encoder straight into the queue's buffer (no line
    * string), or, past `maxPendingBytes`, keeps `source` alone until its turn comes. Either way the source
-   * is accepted only when the encoder can write it (it gave a bound), so nothing fails later.
+   * is accepted only when the encoder can write it (it gave a bound), so nothing fails later. With `row`
+   * (and the `row` option), past 2 MiB of queued lines the source is kept as its row instead, its line made
+   * when its turn comes: a long burst in one tick then fills no fresh memory.
    *
    * @param source - What the line is made from; it must not change until the line is written.
+   * @param row - Its index in the caller's store, from which the `row` option gives it back unchanged.
+   * @param bound - What the `bytes` encoder's `bound(source)` gives, when the caller asked it already.
+   * @default row undefined (the line is made now, or the source kept past `maxPendingBytes`)
+   * @default bound asked of the `bytes` encoder (`-1` without one)
    * @returns The promise of {@link LogWriter.append}, or `undefined` when there is no `bytes` encoder or it
    *   declines the source: nothing was queued, call `append(line, source)`.
    * @throws Rejects with {@link CollectorClosedError} once `close()` was called (unless that close failed).
    */
-  appendSource(source: S): Promise<void> | undefined {
+  appendSource(source: S, row?: number, bound = this.#bytes === undefined ? -1 : this.#bytes.bound(source)): Promise<void> | undefined {
     if (this.#closing !== undefined || this.#closed) return Promise.reject(new CollectorClosedError(this.path));
-    const bytes = this.#bytes;
-    const bound = bytes === undefined ? -1 : bytes.bound(source);
-    if (bound < 0) return undefined;
-    const written = this.pendingBytes < this.#maxPendingBytes ? this.#queue.pushBytes(source, bound) : this.#queue.push(source);
+    if (bound < 0 || this.#bytes === undefined) return undefined;
+    const queue = this.#queue;
+    let written: Promise<void>;
+    if (row !== undefined && this.#rows && (queue.bytes >= ROW_AFTER_BYTES || this.pendingBytes >= this.#maxPendingBytes)) written = queue.pushRow(row);
+    else written = this.pendingBytes < this.#maxPendingBytes ? queue.pushBytes(source, bound) : queue.push(source);
     this.#schedule();
     return written;
   }
@@ -284,7 +305,8 @@ export class LogWriter<S extends object = object> {
   readonly #start = (): void => {
     this.#scheduled = false;
     if (this.#inflight !== undefined || this.#queue.count === 0) return;
-    const { parts, count, done } = this.#queue.take(this.#maxPendingBytes);
+    const taken = this.#queue.take(this.#maxPendingBytes);
+    const { parts, count, done } = taken;
     if (count === 0) {
       // Every entry was dropped (logged by `encode`): nothing to write, but their promises must not hang.
       for (const resolve of done) resolve();
@@ -292,6 +314,7 @@ export class LogWriter<S extends object = object> {
     }
     this.#inflight = done;
     this.#inflightCount = count;
+    this.#taken = taken;
     this.#parts = parts;
     this.#part = 0;
     this.#off = 0;
@@ -448,6 +471,10 @@ export class LogWriter<S extends object = object> {
 
   #done(): void {
     const done = this.#inflight ?? NO_DONE;
+    // Every part taken is written: the queue reuses the chunks none of whose lines waits any more (see
+    // `PendingQueue.written`).
+    this.#queue.written(this.#taken);
+    this.#taken = NOTHING_TAKEN;
     this.#inflight = undefined;
     this.#inflightCount = 0;
     this.#parts = NO_PARTS;
@@ -461,10 +488,7 @@ export class LogWriter<S extends object = object> {
     }
     this.#delayMs = this.#retryDelayMs;
     for (const resolve of done) resolve();
-    // Every part taken is written and let go (`#parts` above): with nothing queued, no byte of the queue's
-    // chunk is still needed, and the next lines go to its start (warm memory, see `PendingQueue.rewind`).
     if (this.#queue.count > 0) this.#start();
-    else this.#queue.rewind();
   }
 
   #fail(error: unknown, retry: () => void, call = 'write'): void {

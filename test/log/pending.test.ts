@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PendingQueue } from '../../src/log/pending.js';
+import { PendingQueue, ROW_TAKE_BYTES } from '../../src/log/pending.js';
 import { isSettled } from './fake-fs.js';
 
 interface Src {
@@ -134,24 +134,101 @@ describe('PendingQueue: the byte path', () => {
     expect(lines.map((l) => l.length)).toEqual([1, big.length, 1]);
   });
 
-  it('rewinds its chunk only when nothing is queued, so a taken part keeps its bytes until then', () => {
+  it('starts its chunk again once every line in it is written, never while a taken part is unwritten', () => {
     const q = queue();
     q.push('first');
     const one = q.take(Infinity);
     q.push('queued'); // goes after `first` in the same chunk
-    expect(q.rewind()).toBe(false); // `queued` waits: nothing is reused
+    q.written(one); // `queued` waits in the chunk: nothing is reused
     q.push('more');
     expect(linesOf(one)).toEqual(['first']);
     const two = q.take(Infinity);
     expect(linesOf(two)).toEqual(['queued', 'more']);
     expect(two.parts[0]!.buffer).toBe(one.parts[0]!.buffer);
     expect(two.parts[0]!.byteOffset).toBe(one.parts[0]!.byteOffset + 'first\n'.length);
-    // Everything taken (and, for the writer, written): the next line starts the same chunk again.
-    expect(q.rewind()).toBe(true);
+    q.push({ id: 'taken, unwritten' }); // a source holds no byte of the chunk
+    const three = q.take(Infinity); // its line is made after `more`
+    expect(three.parts[0]!.byteOffset).toBe(two.parts[0]!.byteOffset + 'queued\nmore\n'.length);
+    q.written(two);
+    q.push('after');
+    // `three` is not written yet: `after` goes past it.
+    const four = q.take(Infinity);
+    expect(four.parts[0]!.byteOffset).toBe(three.parts[0]!.byteOffset + 'line-taken, unwritten\n'.length);
+    q.written(three);
+    q.written(four);
     q.push({ id: 's' });
-    const three = q.take(Infinity);
-    expect(linesOf(three)).toEqual(['line-s']);
-    expect(three.parts[0]!.buffer).toBe(one.parts[0]!.buffer);
-    expect(three.parts[0]!.byteOffset).toBe(one.parts[0]!.byteOffset);
+    const five = q.take(Infinity);
+    expect(linesOf(five)).toEqual(['line-s']);
+    expect(five.parts[0]!.buffer).toBe(one.parts[0]!.buffer);
+    expect(five.parts[0]!.byteOffset).toBe(one.parts[0]!.byteOffset);
+    expect([linesOf(three), linesOf(four)]).toEqual([['line-taken, unwritten'], ['after']]);
+  });
+
+  it('fills a chunk whose lines are all written again before allocating one, and never one with a line waiting', () => {
+    const q = queue();
+    // Three lines a 1 MiB chunk (a line string asks for room for 3 UTF-8 bytes a character: 2 x 200 KiB + 600 KiB fit, no more).
+    let pushed = 0;
+    const names = new Map<ArrayBufferLike, string>();
+    /** Pushes `n` lines (each its own) and takes them: the chunk of each part, named A, B, C... in the order first seen. */
+    const lines = (n: number) => {
+      const own = Array.from({ length: n }, () => String(pushed++).padEnd(200 * 1024 - 1, '.'));
+      for (const l of own) q.push(l);
+      const taken = q.take(Infinity);
+      const chunks = taken.parts.map((p) => names.get(p.buffer) ?? names.set(p.buffer, String.fromCharCode(65 + names.size)).get(p.buffer)!);
+      return { taken, own, chunks: chunks.join('') };
+    };
+    const first = lines(4);
+    expect(first.chunks).toBe('AB');
+    const second = lines(1);
+    expect(second.chunks).toBe('B');
+    q.written(first.taken); // A is free; B holds `second`
+    const third = lines(3);
+    expect(third.chunks).toBe('BA'); // the end of B, then A again
+    const fourth = lines(3);
+    expect(fourth.chunks).toBe('AC'); // the end of A; B holds `second` and `third`: a new chunk
+    q.written(second.taken);
+    q.written(third.taken); // B is free; A holds `fourth`
+    const fifth = lines(3);
+    expect(fifth.chunks).toBe('CB');
+    // The lines taken and not reported written are intact.
+    for (const { taken, own } of [fourth, fifth]) expect(linesOf(taken)).toEqual(own);
+  });
+
+  it('makes the line of a row from its source when taken, in order with lines and sources, a bounded amount a take', async () => {
+    const held: Rec[] = []; // the caller's store
+    const made: number[] = [];
+    const q = new PendingQueue<Rec>(
+      (s) => `line-${s.id}`,
+      { bound: (s) => 3 * `line-${s.id}`.length, write: (s, buf, start) => start + buf.write(`line-${s.id}`, start, 'utf8') },
+      (index) => (made.push(index), held[index]!),
+    );
+    const pad = 'r'.repeat(100 * 1024); // a row's line: about 100 KiB
+    held.push({ id: `0${pad}` }, { id: `1${pad}` });
+    const first = q.push('a');
+    q.pushRow(0);
+    q.push({ id: 's' });
+    q.pushRow(1);
+    for (let i = 2; i < 40; i++) {
+      held.push({ id: `${i}${pad}` });
+      q.pushRow(i);
+    }
+    const last = q.push('z');
+    expect(made).toEqual([]); // nothing made before it is taken
+    expect([q.count, q.bytes]).toEqual([43, 2 + 2]);
+    const taken = [q.take(Infinity)];
+    // Lines of rows stop at ROW_TAKE_BYTES a take (lines of sources do not count): the group is cut.
+    expect(linesOf(taken[0]!).slice(0, 4)).toEqual(['a', `line-0${pad}`, 'line-s', `line-1${pad}`]);
+    expect(made.length).toBe(Math.ceil(ROW_TAKE_BYTES / (pad.length + 8)));
+    expect(taken[0]!.done).toEqual([]);
+    while (q.count > 0) taken.push(q.take(Infinity));
+    expect(taken.length).toBeGreaterThan(3);
+    expect(made).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(taken.flatMap(linesOf)).toEqual(['a', ...held.map((h, i) => (i === 1 ? ['line-s', `line-${h.id}`] : [`line-${h.id}`])).flat(), 'z']);
+    // The tick's one promise resolves once its last entry is written, not before.
+    for (const t of taken.slice(0, -1)) run(t.done);
+    expect(await isSettled(first)).toBe(false);
+    run(taken.at(-1)!.done);
+    expect(first).toBe(last);
+    expect(await isSettled(first)).toBe(true);
   });
 });

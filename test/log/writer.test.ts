@@ -128,6 +128,36 @@ describe('LogWriter', () => {
     expect(fileText()).toBe(expected([...lines(0, 10), ...lines(10, 25, 'm'), '{"last":true}']));
   });
 
+  it('keeps a burst past 2 MiB as rows, made into lines a chunk at a time when their turn comes, and the file stays exact', async () => {
+    const { state, fs } = fakeFs();
+    const store: { id: string }[] = [];
+    const rows: number[] = [];
+    const line = (s: { id: string }): string => JSON.stringify({ id: s.id, pad: 'p'.repeat(300) });
+    const w = LogWriter.open<{ id: string }>(logPath, {
+      logger: memoryLogger(),
+      fs,
+      bytes: { bound: (s) => 3 * line(s).length, write: (s, buf, start) => start + buf.write(line(s), start, 'utf8') },
+      row: (index) => (rows.push(index), store[index]!),
+    });
+    writers.push(w as LogWriter);
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      store.push({ id: `r${i}` });
+      all.push(w.appendSource(store[i]!, i)!);
+    }
+    const total = store.reduce((n, s) => n + line(s).length + 1, 0);
+    expect(total).toBeGreaterThan(6 * 1024 * 1024);
+    // Lines are made up to 2 MiB (of warm chunks); the rest waits as rows, holding no line.
+    expect(w.pendingBytes).toBeLessThan(2 * 1024 * 1024 + 400);
+    expect(w.pendingCount).toBe(20_000);
+    expect(rows).toEqual([]);
+    await Promise.all(all);
+    expect(rows[0]).toBeGreaterThan(6000);
+    expect(rows).toEqual(Array.from({ length: 20_000 - rows[0]! }, (_, i) => rows[0]! + i));
+    expect(state.writes.length).toBeGreaterThan(4); // about a MiB of rows a batch
+    expect(fileText()).toBe(expected(store.map(line)));
+  });
+
   it('resolves an append only once its batch is on disk', async () => {
     const w = open();
     const p = w.append('{"a":1}');
