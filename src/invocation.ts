@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { context as contextApi, type Context, type Span } from '@opentelemetry/api';
 import { CollectorClosedError, InvalidMetricError, InvalidOptionError, InvocationEndedError, UnknownFieldError, type InvocationMetricsError } from './errors.js';
-import type { CostSource, InvocationMetric } from './record.js';
+import { wholeMsBetween, type CostSource, type InvocationMetric } from './record.js';
 import { FIELD_ORDER } from './serialize.js';
 import { closestName } from './suggest.js';
 import { NO_SPAN, type LiveSpan } from './traces/span-sink.js';
@@ -261,11 +261,6 @@ function beginProblem(fields: unknown): InvalidMetricError | undefined {
   if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1))
     return new InvalidMetricError('attempt', 'an integer >= 1 or absent', attempt);
   return optionalString(fields, 'taskId') ?? optionalString(fields, 'model') ?? optionalString(fields, 'tier') ?? optionalString(fields, 'provider');
-}
-
-/** Milliseconds from `start` to `end`, both rounded down to whole milliseconds (see `end()`); 0 when the clock went back. */
-function wholeMsBetween(start: number, end: number): number {
-  return Math.max(0, Math.floor(end) - Math.floor(start));
 }
 
 /** The record of an ended invocation: known fields in the line's order (end()'s value wins unless undefined), then the extras. */

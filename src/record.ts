@@ -274,6 +274,21 @@ export function isInvocationMetric(input: unknown): input is InvocationMetric {
 }
 
 /**
+ * The duration of a call measured from `start` to `end` (epoch milliseconds, fractions allowed), as a record
+ * holds it: both ends rounded down to whole milliseconds, as `timestamp` is, and the difference taken.
+ * Rounding the start alone would stretch a call over the start of the next one in the same millisecond
+ * (a peak parallelism of 2 for calls made one after the other). Each duration is within 1 ms of the
+ * clock's, and their sum is the clock's on average. 0 when the clock went back.
+ *
+ * @param start - When the call started.
+ * @param end - When it ended.
+ * @returns Whole milliseconds, >= 0.
+ */
+export function wholeMsBetween(start: number, end: number): number {
+  return Math.max(0, Math.floor(end) - Math.floor(start));
+}
+
+/**
  * Start of a valid record in epoch milliseconds (`Date.parse(timestamp)`).
  *
  * @param metric - A valid record.

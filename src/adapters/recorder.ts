@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidOptionError } from '../errors.js';
-import { findMetricProblem, type InvocationMetric } from '../record.js';
+import { findMetricProblem, wholeMsBetween, type InvocationMetric } from '../record.js';
 import { definePriceTable, priceOf, type PricedCost, type PriceTable, type Usage } from '../prices/index.js';
 
 /** Where records go: an `InvocationMetricsCollector` (or anything with its `record()`). */
@@ -220,15 +220,12 @@ export class AdapterRecorder {
 }
 
 /**
- * A duration whose start and end are both rounded down to whole milliseconds, as the log's `timestamp`
- * is: rounding the start alone would stretch a call over the start of the next one in the same
- * millisecond (a peak parallelism of 2 for calls made one after the other). Over many calls the sum is
- * the true one on average; each differs from it by less than 1 ms. A non-finite or negative value is
- * returned as it is, for the record's check to refuse by name.
+ * {@link wholeMsBetween} the call's start and end; a non-finite or negative value is returned as it is,
+ * for the record's check to refuse by name.
  */
 function wholeMs(startMs: number, durationMs: number): number {
   if (!Number.isFinite(startMs) || !Number.isFinite(durationMs) || durationMs < 0) return durationMs;
-  return Math.max(0, Math.floor(startMs + durationMs) - Math.floor(startMs));
+  return wholeMsBetween(startMs, startMs + durationMs);
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Attributes, AttributeValue, HrTime, SpanContext } from '@opentelemetry/api';
+import { wholeMsBetween } from '../../record.js';
 import { errorClassOfType } from './error-class.js';
 import { INVOKE_AGENT, LEGACY_PROVIDERS, OWN_SCOPE, READ } from './names.js';
 
@@ -87,11 +88,11 @@ export const hrMs = (t: HrTime): number => t[0] * 1000 + Math.floor(t[1] / 1e6);
  * an end nor a duration (the recorder refuses it by name).
  */
 export function wholeMsDuration(span: GenAiSpan): number {
-  const start = hrMs(span.startTime);
-  if (span.endTime !== undefined) return Math.max(0, hrMs(span.endTime) - start);
-  if (span.duration === undefined) return Number.NaN;
-  const [s, ns] = [span.startTime[0] + span.duration[0], span.startTime[1] + span.duration[1]];
-  return Math.max(0, hrMs([s + Math.floor(ns / 1e9), ns % 1e9]) - start);
+  const { startTime, endTime, duration } = span;
+  if (endTime !== undefined) return wholeMsBetween(hrMs(startTime), hrMs(endTime));
+  if (duration === undefined) return Number.NaN;
+  const ns = startTime[1] + duration[1];
+  return wholeMsBetween(hrMs(startTime), hrMs([startTime[0] + duration[0] + Math.floor(ns / 1e9), ns % 1e9]));
 }
 
 const first = (attributes: Attributes, names: readonly string[]): [string, AttributeValue] | undefined => {
