@@ -198,18 +198,13 @@ export class InvocationMetricsCollector extends EventEmitter {
     // other record is held as the object, whose low-cardinality strings are then shared (equal values: nothing
     // observable). A record held as columns is given to the writer with its row: in a long burst the writer
     // keeps the row and makes the line from the columns when its turn comes (no fresh memory for the line).
-    let written: Promise<void>;
     const bound = metricLineBound(stored);
-    if (bound >= 0) {
-      const compact = this.#records.push(stored);
-      if (!compact) internFields(stored, this.#interned);
-      written = this.#writer.appendSource(stored, compact ? this.#records.length - 1 : undefined, bound)!;
-    } else {
-      const line = lineOf(stored);
-      if (line instanceof InvalidMetricError) return line;
-      written = this.#writer.append(line, stored);
-      if (!this.#records.push(stored)) internFields(stored, this.#interned);
-    }
+    const line = bound >= 0 ? undefined : lineOf(stored);
+    if (line instanceof InvalidMetricError) return line;
+    const compact = this.#records.push(stored);
+    if (!compact) internFields(stored, this.#interned);
+    const written =
+      line === undefined ? this.#writer.appendSource(stored, compact ? this.#records.length - 1 : undefined, bound)! : this.#writer.append(line, stored);
     this.#recordedHere++;
     if (this.#mirror !== undefined) this.#mirror.record(stored);
     if (live !== undefined) live.finish(stored);
