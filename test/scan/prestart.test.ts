@@ -37,16 +37,26 @@ async function drain(url: URL): Promise<number> {
   return taken.length;
 }
 
+/**
+ * Starts three workers, then scans a two-worker log with `thisThread` as given, checking the result against
+ * the sequential reader's.
+ *
+ * @returns How many messages each started worker posted (to the pool that took it).
+ */
+async function scanWithThreeStarted(thisThread: boolean | undefined): Promise<number[]> {
+  const file = writeLog(dir, 'a.jsonl', logText([...WRITER_LINES, ...WRITER_LINES.map((l) => l.replace('"inv"', '"inv-2"'))]));
+  const { records: _records, ...want } = await reference([file], MAX);
+  const workers = prestartWorkers(3, TS_WORKER.url);
+  const posted = workers.map(() => 0);
+  workers.forEach((w, i) => w.on('message', () => posted[i]!++));
+  const options = { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes: 500, workerSource: TS_WORKER };
+  expect(await scan([file], thisThread === undefined ? options : { ...options, thisThread })).toEqual(want);
+  return posted;
+}
+
 describe('prestarted scan workers', () => {
   it('are taken by the pool, which gives the sequential result, and the ones left over are stopped', async () => {
-    const file = writeLog(dir, 'a.jsonl', logText([...WRITER_LINES, ...WRITER_LINES.map((l) => l.replace('"inv"', '"inv-2"'))]));
-    const { records: _records, ...want } = await reference([file], MAX);
-    const workers = prestartWorkers(3, TS_WORKER.url);
-    // Counts what each posts (to the pool that took it).
-    const posted = workers.map(() => 0);
-    workers.forEach((w, i) => w.on('message', () => posted[i]!++));
-    const got = await scan([file], { maxLineBytes: MAX, workers: 2, thisThread: false, parallelMinBytes: 0, taskBytes: 500, workerSource: TS_WORKER });
-    expect(got).toEqual(want);
+    const posted = await scanWithThreeStarted(false);
     // Two were taken and did the work, the third was stopped when the pool started.
     expect(posted.filter((n) => n > 0)).toHaveLength(2);
     expect(posted[2]).toBe(0);
@@ -54,13 +64,7 @@ describe('prestarted scan workers', () => {
   });
 
   it('are taken one fewer when this thread reads as one of the workers (the default for 2)', async () => {
-    const file = writeLog(dir, 'a.jsonl', logText([...WRITER_LINES, ...WRITER_LINES.map((l) => l.replace('"inv"', '"inv-2"'))]));
-    const { records: _records, ...want } = await reference([file], MAX);
-    const workers = prestartWorkers(3, TS_WORKER.url);
-    const posted = workers.map(() => 0);
-    workers.forEach((w, i) => w.on('message', () => posted[i]!++));
-    const got = await scan([file], { maxLineBytes: MAX, workers: 2, parallelMinBytes: 0, taskBytes: 500, workerSource: TS_WORKER });
-    expect(got).toEqual(want);
+    const posted = await scanWithThreeStarted(undefined);
     // One thread was taken and did part of the work (this thread the rest), the other two were stopped.
     expect(posted[0]).toBeGreaterThan(0);
     expect(posted.slice(1)).toEqual([0, 0]);
