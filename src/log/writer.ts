@@ -30,6 +30,7 @@ import { CollectorClosedError, InvocationMetricsError, LogAccessError, LogWriteE
 import { log, type Logger } from '../logger.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { nodeLogFs, type LogFs } from './fs.js';
+import { checkLogIdentity } from './identity.js';
 import { openLogForAppend, type OpenLog } from './open-log.js';
 import type { LogPrefix } from './reader.js';
 import { PendingQueue, type ByteEncoder, type Taken } from './pending.js';
@@ -413,35 +414,18 @@ export class LogWriter<S extends object = object> {
 
   #checkIdentity(): void {
     this.#lastCheck = performance.now();
-    const keepWriting = (): void => this.#write();
-    try {
-      this.#fs.fstat(this.#fd, (err, own) => {
-        if (err !== null) return err.code === 'EBADF' ? this.#writeFailed(err) : keepWriting();
-        if (own.size < BigInt(this.#size)) {
-          this.#prior = undefined;
-          log(this.#logger, 'warn', `${this.path}: the log was truncated by another program (copytruncate rotation?); appending after what is left`);
-        }
-        this.#size = Number(own.size);
-        try {
-          this.#fs.stat(this.path, (err2, now) => {
-            // Only a missing path or another file proves a rotation; any other error proves nothing.
-            if (err2 !== null && err2.code !== 'ENOENT') return keepWriting();
-            if (err2 === null && now.dev === own.dev && now.ino === own.ino) return keepWriting();
-            log(
-              this.#logger,
-              'warn',
-              `${this.path}: the log was ${err2 === null ? 'replaced' : 'moved or deleted'} by another program (log rotation?); opening a fresh file at its path`,
-            );
-            this.#reopen = 'moved';
-            this.#resume();
-          });
-        } catch {
-          keepWriting();
-        }
-      });
-    } catch {
-      keepWriting();
-    }
+    checkLogIdentity(this.#fs, this.#fd, this.path, this.#size, (found) => {
+      if (found.badFd !== undefined) return this.#writeFailed(found.badFd);
+      if (found.truncated === true) {
+        this.#prior = undefined;
+        log(this.#logger, 'warn', `${this.path}: the log was truncated by another program (copytruncate rotation?); appending after what is left`);
+      }
+      if (found.size !== undefined) this.#size = found.size;
+      if (found.rotated === undefined) return this.#write();
+      log(this.#logger, 'warn', `${this.path}: the log was ${found.rotated} by another program (log rotation?); opening a fresh file at its path`);
+      this.#reopen = 'moved';
+      this.#resume();
+    });
   }
 
   /**
