@@ -4,11 +4,15 @@
  *
  * @module
  */
-import { prestartScanWorkers } from './prestart.js';
+import { relaunchWithHugePages } from './huge-pages.js';
+import { prestartScanWorkers, summarizeScanBytes } from './prestart.js';
 
-// First, before the rest of the CLI loads (its modules take about 40 ms): a large summarize's worker
-// threads start loading theirs meanwhile.
-prestartScanWorkers(process.argv.slice(2));
+// First, before the rest of the CLI loads (its modules take about 40 ms): a very large summarize starts
+// itself again with huge pages (Linux, glibc; see huge-pages.ts), then a large summarize's worker threads
+// start loading their modules meanwhile.
+const scanBytes = summarizeScanBytes(process.argv.slice(2));
+relaunchWithHugePages(scanBytes);
+prestartScanWorkers(process.argv.slice(2), scanBytes);
 const { processIO } = await import('./io.js');
 const { runCli } = await import('./run.js');
 

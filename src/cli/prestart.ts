@@ -31,20 +31,34 @@ function bytesOf(arg: string): number {
 }
 
 /**
- * Starts the scan workers when `argv` asks for a read that will use them.
+ * Bytes a `summarize` on this command line will scan without record objects (its files, and the `*.jsonl`
+ * files of its directories); 0 for any other command, for a filtered summarize (`--since`, `--until`,
+ * `--agent`: it reads record objects in one thread), and for state files (merged, not scanned).
  *
  * @param argv - The arguments after the executable (`process.argv.slice(2)`).
+ * @returns The bytes, from the raw arguments (a guess: the CLI's parser decides later).
  */
-export function prestartScanWorkers(argv: readonly string[]): void {
-  if (argv[0] !== 'summarize') return;
+export function summarizeScanBytes(argv: readonly string[]): number {
+  if (argv[0] !== 'summarize') return 0;
   const rest = argv.slice(1);
-  if (rest.some((arg) => FILTERS.some((f) => arg === f || arg.startsWith(`${f}=`)))) return;
-  const workers = os.availableParallelism();
-  if (workers < 2) return;
+  if (rest.some((arg) => FILTERS.some((f) => arg === f || arg.startsWith(`${f}=`)))) return 0;
   let bytes = 0;
   // State files are merged, not scanned; --state's own value is an output, usually named *.state too.
   for (const arg of rest) if (!arg.startsWith('-') && !arg.endsWith('.state')) bytes += bytesOf(arg);
-  if (bytes < PARALLEL_MIN_BYTES) return;
+  return bytes;
+}
+
+/**
+ * Starts the scan workers when `argv` asks for a read that will use them.
+ *
+ * @param argv - The arguments after the executable (`process.argv.slice(2)`).
+ * @param bytes - What {@link summarizeScanBytes} gives for `argv`, when the caller has it already.
+ * @default bytes summarizeScanBytes(argv)
+ */
+export function prestartScanWorkers(argv: readonly string[], bytes?: number): void {
+  const workers = os.availableParallelism();
+  if (workers < 2) return;
+  if ((bytes ?? summarizeScanBytes(argv)) < PARALLEL_MIN_BYTES) return;
   // The worker threads' engines, made from now on, optimize a hot function on their own thread, at once,
   // instead of handing it to V8's background compiler threads and running it unoptimized meanwhile: with
   // every core busy scanning, those threads got little time, and each worker spent its first 100 to 150
