@@ -196,6 +196,8 @@ function spanRows(file: string, n: string, pairs: number, pick: (r: Record<strin
 }
 
 const node = (...args: string[]): string[] => [process.execPath, ...args];
+/** The tunable the CLI's relaunch sets (src/cli/huge-pages.ts). */
+const HUGETLB = 'glibc.malloc.hugetlb=1';
 const cli = (file: string): string[] => node('dist/cli/main.js', 'summarize', '--json', file);
 const script = (name: string, ...args: string[]): string[] => node(path.join('bench/scenarios', name), ...args);
 
@@ -211,6 +213,10 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
           { name: 'DuckDB SQL (simple half + peak), default config', command: script('summarize-duckdb.mjs', file) },
           { name: 'DuckDB SQL, best: threads = cores', command: script('summarize-duckdb.mjs', file, 'best') },
           { name: 'readline + JSON.parse (no aggregate)', command: script('summarize-readline.mjs', file) },
+          // The CLI starts itself again with glibc's huge-page tunable from 256 MiB (src/cli/huge-pages.ts): the
+          // same tunable given to DuckDB, and summarize without it, in the same run.
+          { name: 'DuckDB SQL, best, with GLIBC_TUNABLES=glibc.malloc.hugetlb=1', command: ['env', `GLIBC_TUNABLES=${HUGETLB}`, ...script('summarize-duckdb.mjs', file, 'best')] },
+          { name: 'invocation-metrics summarize --json, INVOCATION_METRICS_HUGE_PAGES=off', command: ['env', 'INVOCATION_METRICS_HUGE_PAGES=off', ...cli(file)] },
         ],
         pairs,
         's wall',
