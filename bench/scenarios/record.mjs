@@ -85,7 +85,10 @@ async function startSpans() {
     const http = require('node:http');
     const server = http.createServer((req, res) => { req.resume(); req.on('end', () => { res.statusCode = 200; res.setHeader('content-type', 'application/x-protobuf'); res.end(); }); });
     server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
-  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Ends with this process, however it ends: its stdin closes then (a receiver left behind would hold the
+    // bench's stderr pipe open, and the bench would wait for it forever).
+    process.stdin.on('end', () => process.exit(0)).resume();
+  `], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise((resolve) => receiver.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
   const { diag, DiagLogLevel } = await import('@opentelemetry/api');
   const { TracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace');
