@@ -14,6 +14,23 @@ import type { ResolvedTracingOptions, Tracing } from './tracing.js';
 /** The OTLP request timeout: also bounds how long `shutdown()` waits for the last export. */
 const OTLP_TIMEOUT_MS = 10_000;
 
+/** The OTLP exporter's own default of concurrent exports. */
+const EXPORTER_CONCURRENCY = 30;
+
+/**
+ * Concurrent exports the exporter allows: its default, or more when the queue holds more batches. The
+ * SDK's processor exports every queued batch at once at `forceFlush()`/`shutdown()`, and the exporter
+ * fails each one past its limit ("Concurrent export limit reached": the flush rejects and those spans are
+ * lost), so a queue of more than 30 batches (`OTEL_BSP_MAX_QUEUE_SIZE` far above its default) could not be
+ * flushed whole. One more for the batch the timer may have in flight.
+ *
+ * @param o - Resolved options.
+ * @returns The limit.
+ */
+export function exportConcurrency(o: Pick<ResolvedTracingOptions, 'maxQueueSize' | 'maxExportBatchSize'>): number {
+  return Math.max(EXPORTER_CONCURRENCY, Math.ceil(o.maxQueueSize / o.maxExportBatchSize) + 1);
+}
+
 /**
  * @param o - Resolved options.
  * @returns The tracing bundle.
@@ -24,6 +41,7 @@ export function buildTracing(o: ResolvedTracingOptions): Tracing {
       ...(o.url === undefined ? {} : { url: o.url }),
       ...(o.headers === undefined ? {} : { headers: o.headers }),
       timeoutMillis: OTLP_TIMEOUT_MS,
+      concurrencyLimit: exportConcurrency(o),
     });
   const batchProcessor = (): BatchSpanProcessor =>
     new BatchSpanProcessor({

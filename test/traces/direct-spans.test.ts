@@ -111,6 +111,33 @@ describe('the direct span path', () => {
 });
 
 describe('the direct path\'s batching (its own SDK batch processor)', () => {
+  it('flushes a queue of more batches than the exporter\'s 30 concurrent exports whole, on both paths', async () => {
+    const receiver = await startOtlpTraceReceiver();
+    const tmp = tempDir('im-direct-flush-');
+    const saved = { ...process.env };
+    try {
+      // 100 batches of 5: the SDK's processor exports them all at once at forceFlush().
+      Object.assign(process.env, { OTEL_BSP_MAX_QUEUE_SIZE: '500', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5' });
+      for (const direct of [true, false]) {
+        receiver.spans.length = 0;
+        // A delay no test reaches: only the flush exports.
+        const tracing = await createTracing({ url: receiver.url, scheduledDelayMs: 600_000, direct });
+        const collector = new InvocationMetricsCollector(tmp.dir, memoryLogger(), { tracer: tracing.tracerProvider, fileName: `flush-${direct}.jsonl` });
+        await Promise.all(Array.from({ length: 500 }, (_, i) => collector.record(metric({ invocationId: `f-${direct}-${i}` }))));
+        await tracing.forceFlush();
+        expect(receiver.spans).toHaveLength(500);
+        expect(new Set(receiver.spans.map((s) => s.attributes['invocation_metrics.invocation_id'])).size).toBe(500);
+        await collector.close();
+        await tracing.shutdown();
+      }
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+      await receiver.close();
+      tmp.cleanup();
+    }
+  }, 30_000);
+
   it('holds at most OTEL_BSP_MAX_QUEUE_SIZE spans past the batch in flight, never blocking record(); the log keeps every record', async () => {
     const receiver = await startOtlpTraceReceiver();
     const tmp = tempDir('im-direct-bound-');
