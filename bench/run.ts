@@ -291,9 +291,8 @@ function runScenario(scenario: Scenario, args: Args): Row[] {
       ];
     }
     case 'spans': {
-      // 100k by default: at 300k, the trace SDK's forceFlush at the end exports every batch still queued at
-      // once, and past the OTLP exporter's 30 concurrent exports it fails ("Concurrent export limit reached";
-      // seen once, 2026-12-08, in the createTracing variant, whose processor is the SDK's).
+      // 100k by default (as BENCHMARKS.md's span figures): every span variant exports every span, about 5
+      // variants x 2-3 s a run.
       const n = String(args.records ?? 100_000);
       const file = dataFile(Number(n) > 300_000 ? Number(n) : 300_000);
       const pick = (r: Record<string, number | string>): number => Number(r.recordsPerSec);

@@ -101,7 +101,10 @@ async function startSpans() {
   };
   diag.setLogger({ warn: count, error() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
   const url = `http://127.0.0.1:${port}/v1/traces`;
-  const processor = new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }), maxQueueSize: Number(n) });
+  // The queue holds every span, and the processor exports every queued batch at once at forceFlush: the
+  // exporter must allow that many concurrent exports (its default, 30, fails the rest; createTracing() sets
+  // the same limit for its own exporters).
+  const processor = new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url, concurrencyLimit: Math.max(30, Math.ceil(Number(n) / 512) + 1) }), maxQueueSize: Number(n) });
   const provider = new TracerProvider({ spanProcessors: [processor] });
   return {
     url,
