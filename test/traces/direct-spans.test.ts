@@ -8,7 +8,7 @@ import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { InvocationMetricsCollector } from '../../src/collector.js';
 import { createTracing } from '../../src/telemetry/tracing.js';
-import { startOtlpTraceReceiver } from '../helpers/otlp-trace-receiver.js';
+import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../helpers/otlp-trace-receiver.js';
 import type { OtlpSpan } from '../helpers/otlp-trace-proto.js';
 import { memoryLogger, metric, tempDir } from '../helpers/records.js';
 
@@ -111,18 +111,30 @@ describe('the direct span path', () => {
 });
 
 describe('the direct path\'s batching (its own SDK batch processor)', () => {
-  it('flushes a queue of more batches than the exporter\'s 30 concurrent exports whole, on both paths', async () => {
+  /** Runs `body` with a receiver, a temporary directory and `env` set, then puts the environment back. */
+  const withBatching = async (env: Record<string, string>, body: (receiver: OtlpTraceReceiver, dir: string) => Promise<void>): Promise<void> => {
     const receiver = await startOtlpTraceReceiver();
-    const tmp = tempDir('im-direct-flush-');
+    const tmp = tempDir('im-direct-batching-');
     const saved = { ...process.env };
     try {
-      // 100 batches of 5: the SDK's processor exports them all at once at forceFlush().
-      Object.assign(process.env, { OTEL_BSP_MAX_QUEUE_SIZE: '500', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5' });
+      Object.assign(process.env, env);
+      await body(receiver, tmp.dir);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+      await receiver.close();
+      tmp.cleanup();
+    }
+  };
+
+  it('flushes a queue of more batches than the exporter\'s 30 concurrent exports whole, on both paths', async () => {
+    // 100 batches of 5: the SDK's processor exports them all at once at forceFlush().
+    await withBatching({ OTEL_BSP_MAX_QUEUE_SIZE: '500', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5' }, async (receiver, dir) => {
       for (const direct of [true, false]) {
         receiver.spans.length = 0;
         // A delay no test reaches: only the flush exports.
         const tracing = await createTracing({ url: receiver.url, scheduledDelayMs: 600_000, direct });
-        const collector = new InvocationMetricsCollector(tmp.dir, memoryLogger(), { tracer: tracing.tracerProvider, fileName: `flush-${direct}.jsonl` });
+        const collector = new InvocationMetricsCollector(dir, memoryLogger(), { tracer: tracing.tracerProvider, fileName: `flush-${direct}.jsonl` });
         await Promise.all(Array.from({ length: 500 }, (_, i) => collector.record(metric({ invocationId: `f-${direct}-${i}` }))));
         await tracing.forceFlush();
         expect(receiver.spans).toHaveLength(500);
@@ -130,22 +142,13 @@ describe('the direct path\'s batching (its own SDK batch processor)', () => {
         await collector.close();
         await tracing.shutdown();
       }
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-      await receiver.close();
-      tmp.cleanup();
-    }
+    });
   }, 30_000);
 
   it('holds at most OTEL_BSP_MAX_QUEUE_SIZE spans past the batch in flight, never blocking record(); the log keeps every record', async () => {
-    const receiver = await startOtlpTraceReceiver();
-    const tmp = tempDir('im-direct-bound-');
-    const saved = { ...process.env };
-    try {
-      Object.assign(process.env, { OTEL_BSP_MAX_QUEUE_SIZE: '2', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2' });
+    await withBatching({ OTEL_BSP_MAX_QUEUE_SIZE: '2', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2' }, async (receiver, dir) => {
       const tracing = await createTracing({ url: receiver.url, scheduledDelayMs: 20 });
-      const collector = new InvocationMetricsCollector(tmp.dir, memoryLogger(), { tracer: tracing.tracerProvider });
+      const collector = new InvocationMetricsCollector(dir, memoryLogger(), { tracer: tracing.tracerProvider });
       // Synchronous records: no export can finish between them.
       const written = Array.from({ length: 10 }, (_, i) => collector.record(metric({ invocationId: `b-${i}` })));
       await Promise.all(written);
@@ -158,11 +161,6 @@ describe('the direct path\'s batching (its own SDK batch processor)', () => {
       expect(receiver.spans.length).toBeLessThanOrEqual(4);
       expect(spans.every((s) => String(s.attributes['invocation_metrics.invocation_id']).startsWith('b-'))).toBe(true);
       expect(collector.getAll()).toHaveLength(10);
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-      await receiver.close();
-      tmp.cleanup();
-    }
+    });
   }, 30_000);
 });
