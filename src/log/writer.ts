@@ -26,10 +26,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CollectorClosedError, InvocationMetricsError, LogAccessError, LogWriteError } from '../errors.js';
+import { CollectorClosedError, InvocationMetricsError, LogAccessError } from '../errors.js';
 import { log, type Logger } from '../logger.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { nodeLogFs, type LogFs } from './fs.js';
+import { FailureEpisode } from './failure-episode.js';
 import { checkLogIdentity } from './identity.js';
 import { openLogForAppend, type OpenLog } from './open-log.js';
 import type { LogPrefix } from './reader.js';
@@ -72,14 +73,11 @@ export class LogWriter<S extends object = object> {
   readonly #fs: LogFs;
   readonly #logger: Logger;
   readonly #fsync: boolean;
-  readonly #retryDelayMs: number;
-  readonly #maxRetryDelayMs: number;
   readonly #maxPendingBytes: number;
   readonly #rotationCheckMs: number;
   readonly #queue: PendingQueue<S>;
   readonly #bytes: ByteEncoder<S> | undefined;
   readonly #rows: boolean;
-  #delayMs: number;
   /**
    * The batch being written: its group resolvers, its bytes (the queue's views, written one after the
    * other: no copy into one buffer), the part and offset where writing goes on, and its line count.
@@ -102,9 +100,8 @@ export class LogWriter<S extends object = object> {
   /** The descriptor is bad (EBADF) or names a moved file: open the path again before writing. */
   #reopen: 'bad-fd' | 'moved' | undefined;
   #scheduled = false;
-  #flushWaiters = new Set<(error: LogWriteError) => void>();
-  /** The error of the current failure episode; `undefined` while writes succeed. */
-  #failure: unknown;
+  /** The current failure episode (none while writes succeed), its backoff and the flushes it rejects. */
+  readonly #episode: FailureEpisode;
   #closing: Promise<void> | undefined;
   #closed = false;
   #prior: LogPrefix | undefined;
@@ -118,11 +115,9 @@ export class LogWriter<S extends object = object> {
     this.#fs = { ...nodeLogFs, ...options.fs };
     this.#logger = options.logger;
     this.#fsync = options.fsync ?? false;
-    this.#retryDelayMs = options.retryDelayMs ?? 100;
-    this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+    this.#episode = new FailureEpisode({ path: filePath, logger: this.#logger, pendingCount: () => this.pendingCount }, options.retryDelayMs ?? 100, options.maxRetryDelayMs ?? 5000);
     this.#maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
     this.#rotationCheckMs = options.rotationCheckMs ?? 1000;
-    this.#delayMs = this.#retryDelayMs;
     this.#lastCheck = performance.now();
     const encode = options.encode;
     this.#bytes = options.bytes;
@@ -257,13 +252,14 @@ export class LogWriter<S extends object = object> {
    *   resolves once the writer has caught up.
    */
   flush(): Promise<void> {
-    if (this.#failure !== undefined) return Promise.reject(this.#writeError(this.#failure));
+    const failing = this.#episode.error();
+    if (failing !== undefined) return Promise.reject(failing);
     const last = this.#queue.last;
     if (this.pendingCount === 0 || last === undefined) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.#flushWaiters.add(reject);
+      const stillWaiting = this.#episode.wait(reject);
       void last.then(() => {
-        if (this.#flushWaiters.delete(reject)) resolve();
+        if (stillWaiting()) resolve();
       });
     });
   }
@@ -466,37 +462,12 @@ export class LogWriter<S extends object = object> {
     this.#off = 0;
     this.#batchBytes = 0;
     this.#written = 0;
-    if (this.#failure !== undefined) {
-      this.#failure = undefined;
-      log(this.#logger, 'info', `${this.path}: the log is writable again`);
-    }
-    this.#delayMs = this.#retryDelayMs;
+    this.#episode.succeeded();
     for (const resolve of done) resolve();
     if (this.#queue.count > 0) this.#start();
   }
 
   #fail(error: unknown, retry: () => void, call = 'write'): void {
-    if (this.#failure === undefined) {
-      const reason = error instanceof Error ? error.message : String(error);
-      log(
-        this.#logger,
-        'warn',
-        `${this.path}: cannot write the log (${call}: ${reason}); ${this.pendingCount} record(s) wait in memory, retrying every ${this.#delayMs} to ${this.#maxRetryDelayMs} ms` +
-          (call === 'fsync' ? '; the batch is cut and written again (a retried fsync could report lost data as written)' : ''),
-      );
-    }
-    this.#failure = error;
-    if (this.#flushWaiters.size > 0) {
-      const waiters = [...this.#flushWaiters];
-      this.#flushWaiters.clear();
-      for (const reject of waiters) reject(this.#writeError(error));
-    }
-    // Not unref'd: a process must not exit quietly with records that were never written.
-    setTimeout(retry, this.#delayMs);
-    this.#delayMs = Math.min(this.#delayMs * 2, this.#maxRetryDelayMs);
-  }
-
-  #writeError(cause: unknown): LogWriteError {
-    return new LogWriteError(this.path, this.pendingCount, cause);
+    this.#episode.fail(error, retry, call);
   }
 }
