@@ -42,10 +42,13 @@ export interface HugePagesFacts {
   readonly env: NodeJS.ProcessEnv;
   /** `process.platform`. */
   readonly platform: NodeJS.Platform;
-  /** The kernel's transparent huge page mode (`always`, `madvise`, `never`), or `undefined` when unknown. */
-  readonly thpMode: string | undefined;
-  /** Whether this `node` runs on glibc. */
-  readonly glibc: boolean;
+  /**
+   * The kernel's transparent huge page mode (`always`, `madvise`, `never`), or `undefined` when unknown.
+   * Asked only when the other facts allow a relaunch (it reads a file).
+   */
+  readonly thpMode: () => string | undefined;
+  /** Whether this `node` runs on glibc. Asked only when the other facts allow a relaunch (it reads a file). */
+  readonly glibc: () => boolean;
 }
 
 /**
@@ -56,17 +59,13 @@ export interface HugePagesFacts {
  */
 export function hugePagesEnv(facts: HugePagesFacts): NodeJS.ProcessEnv | undefined {
   const { bytes, env } = facts;
-  if (!largeEnough(bytes, env)) return undefined;
-  if (facts.platform !== 'linux' || !facts.glibc || facts.thpMode !== 'madvise') return undefined;
+  const mode = env[HUGE_PAGES_ENV];
+  // `off` never, `on` for any summarize that scans, `auto` from HUGE_PAGES_MIN_BYTES.
+  if (mode === 'off' || bytes === 0 || (mode !== 'on' && bytes < HUGE_PAGES_MIN_BYTES) || facts.platform !== 'linux') return undefined;
   const tunables = env.GLIBC_TUNABLES ?? '';
   if (tunables.split(':').some((t) => t.startsWith(`${TUNABLE}=`))) return undefined;
+  if (facts.thpMode() !== 'madvise' || !facts.glibc()) return undefined;
   return { ...env, GLIBC_TUNABLES: tunables === '' ? `${TUNABLE}=1` : `${tunables}:${TUNABLE}=1` };
-}
-
-/** Whether the input is worth a relaunch: `off` never, `on` for any summarize that scans, `auto` from {@link HUGE_PAGES_MIN_BYTES}. */
-function largeEnough(bytes: number, env: NodeJS.ProcessEnv): boolean {
-  const mode = env[HUGE_PAGES_ENV];
-  return mode !== 'off' && bytes > 0 && (mode === 'on' || bytes >= HUGE_PAGES_MIN_BYTES);
 }
 
 /**
@@ -104,9 +103,7 @@ export function runsOnGlibc(): boolean {
  * @param bytes - Bytes the command will scan in parallel (0 for any other command).
  */
 export function relaunchWithHugePages(bytes: number): void {
-  // The cheap checks first: most commands read no file here.
-  if (!largeEnough(bytes, process.env) || process.platform !== 'linux') return;
-  const env = hugePagesEnv({ bytes, env: process.env, platform: process.platform, thpMode: transparentHugePageMode(), glibc: runsOnGlibc() });
+  const env = hugePagesEnv({ bytes, env: process.env, platform: process.platform, thpMode: transparentHugePageMode, glibc: runsOnGlibc });
   if (env === undefined) return;
   try {
     process.execve?.(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], env);

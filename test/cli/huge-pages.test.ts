@@ -12,7 +12,11 @@ import { metric, tempDir } from '../helpers/records.js';
 import { ensureBuilt, runBuiltCli } from './helpers/built-cli.js';
 
 const big = HUGE_PAGES_MIN_BYTES;
-const facts = (patch: Partial<HugePagesFacts> = {}): HugePagesFacts => ({ bytes: big, env: {}, platform: 'linux', thpMode: 'madvise', glibc: true, ...patch });
+/** The facts of a relaunch, `thpMode` and `glibc` given as values. */
+const facts = (patch: Partial<Omit<HugePagesFacts, 'thpMode' | 'glibc'>> & { thpMode?: string | undefined; glibc?: boolean } = {}): HugePagesFacts => {
+  const { thpMode, glibc, ...rest } = { thpMode: 'madvise', glibc: true, ...patch };
+  return { bytes: big, env: {}, platform: 'linux', ...rest, thpMode: () => thpMode, glibc: () => glibc };
+};
 
 describe('hugePagesEnv', () => {
   it('sets the tunable for a summarize of 256 MiB or more on Linux, glibc, huge pages in madvise mode', () => {
