@@ -12,7 +12,7 @@ import { prestartScanWorkers, summarizeScanBytes } from './prestart.js';
 // start loading their modules meanwhile.
 const scanBytes = summarizeScanBytes(process.argv.slice(2));
 relaunchWithHugePages(scanBytes);
-prestartScanWorkers(process.argv.slice(2), scanBytes);
+prestartScanWorkers(scanBytes);
 const { processIO } = await import('./io.js');
 const { runCli } = await import('./run.js');
 

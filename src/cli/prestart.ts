@@ -49,16 +49,13 @@ export function summarizeScanBytes(argv: readonly string[]): number {
 }
 
 /**
- * Starts the scan workers when `argv` asks for a read that will use them.
+ * Starts the scan workers when the command line asks for a read that will use them.
  *
- * @param argv - The arguments after the executable (`process.argv.slice(2)`).
- * @param bytes - What {@link summarizeScanBytes} gives for `argv`, when the caller has it already.
- * @default bytes summarizeScanBytes(argv)
+ * @param bytes - What {@link summarizeScanBytes} gives for the command line.
  */
-export function prestartScanWorkers(argv: readonly string[], bytes?: number): void {
+export function prestartScanWorkers(bytes: number): void {
   const workers = os.availableParallelism();
-  if (workers < 2) return;
-  if ((bytes ?? summarizeScanBytes(argv)) < PARALLEL_MIN_BYTES) return;
+  if (workers < 2 || bytes < PARALLEL_MIN_BYTES) return;
   // The worker threads' engines, made from now on, optimize a hot function on their own thread, at once,
   // instead of handing it to V8's background compiler threads and running it unoptimized meanwhile: with
   // every core busy scanning, those threads got little time, and each worker spent its first 100 to 150

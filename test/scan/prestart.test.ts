@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prestartScanWorkers } from '../../src/cli/prestart.js';
+import { prestartScanWorkers, summarizeScanBytes } from '../../src/cli/prestart.js';
 import { PARALLEL_MIN_BYTES, prestartWorkers, releaseStartedWorkers, SCAN_WORKER_URL, takeStartedWorker, workerThreadsFor } from '../../src/scan/prestart.js';
 import { reference, scan, tempDir, TS_WORKER, writeLog } from './helpers/compare.js';
 import { logText, WRITER_LINES } from './helpers/hostile.js';
@@ -107,7 +107,7 @@ describe('prestarted scan workers', () => {
 // process (see src/cli/prestart.ts): a compile mode, no change in behaviour.
 describe("the CLI's guess", () => {
   const started = async (argv: string[]): Promise<number> => {
-    prestartScanWorkers(argv);
+    prestartScanWorkers(summarizeScanBytes(argv));
     return drain(SCAN_WORKER_URL);
   };
 
