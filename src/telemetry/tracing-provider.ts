@@ -27,7 +27,7 @@ const EXPORTER_CONCURRENCY = 30;
  * @param o - Resolved options.
  * @returns The limit.
  */
-export function exportConcurrency(o: Pick<ResolvedTracingOptions, 'maxQueueSize' | 'maxExportBatchSize'>): number {
+function exportConcurrency(o: Pick<ResolvedTracingOptions, 'maxQueueSize' | 'maxExportBatchSize'>): number {
   return Math.max(EXPORTER_CONCURRENCY, Math.ceil(o.maxQueueSize / o.maxExportBatchSize) + 1);
 }
 
